@@ -1,0 +1,83 @@
+// Reverse-mode differentiation: walk the graph that ops recorded, from the output back to the
+// leaves, in reverse topological order, calling each node's backward rule once.
+#include <stdexcept>
+#include <vector>
+
+#include "descent/autograd/grad_mode.h"
+#include "descent/autograd/record.h"
+
+namespace descent {
+namespace {
+
+uint64_t g_visit_epoch = 0;
+
+// Post-order DFS without recursion (deep graphs must not overflow the stack).
+void topological_order(TensorImpl* root, std::vector<TensorImpl*>& order) {
+  const uint64_t mark = ++g_visit_epoch;
+  std::vector<std::pair<TensorImpl*, size_t>> stack;
+  stack.push_back({root, 0});
+  root->visit_mark = mark;
+  while (!stack.empty()) {
+    auto& [t, next] = stack.back();
+    if (t->grad_fn && next < t->grad_fn->inputs.size()) {
+      TensorImpl* in = t->grad_fn->inputs[next++].impl();
+      if (in->visit_mark != mark && in->grad_fn) {
+        in->visit_mark = mark;
+        stack.push_back({in, 0});
+      }
+      continue;
+    }
+    order.push_back(t);
+    stack.pop_back();
+  }
+}
+
+}  // namespace
+
+bool needs_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!grad_enabled()) return false;
+  for (const Tensor* t : inputs)
+    if (t->requires_grad()) return true;
+  return false;
+}
+
+void record(Tensor& output, const char* op, std::initializer_list<Tensor> inputs,
+            std::function<void(const float* grad_out)> backward) {
+  if (!grad_enabled()) return;
+  bool any = false;
+  for (const Tensor& t : inputs) any = any || t.requires_grad();
+  if (!any) return;
+  auto node = std::make_shared<Node>();
+  node->op = op;
+  node->inputs.assign(inputs.begin(), inputs.end());
+  node->backward = std::move(backward);
+  output.impl()->requires_grad = true;
+  output.impl()->grad_fn = std::move(node);
+}
+
+float* input_grad(const Tensor& t) {
+  if (!t.requires_grad()) return nullptr;
+  return const_cast<Tensor&>(t).grad_data();
+}
+
+void Tensor::backward() {
+  if (numel() != 1)
+    throw std::invalid_argument("backward() needs a one-element tensor (a loss), got shape " +
+                                to_string(shape()));
+  if (!requires_grad())
+    throw std::logic_error("backward(): the tensor does not require grad (no parameter reached it)");
+  thread_local std::vector<TensorImpl*> order;
+  order.clear();
+  topological_order(impl(), order);
+  grad_data()[0] += 1.0f;
+  NoGradGuard no_grad;  // backward rules must not record
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    TensorImpl* t = *it;
+    if (!t->grad_fn || !t->grad) continue;
+    t->grad_fn->backward(t->grad->data());
+    // Non-leaf gradients are not kept (as in PyTorch): their memory goes back to the cache.
+    t->grad.reset();
+  }
+}
+
+}  // namespace descent

@@ -1,0 +1,79 @@
+#pragma once
+// Differentiable ops on tensors. Each op computes its result and, when a gradient is needed,
+// records its backward rule next to the forward code (see descent/autograd/record.h).
+// Binary ops broadcast as NumPy/PyTorch do (trailing dimensions aligned, size-1 dims stretched).
+#include <optional>
+
+#include "descent/tensor/tensor.h"
+
+namespace descent {
+
+// Elementwise arithmetic with broadcasting.
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+
+// Scalar ops.
+Tensor add_scalar(const Tensor& x, float s);
+Tensor mul_scalar(const Tensor& x, float s);
+Tensor rsub_scalar(const Tensor& x, float s);  // s - x
+Tensor rdiv_scalar(const Tensor& x, float s);  // s / x
+Tensor pow(const Tensor& x, float exponent);
+
+// Elementwise math.
+Tensor neg(const Tensor& x);
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);
+Tensor sqrt(const Tensor& x);
+Tensor abs(const Tensor& x);  // gradient 0 at 0, as PyTorch
+Tensor sin(const Tensor& x);
+Tensor cos(const Tensor& x);
+
+// Activations.
+Tensor tanh(const Tensor& x);
+Tensor sigmoid(const Tensor& x);
+Tensor relu(const Tensor& x);  // gradient 0 at 0, as PyTorch
+Tensor elu(const Tensor& x, float alpha = 1.0f);
+Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
+Tensor softplus(const Tensor& x, float beta = 1.0f, float threshold = 20.0f);
+
+// Reductions. An axis may be negative (counted from the end).
+Tensor sum(const Tensor& x);  // all elements, shape []
+Tensor sum(const Tensor& x, int64_t axis, bool keepdim = false);
+Tensor mean(const Tensor& x);
+Tensor mean(const Tensor& x, int64_t axis, bool keepdim = false);
+Tensor max(const Tensor& x);  // gradient flows to the first maximal element
+Tensor max(const Tensor& x, int64_t axis, bool keepdim = false);
+
+Tensor softmax(const Tensor& x, int64_t axis = -1);
+Tensor log_softmax(const Tensor& x, int64_t axis = -1);
+
+// Linear algebra.
+Tensor matmul(const Tensor& a, const Tensor& b);  // [m,k] @ [k,n] -> [m,n]
+// x [n, in], weight [out, in], bias [out] or undefined: x weight^T + bias (one GEMM).
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+
+// Shape ops.
+Tensor reshape(const Tensor& x, Shape shape);  // one size may be -1; shares data
+Tensor transpose(const Tensor& x, int64_t dim0 = -2, int64_t dim1 = -1);  // copies
+
+// Operators.
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+inline Tensor operator-(const Tensor& x) { return neg(x); }
+inline Tensor operator+(const Tensor& x, float s) { return add_scalar(x, s); }
+inline Tensor operator+(float s, const Tensor& x) { return add_scalar(x, s); }
+inline Tensor operator-(const Tensor& x, float s) { return add_scalar(x, -s); }
+inline Tensor operator-(float s, const Tensor& x) { return rsub_scalar(x, s); }
+inline Tensor operator*(const Tensor& x, float s) { return mul_scalar(x, s); }
+inline Tensor operator*(float s, const Tensor& x) { return mul_scalar(x, s); }
+inline Tensor operator/(const Tensor& x, float s) { return mul_scalar(x, 1.0f / s); }
+inline Tensor operator/(float s, const Tensor& x) { return rdiv_scalar(x, s); }
+
+// Normalizes a possibly negative axis for a tensor of rank `dim`; throws naming the op.
+int64_t normalize_axis(int64_t axis, int64_t dim, const char* op);
+
+}  // namespace descent
