@@ -34,6 +34,26 @@ void topological_order(TensorImpl* root, std::vector<TensorImpl*>& order) {
 
 }  // namespace
 
+// The implicit destructor would recurse once per op (Node -> input tensor -> its Node -> ...) and
+// overflow the stack when a long chain is freed. Instead, nodes that only this chain owns are
+// unlinked into a worklist and die one at a time, each with its inputs already taken.
+Node::~Node() {
+  std::vector<std::shared_ptr<Node>> pending;
+  auto unlink = [&pending](Node& n) {
+    n.backward = nullptr;  // the rule holds copies of the inputs as well
+    for (Tensor& t : n.inputs)
+      if (t.impl_ptr().use_count() == 1 && t.impl()->grad_fn)
+        pending.push_back(std::move(t.impl()->grad_fn));
+    n.inputs.clear();
+  };
+  unlink(*this);
+  while (!pending.empty()) {
+    std::shared_ptr<Node> n = std::move(pending.back());
+    pending.pop_back();
+    if (n.use_count() == 1) unlink(*n);
+  }
+}
+
 bool needs_grad(std::initializer_list<const Tensor*> inputs) {
   if (!grad_enabled()) return false;
   for (const Tensor* t : inputs)

@@ -12,6 +12,8 @@ struct Node {
   const char* op = "";
   std::vector<Tensor> inputs;  // keeps the graph alive while the output lives
   std::function<void(const float* grad_out)> backward;
+
+  ~Node();  // frees a long chain of inputs without recursing (see backward.cpp)
 };
 
 }  // namespace descent

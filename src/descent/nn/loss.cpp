@@ -1,0 +1,154 @@
+// Losses are fused ops: one pass forward, one backward, no intermediate tensors.
+#include "descent/nn/loss.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "descent/autograd/record.h"
+#include "descent/ops/ops.h"
+#include "descent/util/spec.h"
+
+namespace descent {
+namespace {
+
+void require_same_shape(const Tensor& a, const Tensor& b, const char* op) {
+  if (a.shape() != b.shape())
+    throw std::invalid_argument(std::string(op) + ": prediction shape " + to_string(a.shape()) +
+                                " differs from target shape " + to_string(b.shape()));
+}
+
+// Checks class-index targets against [n, classes] scores and returns them as integers.
+std::vector<int32_t> class_indices(const Tensor& scores, const Tensor& target, const char* op) {
+  if (scores.dim() != 2)
+    throw std::invalid_argument(std::string(op) + ": expects [batch, classes] scores, got " +
+                                to_string(scores.shape()));
+  if (target.dim() != 1 || target.size(0) != scores.size(0))
+    throw std::invalid_argument(std::string(op) + ": expects [" + std::to_string(scores.size(0)) +
+                                "] class indices, got target shape " + to_string(target.shape()));
+  const int64_t classes = scores.size(1);
+  std::vector<int32_t> k(static_cast<size_t>(target.numel()));
+  for (int64_t i = 0; i < target.numel(); ++i) {
+    const float v = target.data()[i];
+    if (v != std::floor(v) || v < 0 || v >= static_cast<float>(classes))
+      throw std::invalid_argument(std::string(op) + ": target " + std::to_string(v) + " at row " +
+                                  std::to_string(i) + " is not a class index in [0, " +
+                                  std::to_string(classes) + ")");
+    k[i] = static_cast<int32_t>(v);
+  }
+  return k;
+}
+
+}  // namespace
+
+Tensor mse_loss(const Tensor& y, const Tensor& t) {
+  require_same_shape(y, t, "mse_loss");
+  const int64_t n = y.numel();
+  double acc = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double d = static_cast<double>(y.data()[i]) - t.data()[i];
+    acc += d * d;
+  }
+  Tensor loss = Tensor::full({}, static_cast<float>(acc / static_cast<double>(n)));
+  record(loss, "mse_loss", {y, t}, [y, t, n](const float* g) {
+    const float scale = 2.0f * g[0] / static_cast<float>(n);
+    float* gy = input_grad(y);
+    float* gt = input_grad(t);
+    for (int64_t i = 0; i < n; ++i) {
+      const float d = scale * (y.data()[i] - t.data()[i]);
+      if (gy) gy[i] += d;
+      if (gt) gt[i] -= d;
+    }
+  });
+  return loss;
+}
+
+Tensor cross_entropy(const Tensor& logits, const Tensor& target) {
+  std::vector<int32_t> k = class_indices(logits, target, "cross_entropy");
+  const int64_t n = logits.size(0), c = logits.size(1);
+  // Keep the softmax for backward: d loss / d logits = (softmax - onehot) / n.
+  Tensor probs = Tensor::empty(logits.shape());
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const float* z = logits.data() + i * c;
+    float* p = probs.data() + i * c;
+    float m = z[0];
+    for (int64_t j = 1; j < c; ++j) m = std::max(m, z[j]);
+    double s = 0;
+    for (int64_t j = 0; j < c; ++j) {
+      p[j] = std::exp(z[j] - m);
+      s += p[j];
+    }
+    const float inv = static_cast<float>(1.0 / s);
+    for (int64_t j = 0; j < c; ++j) p[j] *= inv;
+    total -= static_cast<double>(z[k[i]] - m) - std::log(s);
+  }
+  Tensor loss = Tensor::full({}, static_cast<float>(total / static_cast<double>(n)));
+  record(loss, "cross_entropy", {logits}, [logits, probs, k = std::move(k), n, c](const float* g) {
+    float* gz = input_grad(logits);
+    const float scale = g[0] / static_cast<float>(n);
+    for (int64_t i = 0; i < n; ++i) {
+      const float* p = probs.data() + i * c;
+      for (int64_t j = 0; j < c; ++j) gz[i * c + j] += scale * (p[j] - (j == k[i] ? 1.0f : 0.0f));
+    }
+  });
+  return loss;
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target) {
+  std::vector<int32_t> k = class_indices(log_probs, target, "nll_loss");
+  const int64_t n = log_probs.size(0), c = log_probs.size(1);
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) total -= log_probs.data()[i * c + k[i]];
+  Tensor loss = Tensor::full({}, static_cast<float>(total / static_cast<double>(n)));
+  record(loss, "nll_loss", {log_probs}, [log_probs, k = std::move(k), n, c](const float* g) {
+    float* gl = input_grad(log_probs);
+    for (int64_t i = 0; i < n; ++i) gl[i * c + k[i]] -= g[0] / static_cast<float>(n);
+  });
+  return loss;
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& z, const Tensor& t) {
+  require_same_shape(z, t, "binary_cross_entropy_with_logits");
+  const int64_t n = z.numel();
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double x = z.data()[i], y = t.data()[i];
+    total += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::fabs(x)));
+  }
+  Tensor loss = Tensor::full({}, static_cast<float>(total / static_cast<double>(n)));
+  record(loss, "binary_cross_entropy_with_logits", {z, t}, [z, t, n](const float* g) {
+    const float scale = g[0] / static_cast<float>(n);
+    float* gz = input_grad(z);
+    float* gt = input_grad(t);
+    for (int64_t i = 0; i < n; ++i) {
+      const float x = z.data()[i];
+      const float s = x >= 0 ? 1.0f / (1.0f + std::exp(-x)) : std::exp(x) / (1.0f + std::exp(x));
+      if (gz) gz[i] += scale * (s - t.data()[i]);
+      if (gt) gt[i] -= scale * x;
+    }
+  });
+  return loss;
+}
+
+const std::vector<std::string>& loss_names() {
+  static const std::vector<std::string> names = {"cross_entropy", "mse", "nll",
+                                                 "binary_cross_entropy"};
+  return names;
+}
+
+bool loss_is_classification(const std::string& name) {
+  return name == "cross_entropy" || name == "nll";
+}
+
+LossFunction loss_by_name(const std::string& name) {
+  if (name == "mse") return mse_loss;
+  if (name == "cross_entropy") return cross_entropy;
+  if (name == "nll") return nll_loss;
+  if (name == "binary_cross_entropy") return binary_cross_entropy_with_logits;
+  std::string valid;
+  for (auto& n : loss_names()) valid += (valid.empty() ? "" : ", ") + n;
+  throw SpecError("unknown loss '" + name + "' (valid: " + valid + ")");
+}
+
+}  // namespace descent

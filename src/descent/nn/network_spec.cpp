@@ -1,0 +1,65 @@
+#include "descent/nn/network_spec.h"
+
+#include "descent/nn/activations.h"
+#include "descent/nn/linear.h"
+#include "descent/util/spec.h"
+
+namespace descent {
+namespace {
+
+const char* kLayerNames = "linear, relu, sigmoid, tanh, elu, leaky_relu, softplus";
+
+std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, Generator& gen) {
+  const Spec spec = parse_spec(text);
+  SpecArgs args("layer '" + text + "'", spec.args);
+  std::unique_ptr<Module> layer;
+  if (spec.name == "linear") {
+    const int64_t out = args.get_int("out", 0);
+    if (out <= 0) throw SpecError(args.context() + ": needs out=N with N > 0");
+    const bool bias = args.get_bool("bias", true);
+    const InitSpec weight_init = read_init_spec(args, "init");
+    const InitSpec bias_init = read_init_spec(args, "bias_init");
+    args.finish();
+    layer = std::make_unique<Linear>(features, out, bias, gen, weight_init, bias_init);
+    features = out;
+  } else if (spec.name == "relu") {
+    layer = std::make_unique<ReLU>();
+  } else if (spec.name == "sigmoid") {
+    layer = std::make_unique<Sigmoid>();
+  } else if (spec.name == "tanh") {
+    layer = std::make_unique<Tanh>();
+  } else if (spec.name == "elu") {
+    layer = std::make_unique<ELU>(static_cast<float>(args.get_double("alpha", 1.0)));
+  } else if (spec.name == "leaky_relu") {
+    layer = std::make_unique<LeakyReLU>(static_cast<float>(args.get_double("negative_slope", 0.01)));
+  } else if (spec.name == "softplus") {
+    const double beta = args.get_double("beta", 1.0);
+    layer = std::make_unique<Softplus>(static_cast<float>(beta),
+                                       static_cast<float>(args.get_double("threshold", 20.0)));
+  } else {
+    throw SpecError("layer '" + text + "': unknown layer '" + spec.name + "' (valid: " +
+                    kLayerNames + ")");
+  }
+  args.finish();
+  return layer;
+}
+
+}  // namespace
+
+std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
+                                          int64_t in_features, Generator& gen) {
+  if (layers.empty()) throw SpecError("model.layers is empty: a network needs at least one layer");
+  auto net = std::make_unique<Sequential>();
+  int64_t features = in_features;
+  for (const std::string& text : layers) net->add(build_layer(text, features, gen));
+  return net;
+}
+
+int64_t network_output_size(const std::vector<std::string>& layers, int64_t in_features) {
+  Generator scratch(0);
+  int64_t features = in_features;
+  for (const std::string& text : layers) build_layer(text, features, scratch);
+  return features;
+}
+
+}  // namespace descent

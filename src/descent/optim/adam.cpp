@@ -1,0 +1,41 @@
+#include "descent/optim/adam.h"
+
+#include <cmath>
+
+namespace descent {
+
+Hyperparams Adam::default_hyperparams() {
+  return {{"lr", 1e-3},   {"beta1", 0.9},        {"beta2", 0.999}, {"eps", 1e-8},
+          {"weight_decay", 0.0}, {"amsgrad", 0.0}, {"maximize", 0.0}};
+}
+
+Adam::Adam(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("adam", std::move(groups), defaults) {}
+
+void Adam::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  const double lr = group.get("lr"), beta1 = group.get("beta1"), beta2 = group.get("beta2");
+  const float eps = static_cast<float>(group.get("eps"));
+  const float wd = static_cast<float>(group.get("weight_decay"));
+  const bool amsgrad = group.flag("amsgrad");
+  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const double t = (state.scalars["step"] += 1.0);
+  // Scalars in double, as PyTorch computes them in Python before the float32 tensor ops.
+  const float step_size = static_cast<float>(lr / (1.0 - std::pow(beta1, t)));
+  const float inv_bc2_sqrt = static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(beta2, t)));
+  const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
+  const int64_t n = param.numel();
+  float* p = param.data();
+  float* m = state.buffer("exp_avg", param).data();
+  float* v = state.buffer("exp_avg_sq", param).data();
+  float* vmax = amsgrad ? state.buffer("max_exp_avg_sq", param).data() : nullptr;
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = sign * grad[i] + wd * p[i];
+    m[i] = b1 * m[i] + (1.0f - b1) * g;
+    v[i] = b2 * v[i] + (1.0f - b2) * g * g;
+    float second = v[i];
+    if (vmax) second = vmax[i] = std::max(vmax[i], v[i]);
+    p[i] -= step_size * m[i] / (std::sqrt(second) * inv_bc2_sqrt + eps);
+  }
+}
+
+}  // namespace descent

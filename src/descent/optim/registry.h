@@ -1,0 +1,41 @@
+#pragma once
+// Optimizers by name, for configuration files and SPEC strings ("adam:lr=0.01,beta2=0.99").
+// Each entry lists its hyper-parameters with defaults and kinds, so arguments are checked and an
+// unknown key is reported with the valid ones.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "descent/optim/optimizer.h"
+#include "descent/util/spec.h"
+
+namespace descent {
+
+enum class HyperparamKind { Real, Bool };
+
+struct HyperparamDef {
+  std::string name;
+  double value;
+  HyperparamKind kind = HyperparamKind::Real;
+};
+
+struct OptimizerInfo {
+  std::string name;
+  std::vector<HyperparamDef> hyperparams;
+  std::function<std::unique_ptr<Optimizer>(std::vector<ParamGroup>, const Hyperparams&)> make;
+};
+
+const std::vector<OptimizerInfo>& optimizer_registry();
+const OptimizerInfo& optimizer_info(const std::string& name);  // throws SpecError listing names
+
+// Reads the hyper-parameters named in args (text values) against the optimizer's definitions;
+// calls args.finish(), so an unknown key throws.
+Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args);
+
+// Makes the named optimizer over one group of parameters.
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<Tensor> params,
+                                          const Hyperparams& hyperparams);
+// From a SPEC string: "name" or "name:key=value,...".
+std::unique_ptr<Optimizer> make_optimizer(const std::string& spec, std::vector<Tensor> params);
+
+}  // namespace descent

@@ -1,0 +1,139 @@
+#include "descent/util/spec.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace descent {
+namespace {
+
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+bool parse_number(const std::string& text, double& out) {
+  const std::string t = trim(text);
+  if (t.empty()) return false;
+  const char* first = t.data();
+  if (*first == '+') ++first;
+  auto [ptr, ec] = std::from_chars(first, t.data() + t.size(), out);
+  return ec == std::errc() && ptr == t.data() + t.size();
+}
+
+}  // namespace
+
+Spec parse_spec(const std::string& text) {
+  Spec spec;
+  const size_t colon = text.find(':');
+  spec.name = trim(text.substr(0, colon));
+  if (spec.name.empty()) throw SpecError("'" + text + "': missing a name before ':'");
+  if (colon == std::string::npos) return spec;
+  const std::string rest = text.substr(colon + 1);
+  // Split on commas outside brackets.
+  std::vector<std::string> parts;
+  std::string current;
+  int depth = 0;
+  for (char c : rest) {
+    if (c == '[') ++depth;
+    if (c == ']') --depth;
+    if (depth < 0) throw SpecError("'" + text + "': unbalanced ']'");
+    if (c == ',' && depth == 0) {
+      parts.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (depth != 0) throw SpecError("'" + text + "': unbalanced '['");
+  parts.push_back(current);
+  for (const std::string& part : parts) {
+    if (trim(part).empty()) continue;
+    const size_t eq = part.find('=');
+    if (eq == std::string::npos)
+      throw SpecError("'" + text + "': argument '" + trim(part) + "' is not key=value");
+    const std::string key = trim(part.substr(0, eq));
+    if (key.empty()) throw SpecError("'" + text + "': an argument has no key");
+    if (spec.args.count(key)) throw SpecError("'" + text + "': key '" + key + "' given twice");
+    spec.args[key] = trim(part.substr(eq + 1));
+  }
+  return spec;
+}
+
+SpecArgs::SpecArgs(std::string context, std::map<std::string, std::string> args)
+    : context_(std::move(context)), args_(std::move(args)) {}
+
+const std::string* SpecArgs::lookup(const std::string& key) {
+  accepted_.insert(key);
+  auto it = args_.find(key);
+  return it == args_.end() ? nullptr : &it->second;
+}
+
+void SpecArgs::bad_value(const std::string& key, const std::string& value,
+                         const char* expected) const {
+  throw SpecError(context_ + ": " + key + "=" + value + " is not valid (expected " + expected +
+                  ")");
+}
+
+double SpecArgs::get_double(const std::string& key, double fallback) {
+  const std::string* v = lookup(key);
+  if (!v) return fallback;
+  double d;
+  if (!parse_number(*v, d) || !std::isfinite(d)) bad_value(key, *v, "a finite number");
+  return d;
+}
+
+int64_t SpecArgs::get_int(const std::string& key, int64_t fallback) {
+  const std::string* v = lookup(key);
+  if (!v) return fallback;
+  double d;
+  if (!parse_number(*v, d) || d != std::floor(d) || std::fabs(d) > 9.0e15)
+    bad_value(key, *v, "an integer");
+  return static_cast<int64_t>(d);
+}
+
+bool SpecArgs::get_bool(const std::string& key, bool fallback) {
+  const std::string* v = lookup(key);
+  if (!v) return fallback;
+  if (*v == "true") return true;
+  if (*v == "false") return false;
+  bad_value(key, *v, "true or false");
+}
+
+std::string SpecArgs::get_string(const std::string& key, const std::string& fallback) {
+  const std::string* v = lookup(key);
+  return v ? *v : fallback;
+}
+
+std::vector<double> SpecArgs::get_list(const std::string& key, const std::vector<double>& fallback) {
+  const std::string* v = lookup(key);
+  if (!v) return fallback;
+  std::string body = trim(*v);
+  if (body.size() < 2 || body.front() != '[' || body.back() != ']')
+    bad_value(key, *v, "a list in brackets, e.g. [30,60,90]");
+  body = body.substr(1, body.size() - 2);
+  std::vector<double> out;
+  size_t start = 0;
+  while (start <= body.size() && !trim(body).empty()) {
+    const size_t comma = body.find(',', start);
+    const std::string item = body.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    double d;
+    if (!parse_number(item, d)) bad_value(key, *v, "a list of numbers, e.g. [30,60,90]");
+    out.push_back(d);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void SpecArgs::finish() const {
+  for (const auto& [key, value] : args_) {
+    if (accepted_.count(key)) continue;
+    std::string valid;
+    for (const std::string& k : accepted_) valid += (valid.empty() ? "" : ", ") + k;
+    throw SpecError(context_ + ": unknown key '" + key + "'" +
+                    (valid.empty() ? " (it takes no arguments)" : " (valid keys: " + valid + ")"));
+  }
+}
+
+}  // namespace descent
