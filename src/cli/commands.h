@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand registers itself on the app and runs from its callback; errors propagate as
+// exceptions to main, which prints them and exits non-zero.
+#include <CLI/CLI.hpp>
+
+namespace cli {
+
+void add_train_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
+
+}  // namespace cli

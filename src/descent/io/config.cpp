@@ -1,0 +1,256 @@
+#include "descent/io/config.h"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "descent/nn/loss.h"
+#include "descent/optim/registry.h"
+
+namespace descent {
+namespace {
+
+// Accepted keys of each table ("" is the top level).
+const std::map<std::string, std::vector<std::string>>& schema() {
+  static const std::map<std::string, std::vector<std::string>> keys = {
+      {"", {"seed", "threads", "data", "model", "train", "optimizer"}},
+      {"data", {"name", "dir", "validation_size"}},
+      {"model", {"layers", "weights"}},
+      {"train", {"epochs", "batch_size", "shuffle", "drop_last", "loss"}},
+  };
+  return keys;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+std::string node_text(const toml::node& n) {
+  if (auto s = n.as_string()) return s->get();
+  if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
+  if (auto i = n.as_integer()) return std::to_string(i->get());
+  if (auto f = n.as_floating_point()) {
+    std::ostringstream os;
+    os.precision(17);
+    os << f->get();
+    return os.str();
+  }
+  std::ostringstream os;
+  os << toml::toml_formatter{n};
+  return os.str();
+}
+
+class Resolver {
+ public:
+  Resolver(toml::table& root, std::map<std::string, std::string>& origin)
+      : root_(root), origin_(origin) {}
+
+  [[noreturn]] void fail(const std::string& key, const toml::node& n,
+                         const std::string& expected) const {
+    throw ConfigError("config: " + key + " = " + node_text(n) + where(key) +
+                      " is not valid (expected " + expected + ")");
+  }
+
+  std::string where(const std::string& key) const {
+    auto it = origin_.find(key);
+    return it == origin_.end() ? "" : " (from " + it->second + ")";
+  }
+
+  const toml::node* find(const std::string& key) const {
+    return root_.at_path(key).node();
+  }
+
+  void read(const std::string& key, std::string& out) const {
+    if (const toml::node* n = find(key)) {
+      if (!n->is_string()) fail(key, *n, "a string");
+      out = n->as_string()->get();
+    }
+  }
+  void read(const std::string& key, bool& out) const {
+    if (const toml::node* n = find(key)) {
+      if (!n->is_boolean()) fail(key, *n, "true or false");
+      out = n->as_boolean()->get();
+    }
+  }
+  void read(const std::string& key, int64_t& out, int64_t min) const {
+    if (const toml::node* n = find(key)) {
+      if (!n->is_integer() || n->as_integer()->get() < min)
+        fail(key, *n, "an integer >= " + std::to_string(min));
+      out = n->as_integer()->get();
+    }
+  }
+  void read(const std::string& key, std::vector<std::string>& out) const {
+    if (const toml::node* n = find(key)) {
+      const toml::array* a = n->as_array();
+      if (!a) fail(key, *n, "an array of strings");
+      out.clear();
+      for (const auto& item : *a) {
+        if (!item.is_string()) fail(key, *n, "an array of strings");
+        out.push_back(item.as_string()->get());
+      }
+    }
+  }
+
+  // Rejects keys that no table accepts.
+  void check_keys(const toml::table& table, const std::string& prefix) const {
+    const auto& accepted = schema().at(prefix);
+    for (const auto& [k, node] : table) {
+      const std::string key(k.str());
+      const std::string path = prefix.empty() ? key : prefix + "." + key;
+      if (std::find(accepted.begin(), accepted.end(), key) == accepted.end())
+        throw ConfigError("config: unknown key '" + path + "'" + where(path) + " (valid keys" +
+                          (prefix.empty() ? "" : " in [" + prefix + "]") + ": " + join(accepted) +
+                          ")");
+      if (schema().count(path)) {
+        if (!node.is_table()) fail(path, node, "a table");
+        check_keys(*node.as_table(), path);
+      }
+    }
+  }
+
+ private:
+  toml::table& root_;
+  std::map<std::string, std::string>& origin_;
+};
+
+void record_origins(const toml::table& table, const std::string& prefix, const std::string& source,
+                    std::map<std::string, std::string>& origin) {
+  for (const auto& [k, node] : table) {
+    const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    origin[path] = source;
+    if (node.is_table()) record_origins(*node.as_table(), path, source, origin);
+  }
+}
+
+// "a.b.c=value": the value is read as a TOML value when it parses as one (numbers, booleans,
+// arrays, quoted strings), else taken as a bare string (so --set optimizer.name=sgd works).
+void apply_override(toml::table& root, const std::string& text,
+                    std::map<std::string, std::string>& origin) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--set " + text + ": expected key=value, e.g. --set train.epochs=3");
+  const std::string key = text.substr(0, eq), value = text.substr(eq + 1);
+  toml::table* table = &root;
+  size_t start = 0;
+  for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    const std::string part = key.substr(start, dot - start);
+    auto [it, inserted] = table->insert(part, toml::table{});
+    if (!it->second.is_table())
+      throw ConfigError("--set " + text + ": '" + key.substr(0, dot) + "' is not a table");
+    table = it->second.as_table();
+    start = dot + 1;
+  }
+  const std::string leaf = key.substr(start);
+  if (leaf.empty()) throw ConfigError("--set " + text + ": empty key");
+  try {
+    toml::table parsed = toml::parse("v = " + value);
+    table->insert_or_assign(leaf, *parsed.get("v"));
+  } catch (const toml::parse_error&) {
+    table->insert_or_assign(leaf, value);
+  }
+  origin[key] = "--set " + text;
+}
+
+}  // namespace
+
+Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  toml::table root;
+  std::map<std::string, std::string> origin;
+  if (!file.empty()) {
+    try {
+      root = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+      std::ostringstream os;
+      os << file.string() << ":" << e.source().begin.line << ":" << e.source().begin.column
+         << ": " << e.description();
+      throw ConfigError(os.str());
+    }
+    record_origins(root, "", file.string(), origin);
+  }
+  for (const auto& o : overrides) apply_override(root, o, origin);
+
+  Resolver r(root, origin);
+  r.check_keys(root, "");
+  Config c;
+  int64_t seed = 0, threads = 0;
+  r.read("seed", seed, 0);
+  r.read("threads", threads, 0);
+  c.seed = static_cast<uint64_t>(seed);
+  c.threads = static_cast<int>(threads);
+  r.read("data.name", c.data.name);
+  if (c.data.name != "fashion-mnist")
+    r.fail("data.name", *r.find("data.name"), "fashion-mnist");
+  r.read("data.dir", c.data.dir);
+  r.read("data.validation_size", c.data.validation_size, 0);
+  r.read("model.layers", c.model.layers);
+  r.read("model.weights", c.model.weights);
+  r.read("train.epochs", c.train.epochs, 1);
+  r.read("train.batch_size", c.train.batch_size, 1);
+  r.read("train.shuffle", c.train.shuffle);
+  r.read("train.drop_last", c.train.drop_last);
+  r.read("train.loss", c.train.loss);
+  const auto& losses = loss_names();
+  if (std::find(losses.begin(), losses.end(), c.train.loss) == losses.end())
+    r.fail("train.loss", *r.find("train.loss"), join(losses));
+
+  // [optimizer]: name, then that optimizer's hyper-parameters.
+  r.read("optimizer.name", c.optimizer.name);
+  const OptimizerInfo* info = nullptr;
+  try {
+    info = &optimizer_info(c.optimizer.name);
+  } catch (const SpecError& e) {
+    throw ConfigError(std::string("config: optimizer.name: ") + e.what() +
+                      r.where("optimizer.name"));
+  }
+  std::map<std::string, std::string> args;
+  if (const toml::node* opt = r.find("optimizer")) {
+    if (!opt->is_table()) r.fail("optimizer", *opt, "a table");
+    for (const auto& [k, node] : *opt->as_table())
+      if (k.str() != "name") args[std::string(k.str())] = node_text(node);
+  }
+  SpecArgs spec_args("config [optimizer] (" + c.optimizer.name + ")", args);
+  Hyperparams h;
+  try {
+    h = read_hyperparams(*info, spec_args);
+  } catch (const SpecError& e) {
+    throw ConfigError(e.what());
+  }
+  for (const auto& def : info->hyperparams)
+    c.optimizer.args[def.name] = def.kind == HyperparamKind::Bool
+                                     ? (h[def.name] != 0 ? "true" : "false")
+                                     : node_text(toml::value<double>(h[def.name]));
+  return c;
+}
+
+std::string to_toml(const Config& c) {
+  toml::table root;
+  root.insert("seed", static_cast<int64_t>(c.seed));
+  root.insert("threads", c.threads);
+  root.insert("data", toml::table{{"name", c.data.name},
+                                  {"dir", c.data.dir},
+                                  {"validation_size", c.data.validation_size}});
+  toml::array layers;
+  for (const auto& l : c.model.layers) layers.push_back(l);
+  toml::table model{{"layers", layers}};
+  if (!c.model.weights.empty()) model.insert("weights", c.model.weights);
+  root.insert("model", model);
+  root.insert("train", toml::table{{"epochs", c.train.epochs},
+                                   {"batch_size", c.train.batch_size},
+                                   {"shuffle", c.train.shuffle},
+                                   {"drop_last", c.train.drop_last},
+                                   {"loss", c.train.loss}});
+  toml::table opt{{"name", c.optimizer.name}};
+  for (const auto& [k, v] : c.optimizer.args) {
+    if (v == "true" || v == "false") opt.insert(k, v == "true");
+    else opt.insert(k, std::stod(v));
+  }
+  root.insert("optimizer", opt);
+  std::ostringstream os;
+  os << root << "\n";
+  return os.str();
+}
+
+}  // namespace descent

@@ -1,0 +1,58 @@
+#pragma once
+// The training configuration. Every setting has a default (the built-in job: Fashion-MNIST,
+// MLP 784-256-256-10, Adam 1e-3, batch 128, 10 epochs); a TOML file and then --set key=value
+// overrides change them. Keys are dotted paths into the TOML tables ("train.epochs"). Unknown
+// keys and bad values are errors that name the key, the value, where it came from and what is
+// accepted. docs/configuration.md lists every key.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace descent {
+
+class ConfigError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+struct Config {
+  uint64_t seed = 0;
+  int threads = 0;  // 0: every core
+
+  struct Data {
+    std::string name = "fashion-mnist";
+    std::string dir = "/usr/share/datasets/fashion-mnist";
+    int64_t validation_size = 5000;
+  } data;
+
+  struct Model {
+    std::vector<std::string> layers = {"linear:out=256", "relu", "linear:out=256", "relu",
+                                       "linear:out=10"};
+    std::string weights;  // a safetensors file to start from (e.g. written by PyTorch)
+  } model;
+
+  struct Train {
+    int64_t epochs = 10;
+    int64_t batch_size = 128;
+    bool shuffle = true;
+    bool drop_last = false;
+    std::string loss = "cross_entropy";
+  } train;
+
+  struct Optimizer {
+    std::string name = "adam";
+    std::map<std::string, std::string> args;  // hyper-parameters as text, checked by the registry
+  } optimizer;
+};
+
+// Builds a configuration: defaults, then the TOML file (if any), then each "key=value" override.
+// Everything is validated; the optimizer's hyper-parameters are completed with its defaults.
+Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
+// The resolved configuration as TOML (every key, defaults included).
+std::string to_toml(const Config& config);
+
+}  // namespace descent

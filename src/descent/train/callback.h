@@ -1,0 +1,33 @@
+#pragma once
+// Callbacks plug behaviour into the training loop (progress display, metric logs, early stopping,
+// checkpoints), as in Keras and ensmallen. Each hook sees the loop's state; setting
+// state.stop_reason asks the loop to stop after the current epoch.
+#include <string>
+
+#include "descent/train/metrics.h"
+
+namespace descent {
+
+struct TrainState {
+  int64_t epoch = 0;              // 1-based, the epoch in progress or just finished
+  int64_t epochs = 0;             // planned total
+  int64_t batch = 0;              // 1-based batch within the epoch
+  int64_t batches_per_epoch = 0;
+  int64_t step = 0;               // optimizer steps taken since the start of training
+  int64_t samples_in_epoch = 0;   // training examples seen so far this epoch
+  double epoch_seconds = 0;       // wall time since the epoch started
+  double running_loss = 0;        // mean training loss so far this epoch
+  std::string stop_reason;        // non-empty: stop after this epoch
+};
+
+class Callback {
+ public:
+  virtual ~Callback() = default;
+  virtual void on_train_begin(TrainState&) {}
+  virtual void on_epoch_begin(TrainState&) {}
+  virtual void on_batch_end(TrainState&) {}
+  virtual void on_epoch_end(TrainState&, const EpochMetrics&) {}
+  virtual void on_train_end(TrainState&, const TrainResult&) {}
+};
+
+}  // namespace descent

@@ -1,0 +1,125 @@
+#include "descent/train/run.h"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include "descent/autograd/grad_mode.h"
+
+#include "descent/io/atomic_file.h"
+#include "descent/io/model_weights.h"
+#include "descent/nn/network_spec.h"
+#include "descent/optim/registry.h"
+#include "descent/train/callbacks/metrics_log.h"
+#include "descent/train/callbacks/progress_bar.h"
+#include "descent/train/evaluate.h"
+#include "descent/train/trainer.h"
+
+namespace descent {
+namespace {
+
+std::unique_ptr<Sequential> build_model(const Config& config, int64_t in_features) {
+  Generator init_gen(config.seed);
+  std::unique_ptr<Sequential> model;
+  try {
+    model = build_network(config.model.layers, in_features, init_gen);
+  } catch (const SpecError& e) {
+    throw ConfigError(std::string("config: model.layers: ") + e.what());
+  }
+  if (!config.model.weights.empty()) load_weights(*model, config.model.weights);
+  return model;
+}
+
+void check_output_size(const Sequential& model, const Dataset& data, const Config& config) {
+  Tensor probe = Tensor::zeros({1, data.features()});
+  NoGradGuard no_grad;
+  Tensor out = const_cast<Sequential&>(model).forward(probe);
+  if (data.num_classes > 0 && loss_is_classification(config.train.loss) &&
+      out.size(-1) != data.num_classes)
+    throw ConfigError("config: model.layers ends with " + std::to_string(out.size(-1)) +
+                      " outputs, but " + data.name + " has " + std::to_string(data.num_classes) +
+                      " classes");
+}
+
+}  // namespace
+
+Experiment build_experiment(const Config& config) {
+  Experiment e;
+  e.config = config;
+  e.data = load_fashion_mnist(config.data.dir);
+  Generator split_gen(config.seed + 1);
+  auto split = hold_out(e.data.train, config.data.validation_size, split_gen);
+  e.train = std::move(split.train);
+  e.validation = std::move(split.validation);
+  e.model = build_model(config, e.train.features());
+  check_output_size(*e.model, e.train, config);
+  SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
+  const OptimizerInfo& info = optimizer_info(config.optimizer.name);
+  e.optimizer = make_optimizer(info.name, e.model->parameters(), read_hyperparams(info, args));
+  return e;
+}
+
+std::filesystem::path default_run_dir() {
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::filesystem::path base = std::filesystem::path("runs") / stamp;
+  std::filesystem::path dir = base;
+  for (int i = 2; std::filesystem::exists(dir); ++i) dir = base.string() + "-" + std::to_string(i);
+  return dir;
+}
+
+RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
+  if (std::filesystem::exists(out_dir) && !std::filesystem::is_empty(out_dir))
+    throw std::runtime_error("run directory " + out_dir.string() +
+                             " already exists and is not empty; choose another --out");
+  std::filesystem::create_directories(out_dir);
+  write_file_atomically(out_dir / "config.toml", to_toml(e.config));
+
+  TrainOptions options;
+  options.epochs = e.config.train.epochs;
+  options.batch_size = e.config.train.batch_size;
+  options.shuffle = e.config.train.shuffle;
+  options.drop_last = e.config.train.drop_last;
+  const LossFunction loss = loss_by_name(e.config.train.loss);
+  Trainer trainer(*e.model, *e.optimizer, loss, options);
+  ProgressBar progress(stdout);
+  MetricsLog metrics(out_dir / "metrics.jsonl");
+  trainer.add_callback(progress);
+  trainer.add_callback(metrics);
+  Generator shuffle_gen(e.config.seed + 2);
+  RunOutcome outcome;
+  outcome.dir = out_dir;
+  outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
+  save_weights(*e.model, out_dir / "model.safetensors");
+  outcome.test = evaluate(*e.model, loss, e.data.test);
+
+  nlohmann::json summary = {
+      {"test_loss", outcome.test.loss},
+      {"test_accuracy", outcome.test.accuracy},
+      {"epochs", static_cast<int64_t>(outcome.train.history.size())},
+      {"best_epoch", outcome.train.best_epoch},
+      {"seconds", outcome.train.seconds},
+      {"stop_reason", outcome.train.stop_reason},
+  };
+  if (!outcome.train.history.empty()) summary["final_epoch"] = to_json(outcome.train.history.back());
+  write_file_atomically(out_dir / "summary.json", summary.dump(2) + "\n");
+  return outcome;
+}
+
+EvalResult evaluate_run(const std::filesystem::path& run_dir) {
+  const auto config_path = run_dir / "config.toml";
+  const auto weights_path = run_dir / "model.safetensors";
+  if (!std::filesystem::exists(config_path))
+    throw std::runtime_error(run_dir.string() + " is not a run directory (no config.toml)");
+  if (!std::filesystem::exists(weights_path))
+    throw std::runtime_error(run_dir.string() + " has no model.safetensors (did the run finish?)");
+  Config config = load_config(config_path, {});
+  ImageClassificationData data = load_fashion_mnist(config.data.dir);
+  Generator unused(0);
+  auto model = build_network(config.model.layers, data.test.features(), unused);
+  load_weights(*model, weights_path);
+  return evaluate(*model, loss_by_name(config.train.loss), data.test);
+}
+
+}  // namespace descent

@@ -1,0 +1,47 @@
+#pragma once
+// A training run as the command line makes it: configuration in, run directory out.
+//   <out>/config.toml        the resolved configuration (written first)
+//   <out>/metrics.jsonl      one JSON object per epoch
+//   <out>/model.safetensors  the final weights, PyTorch state_dict names
+//   <out>/summary.json       written last, only when the run succeeded
+// Random streams: model initialization draws from Generator(seed), the validation hold-out from
+// Generator(seed + 1), the epochs' shuffles from Generator(seed + 2).
+#include <filesystem>
+#include <memory>
+
+#include "descent/data/fashion_mnist.h"
+#include "descent/io/config.h"
+#include "descent/nn/sequential.h"
+#include "descent/optim/optimizer.h"
+#include "descent/train/metrics.h"
+
+namespace descent {
+
+// Everything a run is made of, built and checked before anything is written to disk.
+struct Experiment {
+  Config config;
+  ImageClassificationData data;
+  Dataset train, validation;
+  std::unique_ptr<Sequential> model;
+  std::unique_ptr<Optimizer> optimizer;
+};
+
+Experiment build_experiment(const Config& config);
+
+struct RunOutcome {
+  TrainResult train;
+  EvalResult test;
+  std::filesystem::path dir;
+};
+
+// Trains and writes the run directory (which must not exist or be empty).
+RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_dir);
+
+// Rebuilds the model of a finished run from its config.toml and model.safetensors and
+// evaluates it on the test set.
+EvalResult evaluate_run(const std::filesystem::path& run_dir);
+
+// runs/<date-time>, with a suffix when that exists already.
+std::filesystem::path default_run_dir();
+
+}  // namespace descent

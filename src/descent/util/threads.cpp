@@ -1,0 +1,16 @@
+#include "descent/util/threads.h"
+
+#include <cblas.h>
+
+#include <thread>
+
+namespace descent {
+
+void set_num_threads(int n) {
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  openblas_set_num_threads(n);
+}
+
+int num_threads() { return openblas_get_num_threads(); }
+
+}  // namespace descent
