@@ -51,6 +51,7 @@ Experiment build_experiment(const Config& config) {
   auto split = hold_out(e.data.train, config.data.validation_size, split_gen);
   e.train = std::move(split.train);
   e.validation = std::move(split.validation);
+  e.data.train = {};  // the split holds copies; keep one set of images in memory, not two
   e.model = build_model(config, e.train.features());
   check_output_size(*e.model, e.train, config);
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);

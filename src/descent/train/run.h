@@ -20,7 +20,7 @@ namespace descent {
 // Everything a run is made of, built and checked before anything is written to disk.
 struct Experiment {
   Config config;
-  ImageClassificationData data;
+  ImageClassificationData data;  // data.train is released once split into train/validation
   Dataset train, validation;
   std::unique_ptr<Sequential> model;
   std::unique_ptr<Optimizer> optimizer;
