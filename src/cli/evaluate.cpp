@@ -14,8 +14,8 @@ void add_evaluate_command(CLI::App& app) {
   cmd->add_option("run_dir", *run_dir, "Run directory written by descent train")->required();
   cmd->callback([run_dir] {
     descent::EvalResult r = descent::evaluate_run(*run_dir);
-    nlohmann::json out = {{"test_loss", r.loss}, {"test_accuracy", r.accuracy},
-                          {"examples", r.examples}};
+    nlohmann::json out = {
+        {"test_loss", r.loss}, {"test_accuracy", r.accuracy}, {"examples", r.examples}};
     std::printf("%s\n", out.dump().c_str());
   });
 }

@@ -33,13 +33,15 @@ void add_train_command(CLI::App& app) {
     descent::Config config = descent::load_config(opts->config, overrides);
     descent::set_num_threads(config.threads);
     descent::Experiment experiment = descent::build_experiment(config);
-    const auto dir = opts->out.empty() ? descent::default_run_dir() : std::filesystem::path(opts->out);
-    std::printf("descent: %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
-                experiment.model->describe().c_str(), config.data.name.c_str(),
-                static_cast<long long>(experiment.train.size()),
-                static_cast<long long>(experiment.validation.size()),
-                static_cast<long long>(experiment.data.test.size()), config.optimizer.name.c_str(),
-                dir.string().c_str());
+    const auto dir =
+        opts->out.empty() ? descent::default_run_dir() : std::filesystem::path(opts->out);
+    std::printf(
+        "descent: %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
+        experiment.model->describe().c_str(), config.data.name.c_str(),
+        static_cast<long long>(experiment.train.size()),
+        static_cast<long long>(experiment.validation.size()),
+        static_cast<long long>(experiment.data.test.size()), config.optimizer.name.c_str(),
+        dir.string().c_str());
     std::fflush(stdout);
     descent::RunOutcome outcome = descent::train_run(experiment, dir);
     std::printf("test_loss %.4f  test_accuracy %.4f  (best epoch %lld, %.1fs)\n", outcome.test.loss,

@@ -85,7 +85,8 @@ void Tensor::backward() {
     throw std::invalid_argument("backward() needs a one-element tensor (a loss), got shape " +
                                 to_string(shape()));
   if (!requires_grad())
-    throw std::logic_error("backward(): the tensor does not require grad (no parameter reached it)");
+    throw std::logic_error(
+        "backward(): the tensor does not require grad (no parameter reached it)");
   thread_local std::vector<TensorImpl*> order;
   order.clear();
   topological_order(impl(), order);

@@ -10,7 +10,8 @@ std::filesystem::path find_file(const std::filesystem::path& dir, const std::str
     std::filesystem::path p = dir / (stem + suffix);
     if (std::filesystem::exists(p)) return p;
   }
-  throw DataError(dir.string() + ": missing " + stem + ".gz (expected the four Fashion-MNIST IDX "
+  throw DataError(dir.string() + ": missing " + stem +
+                  ".gz (expected the four Fashion-MNIST IDX "
                   "files: train-images-idx3-ubyte, train-labels-idx1-ubyte, "
                   "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, gzipped or raw)");
 }
@@ -50,7 +51,8 @@ ImageClassificationData load_fashion_mnist(const std::filesystem::path& dir) {
                     " does not exist. Install the data with `apt-get install "
                     "dataset-fashion-mnist` (it goes to /usr/share/datasets/fashion-mnist), or "
                     "point to a copy with --set data.dir=PATH");
-  return {load_split(dir, "train", "fashion-mnist train"), load_split(dir, "t10k", "fashion-mnist test")};
+  return {load_split(dir, "train", "fashion-mnist train"),
+          load_split(dir, "t10k", "fashion-mnist test")};
 }
 
 }  // namespace descent

@@ -59,9 +59,7 @@ class Resolver {
     return it == origin_.end() ? "" : " (from " + it->second + ")";
   }
 
-  const toml::node* find(const std::string& key) const {
-    return root_.at_path(key).node();
-  }
+  const toml::node* find(const std::string& key) const { return root_.at_path(key).node(); }
 
   void read(const std::string& key, std::string& out) const {
     if (const toml::node* n = find(key)) {
@@ -119,7 +117,8 @@ class Resolver {
 void record_origins(const toml::table& table, const std::string& prefix, const std::string& source,
                     std::map<std::string, std::string>& origin) {
   for (const auto& [k, node] : table) {
-    const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const std::string path =
+        prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     origin[path] = source;
     if (node.is_table()) record_origins(*node.as_table(), path, source, origin);
   }
@@ -164,8 +163,8 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
       root = toml::parse_file(file.string());
     } catch (const toml::parse_error& e) {
       std::ostringstream os;
-      os << file.string() << ":" << e.source().begin.line << ":" << e.source().begin.column
-         << ": " << e.description();
+      os << file.string() << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
+         << e.description();
       throw ConfigError(os.str());
     }
     record_origins(root, "", file.string(), origin);
@@ -181,8 +180,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   c.seed = static_cast<uint64_t>(seed);
   c.threads = static_cast<int>(threads);
   r.read("data.name", c.data.name);
-  if (c.data.name != "fashion-mnist")
-    r.fail("data.name", *r.find("data.name"), "fashion-mnist");
+  if (c.data.name != "fashion-mnist") r.fail("data.name", *r.find("data.name"), "fashion-mnist");
   r.read("data.dir", c.data.dir);
   r.read("data.validation_size", c.data.validation_size, 0);
   r.read("model.layers", c.model.layers);
@@ -244,8 +242,10 @@ std::string to_toml(const Config& c) {
                                    {"loss", c.train.loss}});
   toml::table opt{{"name", c.optimizer.name}};
   for (const auto& [k, v] : c.optimizer.args) {
-    if (v == "true" || v == "false") opt.insert(k, v == "true");
-    else opt.insert(k, std::stod(v));
+    if (v == "true" || v == "false")
+      opt.insert(k, v == "true");
+    else
+      opt.insert(k, std::stod(v));
   }
   root.insert("optimizer", opt);
   std::ostringstream os;

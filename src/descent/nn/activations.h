@@ -47,7 +47,8 @@ class LeakyReLU : public Module {
 
 class Softplus : public Module {
  public:
-  explicit Softplus(float beta = 1.0f, float threshold = 20.0f) : beta_(beta), threshold_(threshold) {}
+  explicit Softplus(float beta = 1.0f, float threshold = 20.0f)
+      : beta_(beta), threshold_(threshold) {}
   Tensor forward(const Tensor& x) override { return softplus(x, beta_, threshold_); }
   std::string describe() const override { return "Softplus(beta=" + std::to_string(beta_) + ")"; }
 

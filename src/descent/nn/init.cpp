@@ -20,8 +20,8 @@ void fill_normal(Tensor& t, double mean, double std, Generator& gen) {
 // gives PyTorch's sign convention (positive diagonal of R).
 void fill_orthogonal(Tensor& t, int64_t rows, int64_t cols, double gain, Generator& gen) {
   const bool transpose = rows < cols;
-  const int64_t n = transpose ? cols : rows;  // vector length
-  const int64_t k = transpose ? rows : cols;  // number of vectors
+  const int64_t n = transpose ? cols : rows;          // vector length
+  const int64_t k = transpose ? rows : cols;          // number of vectors
   std::vector<double> q(static_cast<size_t>(n * k));  // column j at q[j*n ...]
   std::vector<double> flat(static_cast<size_t>(rows * cols));
   for (double& v : flat) v = gen.normal();
@@ -51,9 +51,9 @@ void fill_orthogonal(Tensor& t, int64_t rows, int64_t cols, double gain, Generat
 
 const std::vector<std::string>& init_policy_names() {
   static const std::vector<std::string> names = {
-      "default",        "zeros",         "constant",        "uniform",
-      "normal",         "xavier_uniform", "xavier_normal",  "kaiming_uniform",
-      "kaiming_normal", "lecun_uniform", "lecun_normal",    "orthogonal"};
+      "default",        "zeros",          "constant",      "uniform",
+      "normal",         "xavier_uniform", "xavier_normal", "kaiming_uniform",
+      "kaiming_normal", "lecun_uniform",  "lecun_normal",  "orthogonal"};
   return names;
 }
 
@@ -125,8 +125,10 @@ void init_weight(Tensor& w, const InitSpec& s, Generator& gen) {
   } else if (p == "kaiming_uniform" || p == "kaiming_normal") {
     const double fan = static_cast<double>(s.mode == "fan_in" ? fan_in : fan_out);
     const double std = calculate_gain(s.nonlinearity, s.a) / std::sqrt(fan);
-    if (p == "kaiming_uniform") fill_uniform(w, -std::sqrt(3.0) * std, std::sqrt(3.0) * std, gen);
-    else fill_normal(w, 0.0, std, gen);
+    if (p == "kaiming_uniform")
+      fill_uniform(w, -std::sqrt(3.0) * std, std::sqrt(3.0) * std, gen);
+    else
+      fill_normal(w, 0.0, std, gen);
   } else if (p == "lecun_uniform") {
     const double bound = std::sqrt(3.0 / static_cast<double>(fan_in));
     fill_uniform(w, -bound, bound, gen);

@@ -26,12 +26,12 @@ namespace descent {
 
 struct InitSpec {
   std::string policy = "default";
-  double value = 0.0;                   // constant
-  double low = 0.0, high = 1.0;         // uniform
-  double mean = 0.0, std = 1.0;         // normal
-  double gain = 1.0;                    // xavier_*, orthogonal
-  double a = 0.0;                       // kaiming_*: the negative slope of leaky_relu
-  std::string mode = "fan_in";          // kaiming_*: fan_in or fan_out
+  double value = 0.0;                       // constant
+  double low = 0.0, high = 1.0;             // uniform
+  double mean = 0.0, std = 1.0;             // normal
+  double gain = 1.0;                        // xavier_*, orthogonal
+  double a = 0.0;                           // kaiming_*: the negative slope of leaky_relu
+  std::string mode = "fan_in";              // kaiming_*: fan_in or fan_out
   std::string nonlinearity = "leaky_relu";  // kaiming_*
 };
 

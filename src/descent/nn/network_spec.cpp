@@ -31,14 +31,15 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
   } else if (spec.name == "elu") {
     layer = std::make_unique<ELU>(static_cast<float>(args.get_double("alpha", 1.0)));
   } else if (spec.name == "leaky_relu") {
-    layer = std::make_unique<LeakyReLU>(static_cast<float>(args.get_double("negative_slope", 0.01)));
+    layer =
+        std::make_unique<LeakyReLU>(static_cast<float>(args.get_double("negative_slope", 0.01)));
   } else if (spec.name == "softplus") {
     const double beta = args.get_double("beta", 1.0);
     layer = std::make_unique<Softplus>(static_cast<float>(beta),
                                        static_cast<float>(args.get_double("threshold", 20.0)));
   } else {
-    throw SpecError("layer '" + text + "': unknown layer '" + spec.name + "' (valid: " +
-                    kLayerNames + ")");
+    throw SpecError("layer '" + text + "': unknown layer '" + spec.name +
+                    "' (valid: " + kLayerNames + ")");
   }
   args.finish();
   return layer;

@@ -36,7 +36,8 @@ namespace {
 
 // forward(a, b) -> out; da(a, b) and db(a, b) are the partial derivatives.
 template <class Forward, class DA, class DB>
-Tensor binary_op(const Tensor& a, const Tensor& b, const char* name, Forward forward, DA da, DB db) {
+Tensor binary_op(const Tensor& a, const Tensor& b, const char* name, Forward forward, DA da,
+                 DB db) {
   BroadcastPlan plan = broadcast_plan(a.shape(), b.shape(), name);
   Tensor out = Tensor::empty(plan.out);
   const float* ap = a.data();
@@ -46,7 +47,8 @@ Tensor binary_op(const Tensor& a, const Tensor& b, const char* name, Forward for
     const int64_t n = out.numel();
     for (int64_t i = 0; i < n; ++i) op[i] = forward(ap[i], bp[i]);
   } else {
-    broadcast_for_each(plan, [&](int64_t o, int64_t i, int64_t j) { op[o] = forward(ap[i], bp[j]); });
+    broadcast_for_each(plan,
+                       [&](int64_t o, int64_t i, int64_t j) { op[o] = forward(ap[i], bp[j]); });
   }
   if (needs_grad({&a, &b})) {
     record(out, name, {a, b}, [a, b, plan = std::move(plan), da, db](const float* g) {

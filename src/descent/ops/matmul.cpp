@@ -19,10 +19,10 @@ void require_matrix(const Tensor& t, const char* op, const char* what) {
 // C[m,n] = alpha op(A) op(B) + beta C, all row-major and contiguous.
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
           const float* b, float beta, float* c) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a,
-              static_cast<int>(trans_a ? m : k), b, static_cast<int>(trans_b ? k : n), beta, c,
-              static_cast<int>(n));
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
+              static_cast<int>(k), 1.0f, a, static_cast<int>(trans_a ? m : k), b,
+              static_cast<int>(trans_b ? k : n), beta, c, static_cast<int>(n));
 }
 
 }  // namespace
@@ -51,8 +51,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     throw std::invalid_argument("linear: input has " + std::to_string(in) +
                                 " features but weight has shape " + to_string(weight.shape()));
   if (bias.defined() && (bias.dim() != 1 || bias.size(0) != out))
-    throw std::invalid_argument("linear: bias must have shape [" + std::to_string(out) +
-                                "], got " + to_string(bias.shape()));
+    throw std::invalid_argument("linear: bias must have shape [" + std::to_string(out) + "], got " +
+                                to_string(bias.shape()));
   Tensor y = Tensor::empty({batch, out});
   float* yp = y.data();
   if (bias.defined()) {
@@ -68,8 +68,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
         for (int64_t r = 0; r < batch; ++r)
           for (int64_t j = 0; j < out; ++j) gb[j] += g[r * out + j];
   };
-  if (bias.defined()) record(y, "linear", {x, weight, bias}, backward);
-  else record(y, "linear", {x, weight}, backward);
+  if (bias.defined())
+    record(y, "linear", {x, weight, bias}, backward);
+  else
+    record(y, "linear", {x, weight}, backward);
   return y;
 }
 

@@ -29,8 +29,10 @@ AxisView axis_view(const Shape& shape, int64_t axis, bool keepdim, const char* o
   for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
     if (d < a) v.outer *= shape[d];
     if (d > a) v.inner *= shape[d];
-    if (d != a) v.out_shape.push_back(shape[d]);
-    else if (keepdim) v.out_shape.push_back(1);
+    if (d != a)
+      v.out_shape.push_back(shape[d]);
+    else if (keepdim)
+      v.out_shape.push_back(1);
   }
   v.n = shape[a];
   return v;

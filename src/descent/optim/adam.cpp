@@ -5,7 +5,7 @@
 namespace descent {
 
 Hyperparams Adam::default_hyperparams() {
-  return {{"lr", 1e-3},   {"beta1", 0.9},        {"beta2", 0.999}, {"eps", 1e-8},
+  return {{"lr", 1e-3},          {"beta1", 0.9},   {"beta2", 0.999}, {"eps", 1e-8},
           {"weight_decay", 0.0}, {"amsgrad", 0.0}, {"maximize", 0.0}};
 }
 

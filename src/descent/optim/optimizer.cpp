@@ -105,8 +105,8 @@ void Optimizer::load_state_dict(const OptimizerState& in) {
                                   std::to_string(groups_[gi].params.size()));
     for (size_t pi = 0; pi < shapes.size(); ++pi)
       if (shapes[pi].get<Shape>() != groups_[gi].params[pi].shape())
-        throw std::invalid_argument("optimizer state: group " + std::to_string(gi) +
-                                    " parameter " + std::to_string(pi) + " has shape " +
+        throw std::invalid_argument("optimizer state: group " + std::to_string(gi) + " parameter " +
+                                    std::to_string(pi) + " has shape " +
                                     to_string(shapes[pi].get<Shape>()) + ", expected " +
                                     to_string(groups_[gi].params[pi].shape()));
   }

@@ -42,8 +42,9 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
   Hyperparams h;
   for (const auto& def : info.hyperparams)
-    h[def.name] = def.kind == HyperparamKind::Bool ? (args.get_bool(def.name, def.value != 0) ? 1.0 : 0.0)
-                                                   : args.get_double(def.name, def.value);
+    h[def.name] = def.kind == HyperparamKind::Bool
+                      ? (args.get_bool(def.name, def.value != 0) ? 1.0 : 0.0)
+                      : args.get_double(def.name, def.value);
   args.finish();
   return h;
 }
@@ -56,7 +57,8 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<T
   return info.make(std::move(groups), hyperparams);
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text, std::vector<Tensor> params) {
+std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text,
+                                          std::vector<Tensor> params) {
   const Spec spec = parse_spec(spec_text);
   const OptimizerInfo& info = optimizer_info(spec.name);
   SpecArgs args("optimizer '" + spec_text + "'", spec.args);

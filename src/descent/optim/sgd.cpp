@@ -5,7 +5,7 @@
 namespace descent {
 
 Hyperparams SGD::default_hyperparams() {
-  return {{"lr", 1e-3},           {"momentum", 0.0}, {"dampening", 0.0},
+  return {{"lr", 1e-3},          {"momentum", 0.0}, {"dampening", 0.0},
           {"weight_decay", 0.0}, {"nesterov", 0.0}, {"maximize", 0.0}};
 }
 

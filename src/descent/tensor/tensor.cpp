@@ -19,7 +19,8 @@ std::string to_string(const Shape& shape) {
 
 Tensor Tensor::empty(const Shape& shape) {
   for (int64_t d : shape)
-    if (d < 0) throw std::invalid_argument("tensor shape " + to_string(shape) + " has a negative size");
+    if (d < 0)
+      throw std::invalid_argument("tensor shape " + to_string(shape) + " has a negative size");
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
   impl->data = allocate(static_cast<size_t>(descent::numel(shape)));
@@ -71,7 +72,8 @@ int64_t Tensor::size(int64_t d) const {
 
 float Tensor::item() const {
   if (numel() != 1)
-    throw std::invalid_argument("item() needs a one-element tensor, got shape " + to_string(shape()));
+    throw std::invalid_argument("item() needs a one-element tensor, got shape " +
+                                to_string(shape()));
   return data()[0];
 }
 

@@ -56,14 +56,14 @@ class Tensor {
   bool requires_grad() const { return impl_->requires_grad; }
   Tensor& requires_grad_(bool on = true);
   bool has_grad() const { return impl_->grad != nullptr; }
-  float* grad_data();  // allocates a zeroed gradient on first use
+  float* grad_data();   // allocates a zeroed gradient on first use
   Tensor grad() const;  // a tensor viewing the gradient's storage (undefined if none)
   void zero_grad();     // keeps the buffer, fills it with zeros
   void clear_grad() { impl_->grad.reset(); }
   void backward();  // from a one-element tensor: d(this)/d(leaf) accumulates into leaves' grad
 
-  Tensor detach() const;  // same data, no graph
-  Tensor clone() const;   // new data, no graph
+  Tensor detach() const;                // same data, no graph
+  Tensor clone() const;                 // new data, no graph
   void copy_from(const Tensor& other);  // same numel; copies values, keeps this tensor's graph
 
   TensorImpl* impl() const { return impl_.get(); }

@@ -9,15 +9,15 @@
 namespace descent {
 
 struct TrainState {
-  int64_t epoch = 0;              // 1-based, the epoch in progress or just finished
-  int64_t epochs = 0;             // planned total
-  int64_t batch = 0;              // 1-based batch within the epoch
+  int64_t epoch = 0;   // 1-based, the epoch in progress or just finished
+  int64_t epochs = 0;  // planned total
+  int64_t batch = 0;   // 1-based batch within the epoch
   int64_t batches_per_epoch = 0;
-  int64_t step = 0;               // optimizer steps taken since the start of training
-  int64_t samples_in_epoch = 0;   // training examples seen so far this epoch
-  double epoch_seconds = 0;       // wall time since the epoch started
-  double running_loss = 0;        // mean training loss so far this epoch
-  std::string stop_reason;        // non-empty: stop after this epoch
+  int64_t step = 0;              // optimizer steps taken since the start of training
+  int64_t samples_in_epoch = 0;  // training examples seen so far this epoch
+  double epoch_seconds = 0;      // wall time since the epoch started
+  double running_loss = 0;       // mean training loss so far this epoch
+  std::string stop_reason;       // non-empty: stop after this epoch
 };
 
 class Callback {

@@ -38,7 +38,8 @@ EvalResult evaluate(Module& model, const LossFunction& loss, const Dataset& data
   EvalResult r;
   r.examples = data.size();
   r.loss = total_loss / static_cast<double>(std::max<int64_t>(r.examples, 1));
-  if (data.num_classes > 0) r.accuracy = static_cast<double>(correct) / static_cast<double>(r.examples);
+  if (data.num_classes > 0)
+    r.accuracy = static_cast<double>(correct) / static_cast<double>(r.examples);
   return r;
 }
 

@@ -103,7 +103,8 @@ RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
       {"seconds", outcome.train.seconds},
       {"stop_reason", outcome.train.stop_reason},
   };
-  if (!outcome.train.history.empty()) summary["final_epoch"] = to_json(outcome.train.history.back());
+  if (!outcome.train.history.empty())
+    summary["final_epoch"] = to_json(outcome.train.history.back());
   write_file_atomically(out_dir / "summary.json", summary.dump(2) + "\n");
   return outcome;
 }

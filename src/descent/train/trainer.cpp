@@ -8,7 +8,9 @@
 namespace descent {
 namespace {
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 }  // namespace
 
 Trainer::Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOptions options)

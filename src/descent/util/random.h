@@ -13,9 +13,9 @@ class Generator {
   void reseed(uint64_t seed);
 
   uint64_t next_u64();
-  double uniform();                  // [0, 1), 53 random bits
-  double normal();                   // standard normal (Box-Muller, both values used)
-  uint64_t below(uint64_t n);        // uniform integer in [0, n), unbiased
+  double uniform();                       // [0, 1), 53 random bits
+  double normal();                        // standard normal (Box-Muller, both values used)
+  uint64_t below(uint64_t n);             // uniform integer in [0, n), unbiased
   void shuffle(std::vector<int64_t>& v);  // Fisher-Yates
 
   std::array<uint64_t, 5> state() const;  // 4 state words plus the cached normal (as bits)

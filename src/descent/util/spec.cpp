@@ -105,7 +105,8 @@ std::string SpecArgs::get_string(const std::string& key, const std::string& fall
   return v ? *v : fallback;
 }
 
-std::vector<double> SpecArgs::get_list(const std::string& key, const std::vector<double>& fallback) {
+std::vector<double> SpecArgs::get_list(const std::string& key,
+                                       const std::vector<double>& fallback) {
   const std::string* v = lookup(key);
   if (!v) return fallback;
   std::string body = trim(*v);
@@ -116,7 +117,8 @@ std::vector<double> SpecArgs::get_list(const std::string& key, const std::vector
   size_t start = 0;
   while (start <= body.size() && !trim(body).empty()) {
     const size_t comma = body.find(',', start);
-    const std::string item = body.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string item =
+        body.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     double d;
     if (!parse_number(item, d)) bad_value(key, *v, "a list of numbers, e.g. [30,60,90]");
     out.push_back(d);

@@ -19,7 +19,8 @@ void ProgressBar::on_batch_end(TrainState& s) {
   const int filled = static_cast<int>(done * kWidth);
   const double rate = s.samples_in_epoch / std::max(s.epoch_seconds, 1e-9);
   const double left = s.epoch_seconds * (1.0 - done) / std::max(done, 1e-9);
-  std::fprintf(out_, "\r\033[Kepoch %lld/%lld [%s%s] %lld/%lld loss %.4f  %.0f samples/s  %.0fs left",
+  std::fprintf(out_,
+               "\r\033[Kepoch %lld/%lld [%s%s] %lld/%lld loss %.4f  %.0f samples/s  %.0fs left",
                static_cast<long long>(s.epoch), static_cast<long long>(s.epochs),
                std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
                static_cast<long long>(s.batch), static_cast<long long>(s.batches_per_epoch),

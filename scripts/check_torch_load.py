@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Loads a descent run's model.safetensors into the equivalent PyTorch model and evaluates it.
+
+    scripts/check_torch_load.py RUN_DIR [--tolerance 0.0005]
+
+Builds torch.nn.Sequential from the run's config.toml (model.layers), loads model.safetensors with
+load_state_dict(strict=True), evaluates on the Fashion-MNIST test set, and compares the test
+accuracy and loss with the run's summary.json. Exits 0 when they agree to three decimals, 1 when
+they do not, and 77 (skipped) when PyTorch is not installed. The safetensors file is parsed here
+by hand (8-byte little-endian header length, JSON header, raw little-endian data) because Debian's
+PyTorch has no safetensors module.
+"""
+import argparse
+import gzip
+import json
+import pathlib
+import struct
+import sys
+import tomllib
+
+SKIP = 77
+
+
+def read_safetensors(path):
+    import torch
+
+    data = pathlib.Path(path).read_bytes()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n])
+    base = 8 + n
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] != "F32":
+            raise ValueError(f"{path}: {name} has dtype {info['dtype']}, expected F32")
+        begin, end = info["data_offsets"]
+        t = torch.frombuffer(bytearray(data[base + begin : base + end]), dtype=torch.float32)
+        tensors[name] = t.reshape(info["shape"])
+    return tensors
+
+
+def build_model(layers, in_features):
+    import torch
+
+    modules, features = [], in_features
+    for spec in layers:
+        name, _, rest = spec.partition(":")
+        args = dict(kv.split("=", 1) for kv in rest.split(",") if kv)
+        if name == "linear":
+            out = int(args["out"])
+            modules.append(torch.nn.Linear(features, out, bias=args.get("bias", "true") == "true"))
+            features = out
+        elif name == "relu":
+            modules.append(torch.nn.ReLU())
+        elif name == "tanh":
+            modules.append(torch.nn.Tanh())
+        elif name == "sigmoid":
+            modules.append(torch.nn.Sigmoid())
+        elif name == "elu":
+            modules.append(torch.nn.ELU(alpha=float(args.get("alpha", 1.0))))
+        elif name == "leaky_relu":
+            modules.append(torch.nn.LeakyReLU(float(args.get("negative_slope", 0.01))))
+        elif name == "softplus":
+            modules.append(torch.nn.Softplus(float(args.get("beta", 1)), float(args.get("threshold", 20))))
+        else:
+            raise ValueError(f"layer {spec!r} has no PyTorch equivalent here")
+    return torch.nn.Sequential(*modules)
+
+
+def read_idx(path):
+    import numpy as np
+
+    raw = gzip.open(path).read() if str(path).endswith(".gz") else pathlib.Path(path).read_bytes()
+    ndim = raw[3]
+    dims = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("run_dir")
+    parser.add_argument("--tolerance", type=float, default=5e-4)
+    args = parser.parse_args()
+    try:
+        import numpy as np
+        import torch
+    except ImportError:
+        print("skipped: PyTorch is not installed (apt-get install python3-torch)")
+        return SKIP
+
+    run = pathlib.Path(args.run_dir)
+    config = tomllib.loads((run / "config.toml").read_text())
+    summary = json.loads((run / "summary.json").read_text())
+    data_dir = pathlib.Path(config["data"]["dir"])
+    images = read_idx(data_dir / "t10k-images-idx3-ubyte.gz")
+    labels = read_idx(data_dir / "t10k-labels-idx1-ubyte.gz")
+    x = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
+    y = torch.from_numpy(labels.astype(np.int64))
+
+    model = build_model(config["model"]["layers"], x.shape[1])
+    model.load_state_dict(read_safetensors(run / "model.safetensors"), strict=True)
+    model.eval()
+    with torch.no_grad():
+        logits = model(x)
+        loss = torch.nn.functional.cross_entropy(logits, y).item()
+        accuracy = (logits.argmax(1) == y).float().mean().item()
+    result = {"torch_test_accuracy": accuracy, "torch_test_loss": loss,
+              "descent_test_accuracy": summary["test_accuracy"],
+              "descent_test_loss": summary["test_loss"]}
+    print(json.dumps(result))
+    same = abs(accuracy - summary["test_accuracy"]) <= args.tolerance
+    if not same:
+        print("test accuracy differs beyond three decimals", file=sys.stderr)
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
