@@ -38,7 +38,8 @@ def descent_epoch(binary, threads):
         _, rss = run([binary, "train", "--set", "train.epochs=1", "--threads", str(threads),
                       "--out", str(out_dir)])
         metrics = json.loads((out_dir / "metrics.jsonl").read_text().splitlines()[0])
-        return metrics["samples_per_second"], rss
+        buffers = json.loads((out_dir / "summary.json").read_text())["buffers"]
+        return metrics["samples_per_second"], rss, buffers
 
 
 def torch_epoch(threads):
@@ -61,7 +62,7 @@ def main():
 
     d_rates, t_rates, d_rss, t_rss = [], [], [], []
     for i in range(args.repeats):
-        rate, rss = descent_epoch(args.binary, args.descent_threads)
+        rate, rss, buffers = descent_epoch(args.binary, args.descent_threads)
         d_rates.append(rate)
         d_rss.append(rss)
         rate, rss = torch_epoch(args.torch_threads)
@@ -79,11 +80,15 @@ def main():
         "descent_threads": args.descent_threads,
         "pytorch_threads": args.torch_threads,
         "repeats": args.repeats,
+        "descent_buffer_system_allocations": buffers["system_allocations"],
+        "descent_buffer_cache_hits": buffers["cache_hits"],
     }
     print(f"descent {d:,.0f} samples/s ({args.descent_threads} threads), "
           f"PyTorch {t:,.0f} samples/s ({args.torch_threads} thread(s)): ratio {d / t:.2f}x; "
           f"peak memory descent {max(d_rss):.0f} MiB, PyTorch {max(t_rss):.0f} MiB (medians of "
           f"{args.repeats})")
+    print(f"descent float buffers over the whole run: {buffers['system_allocations']:,} from the "
+          f"system, {buffers['cache_hits']:,} reused from the cache")
     print(json.dumps(result))
 
 
