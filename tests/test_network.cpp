@@ -257,7 +257,8 @@ TEST(SpecArgsGet, TypedValuesAndFallbacks) {
 }
 
 TEST(SpecArgsGet, BadValuesNameKeyAndValue) {
-  SpecArgs a = args_of("x:i=3.5,b=yes,d=abc,l=[1,x],m=30,n=[1,,2],f=inf,p=+-3,q=1e999,j=7x");
+  SpecArgs a =
+      args_of("x:i=3.5,b=yes,d=abc,l=[1,x],m=30,n=[1,,2],f=inf,p=+-3,q=1e999,j=7x,r=[1,inf]");
   EXPECT_TRUE(throws_spec_error([&] { a.get_int("i", 0); }, {"thing 'x:", "i=3.5", "integer"}));
   EXPECT_TRUE(throws_spec_error([&] { a.get_int("j", 0); }, {"j=7x", "integer"}));
   EXPECT_TRUE(throws_spec_error([&] { a.get_bool("b", false); }, {"b=yes", "true or false"}));
@@ -266,6 +267,7 @@ TEST(SpecArgsGet, BadValuesNameKeyAndValue) {
   EXPECT_TRUE(throws_spec_error([&] { a.get_double("p", 0); }, {"p=+-3", "number"}));
   EXPECT_TRUE(throws_spec_error([&] { a.get_double("q", 0); }, {"q=1e999", "number"}));
   EXPECT_TRUE(throws_spec_error([&] { a.get_list("l", {}); }, {"l=[1,x]", "list"}));
+  EXPECT_TRUE(throws_spec_error([&] { a.get_list("r", {}); }, {"r=[1,inf]", "finite"}));
   EXPECT_TRUE(throws_spec_error([&] { a.get_list("m", {}); }, {"m=30", "brackets"}));
   EXPECT_TRUE(throws_spec_error([&] { a.get_list("n", {}); }, {"n=[1,,2]", "list"}));
 }

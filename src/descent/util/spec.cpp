@@ -16,7 +16,10 @@ bool parse_number(const std::string& text, double& out) {
   const std::string t = trim(text);
   if (t.empty()) return false;
   const char* first = t.data();
-  if (*first == '+') ++first;
+  if (*first == '+') {
+    ++first;  // from_chars takes no '+'; skipping one must not let "+-3" through
+    if (first == t.data() + t.size() || *first == '-') return false;
+  }
   auto [ptr, ec] = std::from_chars(first, t.data() + t.size(), out);
   return ec == std::errc() && ptr == t.data() + t.size();
 }
@@ -28,8 +31,14 @@ Spec parse_spec(const std::string& text) {
   const size_t colon = text.find(':');
   spec.name = trim(text.substr(0, colon));
   if (spec.name.empty()) throw SpecError("'" + text + "': missing a name before ':'");
+  // Names are identifiers; anything else ("[", "lin ear") is a typo, not an unknown component.
+  if (spec.name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != std::string::npos)
+    throw SpecError("'" + text + "': name '" + spec.name +
+                    "' may only hold letters, digits, '_', '-' and '.'");
   if (colon == std::string::npos) return spec;
   const std::string rest = text.substr(colon + 1);
+  if (trim(rest).empty()) return spec;  // "name:" has no arguments
   // Split on commas outside brackets.
   std::vector<std::string> parts;
   std::string current;
@@ -48,7 +57,8 @@ Spec parse_spec(const std::string& text) {
   if (depth != 0) throw SpecError("'" + text + "': unbalanced '['");
   parts.push_back(current);
   for (const std::string& part : parts) {
-    if (trim(part).empty()) continue;
+    // A stray comma usually means a lost argument, so it is not skipped silently.
+    if (trim(part).empty()) throw SpecError("'" + text + "': empty argument (stray ',')");
     const size_t eq = part.find('=');
     if (eq == std::string::npos)
       throw SpecError("'" + text + "': argument '" + trim(part) + "' is not key=value");
@@ -120,7 +130,8 @@ std::vector<double> SpecArgs::get_list(const std::string& key,
     const std::string item =
         body.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     double d;
-    if (!parse_number(item, d)) bad_value(key, *v, "a list of numbers, e.g. [30,60,90]");
+    if (!parse_number(item, d) || !std::isfinite(d))
+      bad_value(key, *v, "a list of finite numbers, e.g. [30,60,90]");
     out.push_back(d);
     if (comma == std::string::npos) break;
     start = comma + 1;
