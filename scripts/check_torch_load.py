@@ -61,6 +61,8 @@ def build_model(layers, in_features):
             modules.append(torch.nn.ELU(alpha=float(args.get("alpha", 1.0))))
         elif name == "leaky_relu":
             modules.append(torch.nn.LeakyReLU(float(args.get("negative_slope", 0.01))))
+        elif name == "log_softmax":
+            modules.append(torch.nn.LogSoftmax(dim=1))
         elif name == "softplus":
             modules.append(torch.nn.Softplus(float(args.get("beta", 1)), float(args.get("threshold", 20))))
         else:

@@ -47,8 +47,8 @@ class TempDir {
     std::random_device rd;
     for (int attempt = 0; attempt < 100; ++attempt) {
       const fs::path p = fs::temp_directory_path() /
-                         (tag + "-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter++) + "-" + std::to_string(rd() % 1000000));
+                         (tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+                          "-" + std::to_string(rd() % 1000000));
       std::error_code ec;
       if (fs::create_directory(p, ec)) {
         path_ = p;
@@ -128,8 +128,7 @@ inline CommandResult run_command(const std::string& program, const std::vector<s
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   CommandResult result;
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = read_text(out_path);
   result.err = read_text(err_path);
@@ -193,8 +192,8 @@ inline std::vector<fs::path> find_named(const fs::path& root, const std::string&
   std::vector<fs::path> found;
   std::error_code ec;
   if (!fs::exists(root, ec)) return found;
-  for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     if (it->path().filename() == name) found.push_back(it->path());
   }

@@ -47,8 +47,8 @@ Dataset load_split(const std::filesystem::path& dir, const std::string& prefix,
 
 ImageClassificationData load_fashion_mnist(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir))
-    throw DataError("dataset directory " + dir.string() +
-                    " does not exist. Install the data with `apt-get install "
+    throw DataError("dataset directory '" + dir.string() +
+                    "' does not exist. Install the data with `apt-get install "
                     "dataset-fashion-mnist` (it goes to /usr/share/datasets/fashion-mnist), or "
                     "point to a copy with --set data.dir=PATH");
   return {load_split(dir, "train", "fashion-mnist train"),

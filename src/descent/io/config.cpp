@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "descent/nn/loss.h"
@@ -209,7 +210,12 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
     for (const auto& [k, node] : *opt->as_table())
       if (k.str() != "name") args[std::string(k.str())] = node_text(node);
   }
-  SpecArgs spec_args("config [optimizer] (" + c.optimizer.name + ")", args);
+  std::set<std::string> sources;  // where the optimizer's keys came from, for messages
+  for (const auto& [key, source] : origin)
+    if (key.rfind("optimizer.", 0) == 0 && key != "optimizer.name") sources.insert(source);
+  std::string from;
+  for (const auto& src : sources) from += (from.empty() ? ", from " : "; ") + src;
+  SpecArgs spec_args("config [optimizer] (" + c.optimizer.name + from + ")", args);
   Hyperparams h;
   try {
     h = read_hyperparams(*info, spec_args);

@@ -56,4 +56,11 @@ class Softplus : public Module {
   float beta_, threshold_;
 };
 
+// LogSoftmax over the last dimension: log-probabilities, the input nll expects.
+class LogSoftmax : public Module {
+ public:
+  Tensor forward(const Tensor& x) override { return log_softmax(x, -1); }
+  std::string describe() const override { return "LogSoftmax"; }
+};
+
 }  // namespace descent

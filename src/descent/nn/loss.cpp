@@ -131,6 +131,18 @@ Tensor binary_cross_entropy_with_logits(const Tensor& z, const Tensor& t) {
   return loss;
 }
 
+Tensor one_hot(const Tensor& indices, int64_t classes) {
+  Tensor out = Tensor::zeros({indices.numel(), classes});
+  for (int64_t i = 0; i < indices.numel(); ++i) {
+    const float v = indices.data()[i];
+    if (v != std::floor(v) || v < 0 || v >= static_cast<float>(classes))
+      throw std::invalid_argument("one_hot: " + std::to_string(v) + " at row " + std::to_string(i) +
+                                  " is not a class index in [0, " + std::to_string(classes) + ")");
+    out.data()[i * classes + static_cast<int64_t>(v)] = 1.0f;
+  }
+  return out;
+}
+
 const std::vector<std::string>& loss_names() {
   static const std::vector<std::string> names = {"cross_entropy", "mse", "nll",
                                                  "binary_cross_entropy"};

@@ -17,6 +17,9 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target);
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target);
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target);
 
+// Class indices [n] as one-hot rows [n, classes] (no gradient).
+Tensor one_hot(const Tensor& indices, int64_t classes);
+
 using LossFunction = std::function<Tensor(const Tensor& output, const Tensor& target)>;
 
 // By name: mse, cross_entropy, nll, binary_cross_entropy. Throws SpecError listing the names.

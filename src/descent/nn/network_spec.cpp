@@ -7,7 +7,7 @@
 namespace descent {
 namespace {
 
-const char* kLayerNames = "linear, relu, sigmoid, tanh, elu, leaky_relu, softplus";
+const char* kLayerNames = "linear, relu, sigmoid, tanh, elu, leaky_relu, softplus, log_softmax";
 
 std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, Generator& gen) {
   const Spec spec = parse_spec(text);
@@ -26,6 +26,8 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
     layer = std::make_unique<ReLU>();
   } else if (spec.name == "sigmoid") {
     layer = std::make_unique<Sigmoid>();
+  } else if (spec.name == "log_softmax") {
+    layer = std::make_unique<LogSoftmax>();
   } else if (spec.name == "tanh") {
     layer = std::make_unique<Tanh>();
   } else if (spec.name == "elu") {
@@ -54,13 +56,6 @@ std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers
   int64_t features = in_features;
   for (const std::string& text : layers) net->add(build_layer(text, features, gen));
   return net;
-}
-
-int64_t network_output_size(const std::vector<std::string>& layers, int64_t in_features) {
-  Generator scratch(0);
-  int64_t features = in_features;
-  for (const std::string& text : layers) build_layer(text, features, scratch);
-  return features;
 }
 
 }  // namespace descent

@@ -7,10 +7,10 @@
 #include "descent/autograd/grad_mode.h"
 
 #include "descent/io/atomic_file.h"
-#include "descent/tensor/storage.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
 #include "descent/optim/registry.h"
+#include "descent/tensor/storage.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
 #include "descent/train/evaluate.h"
@@ -31,34 +31,62 @@ std::unique_ptr<Sequential> build_model(const Config& config, int64_t in_feature
   return model;
 }
 
-void check_output_size(const Sequential& model, const Dataset& data, const Config& config) {
+// The model's outputs must fit the data and the loss: one score per class, and log-probabilities
+// for nll.
+void check_model_fits_task(Sequential& model, const Dataset& data, const Config& config) {
   Tensor probe = Tensor::zeros({1, data.features()});
   NoGradGuard no_grad;
-  Tensor out = const_cast<Sequential&>(model).forward(probe);
-  if (data.num_classes > 0 && loss_is_classification(config.train.loss) &&
-      out.size(-1) != data.num_classes)
+  Tensor out = model.forward(probe);
+  if (data.num_classes > 0 && out.size(-1) != data.num_classes)
     throw ConfigError("config: model.layers ends with " + std::to_string(out.size(-1)) +
                       " outputs, but " + data.name + " has " + std::to_string(data.num_classes) +
                       " classes");
+  if (config.train.loss == "nll" && config.model.layers.back() != "log_softmax")
+    throw ConfigError(
+        "config: train.loss = \"nll\" expects log-probabilities: end model.layers with "
+        "\"log_softmax\", or use train.loss = \"cross_entropy\" on raw scores");
 }
 
 }  // namespace
+
+LossFunction task_loss(const std::string& name, int64_t num_classes) {
+  LossFunction loss = loss_by_name(name);
+  if (num_classes == 0 || loss_is_classification(name)) return loss;
+  // mse and binary cross-entropy on class labels compare the outputs with one-hot targets.
+  return [loss, num_classes](const Tensor& out, const Tensor& target) {
+    return loss(out, one_hot(target, num_classes));
+  };
+}
 
 Experiment build_experiment(const Config& config) {
   Experiment e;
   e.config = config;
   e.data = load_fashion_mnist(config.data.dir);
+  if (config.data.validation_size >= e.data.train.size())
+    throw ConfigError("config: data.validation_size = " +
+                      std::to_string(config.data.validation_size) + " leaves no training data (" +
+                      e.data.train.name + " has " + std::to_string(e.data.train.size()) +
+                      " examples; expected 0 <= n < " + std::to_string(e.data.train.size()) + ")");
   Generator split_gen(config.seed + 1);
   auto split = hold_out(e.data.train, config.data.validation_size, split_gen);
   e.train = std::move(split.train);
   e.validation = std::move(split.validation);
   e.data.train = {};  // the split holds copies; keep one set of images in memory, not two
   e.model = build_model(config, e.train.features());
-  check_output_size(*e.model, e.train, config);
+  check_model_fits_task(*e.model, e.train, config);
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   const OptimizerInfo& info = optimizer_info(config.optimizer.name);
   e.optimizer = make_optimizer(info.name, e.model->parameters(), read_hyperparams(info, args));
   return e;
+}
+
+void check_run_dir_is_free(const std::filesystem::path& dir) {
+  if (!std::filesystem::exists(dir)) return;
+  if (!std::filesystem::is_directory(dir))
+    throw std::runtime_error("--out " + dir.string() + " exists and is not a directory");
+  if (!std::filesystem::is_empty(dir))
+    throw std::runtime_error("run directory " + dir.string() +
+                             " already exists and is not empty; choose another --out");
 }
 
 std::filesystem::path default_run_dir() {
@@ -72,9 +100,7 @@ std::filesystem::path default_run_dir() {
 }
 
 RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
-  if (std::filesystem::exists(out_dir) && !std::filesystem::is_empty(out_dir))
-    throw std::runtime_error("run directory " + out_dir.string() +
-                             " already exists and is not empty; choose another --out");
+  check_run_dir_is_free(out_dir);
   std::filesystem::create_directories(out_dir);
   write_file_atomically(out_dir / "config.toml", to_toml(e.config));
 
@@ -83,7 +109,7 @@ RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
   options.batch_size = e.config.train.batch_size;
   options.shuffle = e.config.train.shuffle;
   options.drop_last = e.config.train.drop_last;
-  const LossFunction loss = loss_by_name(e.config.train.loss);
+  const LossFunction loss = task_loss(e.config.train.loss, e.train.num_classes);
   Trainer trainer(*e.model, *e.optimizer, loss, options);
   ProgressBar progress(stdout);
   MetricsLog metrics(out_dir / "metrics.jsonl");
@@ -126,7 +152,7 @@ EvalResult evaluate_run(const std::filesystem::path& run_dir) {
   Generator unused(0);
   auto model = build_network(config.model.layers, data.test.features(), unused);
   load_weights(*model, weights_path);
-  return evaluate(*model, loss_by_name(config.train.loss), data.test);
+  return evaluate(*model, task_loss(config.train.loss, data.test.num_classes), data.test);
 }
 
 }  // namespace descent

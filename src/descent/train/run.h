@@ -11,6 +11,7 @@
 
 #include "descent/data/fashion_mnist.h"
 #include "descent/io/config.h"
+#include "descent/nn/loss.h"
 #include "descent/nn/sequential.h"
 #include "descent/optim/optimizer.h"
 #include "descent/train/metrics.h"
@@ -40,6 +41,13 @@ RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_di
 // Rebuilds the model of a finished run from its config.toml and model.safetensors and
 // evaluates it on the test set.
 EvalResult evaluate_run(const std::filesystem::path& run_dir);
+
+// The loss for a task: the named loss, taking class indices through one-hot targets when the
+// loss compares vectors (mse, binary_cross_entropy).
+LossFunction task_loss(const std::string& name, int64_t num_classes);
+
+// Throws unless `dir` is missing or an empty directory (checked before any work starts).
+void check_run_dir_is_free(const std::filesystem::path& dir);
 
 // runs/<date-time>, with a suffix when that exists already.
 std::filesystem::path default_run_dir();
