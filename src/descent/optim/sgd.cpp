@@ -19,7 +19,8 @@ SGD::SGD(std::vector<ParamGroup> groups, const Hyperparams& defaults)
 void SGD::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
   const float lr = static_cast<float>(group.get("lr"));
   const float momentum = static_cast<float>(group.get("momentum"));
-  const float dampening = static_cast<float>(group.get("dampening"));
+  // 1 - dampening in double, then rounded, as PyTorch passes it (alpha=1 - dampening).
+  const float one_minus_dampening = static_cast<float>(1.0 - group.get("dampening"));
   const float wd = static_cast<float>(group.get("weight_decay"));
   const bool nesterov = group.flag("nesterov");
   const float sign = group.flag("maximize") ? -1.0f : 1.0f;
@@ -33,7 +34,7 @@ void SGD::update(const ParamGroup& group, Tensor& param, const float* grad, Para
   float* b = state.buffer("momentum_buffer", param).data();
   for (int64_t i = 0; i < n; ++i) {
     const float g = sign * grad[i] + wd * p[i];
-    b[i] = first ? g : momentum * b[i] + (1.0f - dampening) * g;
+    b[i] = first ? g : b[i] * momentum + one_minus_dampening * g;
     p[i] -= lr * (nesterov ? g + momentum * b[i] : b[i]);
   }
 }
