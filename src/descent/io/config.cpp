@@ -223,9 +223,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
     throw ConfigError(e.what());
   }
   for (const auto& def : info->hyperparams)
-    c.optimizer.args[def.name] = def.kind == HyperparamKind::Bool
-                                     ? (h[def.name] != 0 ? "true" : "false")
-                                     : node_text(toml::value<double>(h[def.name]));
+    c.optimizer.args[def.name] = hyperparam_text(def, h[def.name]);
   return c;
 }
 

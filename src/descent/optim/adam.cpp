@@ -4,13 +4,15 @@
 
 namespace descent {
 
-Hyperparams Adam::default_hyperparams() {
-  return {{"lr", 1e-3},          {"beta1", 0.9},   {"beta2", 0.999}, {"eps", 1e-8},
-          {"weight_decay", 0.0}, {"amsgrad", 0.0}, {"maximize", 0.0}};
+std::vector<HyperparamDef> Adam::hyperparams() {
+  return {
+      non_negative("lr", 1e-3),  unit_interval("beta1", 0.9),       unit_interval("beta2", 0.999),
+      non_negative("eps", 1e-8), non_negative("weight_decay", 0.0), flag("amsgrad", false),
+      flag("maximize", false)};
 }
 
 Adam::Adam(std::vector<ParamGroup> groups, const Hyperparams& defaults)
-    : Optimizer("adam", std::move(groups), defaults) {}
+    : Optimizer("adam", hyperparams(), defaults, std::move(groups)) {}
 
 void Adam::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
   const double lr = group.get("lr"), beta1 = group.get("beta1"), beta2 = group.get("beta2");

@@ -13,7 +13,8 @@ namespace descent {
 
 class Adam : public Optimizer {
  public:
-  static Hyperparams default_hyperparams();
+  static std::vector<HyperparamDef> hyperparams();
+  static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
   Adam(std::vector<ParamGroup> groups, const Hyperparams& defaults = default_hyperparams());
 
  protected:

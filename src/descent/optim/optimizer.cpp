@@ -1,6 +1,5 @@
 #include "descent/optim/optimizer.h"
 
-#include <cstring>
 #include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
@@ -20,8 +19,15 @@ Tensor& ParamState::buffer(const std::string& name, const Tensor& like) {
   return it->second;
 }
 
-Optimizer::Optimizer(std::string name, std::vector<ParamGroup> groups, const Hyperparams& defaults)
-    : name_(std::move(name)), defaults_(defaults) {
+Optimizer::Optimizer(std::string name, std::vector<HyperparamDef> defs, const Hyperparams& defaults,
+                     std::vector<ParamGroup> groups)
+    : name_(std::move(name)), defs_(std::move(defs)), defaults_(defaults_of(defs_)) {
+  for (const auto& [key, value] : defaults) {
+    if (!defaults_.count(key))
+      throw std::invalid_argument("optimizer '" + name_ + "': unknown hyper-parameter '" + key +
+                                  "'");
+    defaults_[key] = value;
+  }
   for (auto& g : groups) add_param_group(std::move(g));
 }
 
@@ -31,6 +37,8 @@ void Optimizer::fill_defaults(ParamGroup& group) const {
       throw std::invalid_argument("optimizer '" + name_ + "': unknown hyper-parameter '" + key +
                                   "' in a parameter group");
   for (const auto& [key, value] : defaults_) group.options.emplace(key, value);
+  for (const auto& def : defs_)
+    check_hyperparam("optimizer '" + name_ + "'", def, group.options.at(def.name));
 }
 
 void Optimizer::add_param_group(ParamGroup group) {

@@ -16,11 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "descent/optim/hyperparams.h"
 #include "descent/tensor/named_tensor.h"
 
 namespace descent {
-
-using Hyperparams = std::map<std::string, double>;  // booleans are 0 or 1
 
 struct ParamGroup {
   std::vector<Tensor> params;
@@ -51,13 +50,17 @@ using Closure = std::function<float()>;
 
 class Optimizer {
  public:
-  Optimizer(std::string name, std::vector<ParamGroup> groups, const Hyperparams& defaults);
+  // defs: every hyper-parameter the optimizer knows; defaults: the values groups start from (the
+  // defs' defaults with the caller's overrides). Every group's values are checked against defs.
+  Optimizer(std::string name, std::vector<HyperparamDef> defs, const Hyperparams& defaults,
+            std::vector<ParamGroup> groups);
   virtual ~Optimizer() = default;
 
   const std::string& name() const { return name_; }
   std::vector<ParamGroup>& param_groups() { return groups_; }
   const std::vector<ParamGroup>& param_groups() const { return groups_; }
   const Hyperparams& defaults() const { return defaults_; }
+  const std::vector<HyperparamDef>& hyperparam_defs() const { return defs_; }
   void add_param_group(ParamGroup group);
 
   void zero_grad();  // fills existing gradients with zeros
@@ -76,6 +79,7 @@ class Optimizer {
   void fill_defaults(ParamGroup& group) const;
 
   std::string name_;
+  std::vector<HyperparamDef> defs_;
   Hyperparams defaults_;
   std::vector<ParamGroup> groups_;
   std::vector<ParamState> states_;  // one per parameter, in group order

@@ -7,25 +7,18 @@ namespace descent {
 namespace {
 
 template <class T>
-OptimizerInfo entry(const std::string& name, const std::vector<std::string>& bool_keys) {
-  OptimizerInfo info;
-  info.name = name;
-  for (const auto& [key, value] : T::default_hyperparams()) {
-    const bool is_bool = std::find(bool_keys.begin(), bool_keys.end(), key) != bool_keys.end();
-    info.hyperparams.push_back({key, value, is_bool ? HyperparamKind::Bool : HyperparamKind::Real});
-  }
-  info.make = [](std::vector<ParamGroup> groups, const Hyperparams& defaults) {
-    return std::make_unique<T>(std::move(groups), defaults);
-  };
-  return info;
+OptimizerInfo entry(const std::string& name) {
+  return {name, T::hyperparams(), [](std::vector<ParamGroup> groups, const Hyperparams& defaults) {
+            return std::make_unique<T>(std::move(groups), defaults);
+          }};
 }
 
 }  // namespace
 
 const std::vector<OptimizerInfo>& optimizer_registry() {
   static const std::vector<OptimizerInfo> registry = {
-      entry<SGD>("sgd", {"nesterov", "maximize"}),
-      entry<Adam>("adam", {"amsgrad", "maximize"}),
+      entry<SGD>("sgd"),
+      entry<Adam>("adam"),
   };
   return registry;
 }
@@ -41,10 +34,32 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
 
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
   Hyperparams h;
-  for (const auto& def : info.hyperparams)
-    h[def.name] = def.kind == HyperparamKind::Bool
-                      ? (args.get_bool(def.name, def.value != 0) ? 1.0 : 0.0)
-                      : args.get_double(def.name, def.value);
+  for (const auto& def : info.hyperparams) {
+    double value = def.value;
+    switch (def.kind) {
+      case HyperparamKind::Real:
+        value = args.get_double(def.name, def.value);
+        break;
+      case HyperparamKind::Bool:
+        value = args.get_bool(def.name, def.value != 0) ? 1.0 : 0.0;
+        break;
+      case HyperparamKind::Choice: {
+        const std::string text = args.get_string(def.name, hyperparam_text(def, def.value));
+        value = -1;
+        for (size_t i = 0; i < def.choices.size(); ++i)
+          if (def.choices[i] == text) value = static_cast<double>(i);
+        if (value < 0) {
+          std::string names;
+          for (const auto& c : def.choices) names += (names.empty() ? "" : ", ") + c;
+          throw SpecError(args.context() + ": " + def.name + "=" + text +
+                          " is not valid (expected one of " + names + ")");
+        }
+        break;
+      }
+    }
+    check_hyperparam(args.context(), def, value);
+    h[def.name] = value;
+  }
   args.finish();
   return h;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Optimizers by name, for configuration files and SPEC strings ("adam:lr=0.01,beta2=0.99").
-// Each entry lists its hyper-parameters with defaults and kinds, so arguments are checked and an
-// unknown key is reported with the valid ones.
+// Each entry carries its hyper-parameter declarations (see hyperparams.h), so arguments are
+// checked and an unknown key is reported with the valid ones.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,14 +11,6 @@
 #include "descent/util/spec.h"
 
 namespace descent {
-
-enum class HyperparamKind { Real, Bool };
-
-struct HyperparamDef {
-  std::string name;
-  double value;
-  HyperparamKind kind = HyperparamKind::Real;
-};
 
 struct OptimizerInfo {
   std::string name;
@@ -28,8 +21,8 @@ struct OptimizerInfo {
 const std::vector<OptimizerInfo>& optimizer_registry();
 const OptimizerInfo& optimizer_info(const std::string& name);  // throws SpecError listing names
 
-// Reads the hyper-parameters named in args (text values) against the optimizer's definitions;
-// calls args.finish(), so an unknown key throws.
+// Reads the hyper-parameters named in args (text values) against the optimizer's declarations,
+// checks their ranges, and calls args.finish(), so an unknown key throws.
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args);
 
 // Makes the named optimizer over one group of parameters.

@@ -4,13 +4,14 @@
 
 namespace descent {
 
-Hyperparams SGD::default_hyperparams() {
-  return {{"lr", 1e-3},          {"momentum", 0.0}, {"dampening", 0.0},
-          {"weight_decay", 0.0}, {"nesterov", 0.0}, {"maximize", 0.0}};
+std::vector<HyperparamDef> SGD::hyperparams() {
+  return {non_negative("lr", 1e-3),        non_negative("momentum", 0.0),
+          unit_interval("dampening", 0.0), non_negative("weight_decay", 0.0),
+          flag("nesterov", false),         flag("maximize", false)};
 }
 
 SGD::SGD(std::vector<ParamGroup> groups, const Hyperparams& defaults)
-    : Optimizer("sgd", std::move(groups), defaults) {
+    : Optimizer("sgd", hyperparams(), defaults, std::move(groups)) {
   for (const auto& g : param_groups())
     if (g.flag("nesterov") && (g.get("momentum") <= 0 || g.get("dampening") != 0))
       throw std::invalid_argument("sgd: nesterov=true requires momentum > 0 and dampening = 0");

@@ -13,7 +13,8 @@ namespace descent {
 
 class SGD : public Optimizer {
  public:
-  static Hyperparams default_hyperparams();
+  static std::vector<HyperparamDef> hyperparams();
+  static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
   SGD(std::vector<ParamGroup> groups, const Hyperparams& defaults = default_hyperparams());
 
  protected:
