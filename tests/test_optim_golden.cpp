@@ -16,7 +16,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <functional>
 #include <iomanip>
 #include <memory>
@@ -39,38 +42,49 @@ using nlohmann::json;
 constexpr double kRelTol = 1e-5;
 constexpr double kFloor = 0.1;
 
-const char* golden_path() { return DESCENT_SOURCE_DIR "/tests/golden/optimizers.json"; }
-
-// The parsed golden file, or a null json with the reason in `error` when unreadable.
-struct Golden {
+// Every tests/golden/optimizers*.json file; each holds its own problems and cases.
+struct GoldenFile {
+  std::string path;
   json doc;
-  std::string error;
+};
+
+struct Golden {
+  std::vector<GoldenFile> files;
+  std::string error;  // non-empty when a file is unreadable
 };
 
 const Golden& golden() {
   static const Golden g = [] {
     Golden out;
-    std::ifstream in(golden_path());
-    if (!in) {
-      out.error = std::string("cannot open ") + golden_path();
-      return out;
+    const std::filesystem::path dir = DESCENT_SOURCE_DIR "/tests/golden";
+    std::vector<std::string> paths;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("optimizers", 0) == 0 && entry.path().extension() == ".json")
+        paths.push_back(entry.path().string());
     }
-    try {
-      out.doc = json::parse(in);
-    } catch (const std::exception& e) {
-      out.error = std::string(golden_path()) + ": " + e.what();
+    std::sort(paths.begin(), paths.end());
+    for (const auto& path : paths) {
+      std::ifstream in(path);
+      try {
+        out.files.push_back({path, json::parse(in)});
+      } catch (const std::exception& e) {
+        out.error = path + ": " + e.what();
+      }
     }
+    if (paths.empty()) out.error = "no golden files in " + dir.string();
     return out;
   }();
   return g;
 }
 
-// Case names for the parameterized test; one placeholder when the file is unusable, so the
+// Case names for the parameterized test; one placeholder when a file is unusable, so the
 // failure shows up as a test rather than as a silently empty suite.
 std::vector<std::string> case_names() {
   std::vector<std::string> names;
   if (golden().error.empty())
-    for (const auto& c : golden().doc.at("cases")) names.push_back(c.at("name").get<std::string>());
+    for (const auto& f : golden().files)
+      for (const auto& c : f.doc.at("cases")) names.push_back(c.at("name").get<std::string>());
   if (names.empty()) names.push_back("golden_file_unusable");
   return names;
 }
@@ -180,16 +194,20 @@ class OptimGoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OptimGoldenTest, MatchesPyTorch) {
   ASSERT_TRUE(golden().error.empty()) << golden().error;
-  const json& doc = golden().doc;
   const json* found = nullptr;
-  for (const auto& c : doc.at("cases"))
-    if (c.at("name") == GetParam()) found = &c;
+  const json* doc = nullptr;
+  for (const auto& f : golden().files)
+    for (const auto& c : f.doc.at("cases"))
+      if (c.at("name") == GetParam()) {
+        found = &c;
+        doc = &f.doc;
+      }
   ASSERT_NE(found, nullptr) << "no case " << GetParam();
   const json& c = *found;
   const std::string problem_name = c.at("problem");
   const std::string optimizer_name = c.at("optimizer");
 
-  Problem problem = make_problem(problem_name, doc.at("problems").at(problem_name));
+  Problem problem = make_problem(problem_name, doc->at("problems").at(problem_name));
   auto opt = make_optimizer(optimizer_name, problem.params,
                             hyperparams_for(optimizer_name, c.at("hyperparams")));
 
@@ -202,13 +220,18 @@ TEST_P(OptimGoldenTest, MatchesPyTorch) {
 
   double worst = 0;
   for (int step = 0; step < steps; ++step) {
-    opt->zero_grad();
-    Tensor loss = problem.loss();
-    loss.backward();
-    opt->step();
+    // The closure form, as the script steps PyTorch: for one-evaluation optimizers the same as
+    // zero_grad/forward/backward/step, and what L-BFGS needs. It returns the loss before the step.
+    const std::optional<float> loss = opt->step([&] {
+      opt->zero_grad();
+      Tensor l = problem.loss();
+      l.backward();
+      return l.item();
+    });
+    ASSERT_TRUE(loss.has_value());
 
     const double want_loss = static_cast<float>(losses[step].get<double>());
-    const double got_loss = loss.item();
+    const double got_loss = *loss;
     worst = std::max(worst, rel_error(got_loss, want_loss));
     ASSERT_TRUE(close(got_loss, want_loss))
         << std::setprecision(9) << GetParam() << ": loss before step " << step << " is " << got_loss

@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Writes tests/golden/optimizers.json: PyTorch's SGD and Adam trajectories for descent's
-golden optimizer tests (tests/test_optim_golden.cpp).
+golden optimizer tests (tests/test_optim_golden.cpp), and holds what the other golden scripts
+share: the problems, run_case (which steps with a closure) and write_golden. Another script adds
+optimizers by importing this module and calling write_golden("optimizers_<group>.json", ...);
+the C++ test reads every tests/golden/optimizers*.json.
 
 Regenerate with Debian's torch (1.13), which lives under /usr/bin/python3:
 
@@ -157,7 +160,7 @@ def make_optimizer(kind, params, hyper):
     )
 
 
-def run_case(problem, kind, hyper, mlp):
+def run_case(problem, make, hyper, mlp, steps=STEPS):
     initial, inputs, labels = mlp
     if problem == "mlp":
         model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
@@ -175,15 +178,21 @@ def run_case(problem, kind, hyper, mlp):
         def loss_fn():
             return fn(p)
 
-    opt = make_optimizer(kind, params, hyper)
-    losses, trajectory = [], []
-    amsgrad_active = False
-    for _ in range(STEPS):
+    opt = make(params, hyper)
+
+    def closure():
         opt.zero_grad()
         loss = loss_fn()
         loss.backward()
-        opt.step()
-        losses.append(loss.item())
+        return loss
+
+    losses, trajectory = [], []
+    amsgrad_active = False
+    for _ in range(steps):
+        # The closure form: the same as zero_grad/forward/backward/step for one-evaluation
+        # optimizers, and what L-BFGS needs. The returned loss is the one before the step.
+        loss = opt.step(closure)
+        losses.append(float(loss))
         trajectory.append(f32(torch.cat([q.detach().reshape(-1) for q in params]).numpy()))
         if hyper.get("amsgrad"):
             for q in params:
@@ -192,16 +201,13 @@ def run_case(problem, kind, hyper, mlp):
     if hyper.get("amsgrad"):
         assert amsgrad_active, f"{problem}: amsgrad's maximum never differs from exp_avg_sq"
     flat = torch.cat([q.detach().reshape(-1) for q in params])
-    assert torch.isfinite(flat).all(), f"{problem}/{kind}: diverged"
+    assert torch.isfinite(flat).all(), f"{problem}: diverged"
     return f32(losses), trajectory
 
 
-def main():
-    assert torch.__version__.startswith("1.13"), f"expected torch 1.13, got {torch.__version__}"
-    torch.set_num_threads(1)  # one summation order for the MLP's matmuls
-    mlp = make_mlp_problem()
+def problems_json(mlp):
+    """The problems' definitions (weights and data) as stored in a golden file."""
     initial, inputs, labels = mlp
-
     problems = {
         "mlp": {
             "layers": ["linear:out=8", "tanh", "linear:out=3"],
@@ -217,33 +223,28 @@ def main():
     }
     for name, (_, start) in FUNCTIONS.items():
         problems[name] = {"initial": [{"name": "p", "shape": [2], "values": f32(start)}]}
+    return problems
 
+
+def write_golden(filename, generator, cases_spec, steps=STEPS):
+    """Runs every case and writes tests/golden/<filename>.
+
+    cases_spec: a list of (case name, problem, descent optimizer name, hyper-parameters under
+    descent's names, make) where make(params, hyper) builds the torch optimizer.
+    """
+    assert torch.__version__.startswith("1.13"), f"expected torch 1.13, got {torch.__version__}"
+    torch.set_num_threads(1)  # one summation order for the MLP's matmuls
+    mlp = make_mlp_problem()
     cases = []
-    for config, (kind, extra, on) in CONFIGS.items():
-        for problem in on:
-            hyper = {"lr": lr_for(config, problem), **extra}
-            losses, trajectory = run_case(problem, kind, hyper, mlp)
-            cases.append(
-                {
-                    "name": f"{problem}_{config}",
-                    "problem": problem,
-                    "optimizer": kind,
-                    "hyperparams": hyper,
-                    "steps": STEPS,
-                    "losses": losses,
-                    "params": trajectory,
-                }
-            )
-
-    doc = {
-        "generator": "scripts/golden/optimizers.py",
-        "torch_version": torch.__version__,
-        "problems": problems,
-        "cases": cases,
-    }
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden",
-                       "optimizers.json")
-    out = os.path.normpath(out)
+    for name, problem, optimizer, hyper, make in cases_spec:
+        losses, trajectory = run_case(problem, make, hyper, mlp, steps)
+        cases.append({"name": name, "problem": problem, "optimizer": optimizer,
+                      "hyperparams": hyper, "steps": steps, "losses": losses,
+                      "params": trajectory})
+    doc = {"generator": generator, "torch_version": torch.__version__,
+           "problems": problems_json(mlp), "cases": cases}
+    out = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                        "tests", "golden", filename))
     os.makedirs(os.path.dirname(out), exist_ok=True)
     text = "{\n" + ",\n".join(
         json.dumps(k) + ": " + (to_json(v) if k != "cases" else
@@ -253,6 +254,16 @@ def main():
     with open(out, "w") as f:
         f.write(text)
     print(f"wrote {out}: {len(cases)} cases, {len(text)} bytes", file=sys.stderr)
+
+
+def main():
+    cases = []
+    for config, (kind, extra, on) in CONFIGS.items():
+        for problem in on:
+            hyper = {"lr": lr_for(config, problem), **extra}
+            cases.append((f"{problem}_{config}", problem, kind, hyper,
+                          lambda params, h, kind=kind: make_optimizer(kind, params, h)))
+    write_golden("optimizers.json", "scripts/golden/optimizers.py", cases)
 
 
 if __name__ == "__main__":

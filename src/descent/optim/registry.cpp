@@ -2,6 +2,10 @@
 
 #include "descent/optim/adam.h"
 #include "descent/optim/sgd.h"
+// includes: classic adaptive
+// includes: Adam family
+// includes: closure and wrapper optimizers
+// includes: modern optimizers
 
 namespace descent {
 namespace {
@@ -19,6 +23,10 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
   static const std::vector<OptimizerInfo> registry = {
       entry<SGD>("sgd"),
       entry<Adam>("adam"),
+      // entries: classic adaptive
+      // entries: Adam family
+      // entries: closure and wrapper optimizers
+      // entries: modern optimizers
   };
   return registry;
 }
