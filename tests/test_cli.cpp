@@ -313,7 +313,7 @@ TEST_F(CliTest, LossIncompatibleWithClassLabels) {
 
 TEST_F(CliTest, UnknownOptimizer) {
   const fs::path out = tmp_ / "run";
-  expect_refused(train(out, {"--set", "optimizer.name=rmsprop"}), {"rmsprop", "adam", "sgd"}, out);
+  expect_refused(train(out, {"--set", "optimizer.name=rmsprops"}), {"rmsprops", "adam", "sgd"}, out);
 }
 
 TEST_F(CliTest, UnknownOptimizerHyperparameter) {

@@ -1,4 +1,5 @@
 // descent train [--config FILE.toml] [--set key=value]... [--out DIR] [--seed N] [--threads N]
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -40,12 +41,13 @@ void add_train_command(CLI::App& app) {
         experiment.model->describe().c_str(), config.data.name.c_str(),
         static_cast<long long>(experiment.train.size()),
         static_cast<long long>(experiment.validation.size()),
-        static_cast<long long>(experiment.data.test.size()), config.optimizer.name.c_str(),
+        static_cast<long long>(experiment.test.size()), config.optimizer.name.c_str(),
         dir.string().c_str());
     std::fflush(stdout);
     descent::RunOutcome outcome = descent::train_run(experiment, dir);
-    std::printf("test_loss %.4f  test_accuracy %.4f  (best epoch %lld, %.1fs)\n", outcome.test.loss,
-                outcome.test.accuracy, static_cast<long long>(outcome.train.best_epoch),
+    std::printf("test_loss %.4f", outcome.test.loss);
+    if (std::isfinite(outcome.test.accuracy)) std::printf("  test_accuracy %.4f", outcome.test.accuracy);
+    std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(outcome.train.best_epoch),
                 outcome.train.seconds);
   });
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "descent/data/synthetic.h"
 #include "descent/nn/loss.h"
 #include "descent/optim/registry.h"
 
@@ -16,7 +17,9 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& schema() {
   static const std::map<std::string, std::vector<std::string>> keys = {
       {"", {"seed", "threads", "data", "model", "train", "optimizer"}},
-      {"data", {"name", "dir", "validation_size"}},
+      {"data",
+       {"name", "dir", "path", "test_path", "target", "header", "task", "size", "test_size",
+        "noise", "classes", "validation_size", "train_size"}},
       {"model", {"layers", "weights"}},
       {"train", {"epochs", "batch_size", "shuffle", "drop_last", "loss"}},
   };
@@ -181,9 +184,36 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   c.seed = static_cast<uint64_t>(seed);
   c.threads = static_cast<int>(threads);
   r.read("data.name", c.data.name);
-  if (c.data.name != "fashion-mnist") r.fail("data.name", *r.find("data.name"), "fashion-mnist");
+  if (c.data.name != "fashion-mnist" && c.data.name != "csv" && !is_synthetic_dataset(c.data.name)) {
+    std::string valid = "fashion-mnist, csv";
+    for (const auto& n : synthetic_dataset_names()) valid += ", " + n;
+    r.fail("data.name", *r.find("data.name"), valid);
+  }
   r.read("data.dir", c.data.dir);
-  r.read("data.validation_size", c.data.validation_size, 0);
+  r.read("data.path", c.data.path);
+  r.read("data.test_path", c.data.test_path);
+  if (const toml::node* t = r.find("data.target")) {
+    // A column name or an index: both are accepted as written.
+    if (t->is_integer()) c.data.target = std::to_string(t->as_integer()->get());
+    else r.read("data.target", c.data.target);
+  }
+  r.read("data.header", c.data.header);
+  if (c.data.header != "auto" && c.data.header != "true" && c.data.header != "false")
+    r.fail("data.header", *r.find("data.header"), "auto, true or false");
+  r.read("data.task", c.data.task);
+  if (c.data.task != "classification" && c.data.task != "regression")
+    r.fail("data.task", *r.find("data.task"), "classification or regression");
+  r.read("data.size", c.data.size, 1);
+  r.read("data.test_size", c.data.test_size, 0);
+  r.read("data.classes", c.data.classes, 2);
+  if (const toml::node* n = r.find("data.noise")) {
+    if (!n->is_number() || n->value<double>().value_or(-1) < 0) r.fail("data.noise", *n, "a number >= 0");
+    c.data.noise = n->value<double>().value_or(0);
+  }
+  r.read("data.validation_size", c.data.validation_size, -1);
+  r.read("data.train_size", c.data.train_size, 0);
+  if (c.data.name == "csv" && c.data.path.empty())
+    throw ConfigError("config: data.name = \"csv\" needs data.path (the CSV file)");
   r.read("model.layers", c.model.layers);
   r.read("model.weights", c.model.weights);
   r.read("train.epochs", c.train.epochs, 1);
@@ -231,9 +261,23 @@ std::string to_toml(const Config& c) {
   toml::table root;
   root.insert("seed", static_cast<int64_t>(c.seed));
   root.insert("threads", c.threads);
-  root.insert("data", toml::table{{"name", c.data.name},
-                                  {"dir", c.data.dir},
-                                  {"validation_size", c.data.validation_size}});
+  toml::table data{{"name", c.data.name}, {"validation_size", c.data.validation_size}};
+  if (c.data.train_size > 0) data.insert("train_size", c.data.train_size);
+  if (c.data.name == "fashion-mnist") data.insert("dir", c.data.dir);
+  if (c.data.name == "csv") {
+    data.insert("path", c.data.path);
+    if (!c.data.test_path.empty()) data.insert("test_path", c.data.test_path);
+    data.insert("target", c.data.target);
+    data.insert("header", c.data.header);
+    data.insert("task", c.data.task);
+  }
+  if (is_synthetic_dataset(c.data.name)) {
+    data.insert("size", c.data.size);
+    data.insert("classes", c.data.classes);
+    if (c.data.noise >= 0) data.insert("noise", c.data.noise);
+  }
+  if (c.data.name != "fashion-mnist") data.insert("test_size", c.data.test_size);
+  root.insert("data", data);
   toml::array layers;
   for (const auto& l : c.model.layers) layers.push_back(l);
   toml::table model{{"layers", layers}};
@@ -245,11 +289,13 @@ std::string to_toml(const Config& c) {
                                    {"drop_last", c.train.drop_last},
                                    {"loss", c.train.loss}});
   toml::table opt{{"name", c.optimizer.name}};
-  for (const auto& [k, v] : c.optimizer.args) {
-    if (v == "true" || v == "false")
-      opt.insert(k, v == "true");
-    else
-      opt.insert(k, std::stod(v));
+  // Typed as the optimizer declares them, so the file reads back the same.
+  for (const auto& def : optimizer_info(c.optimizer.name).hyperparams) {
+    auto it = c.optimizer.args.find(def.name);
+    if (it == c.optimizer.args.end()) continue;
+    if (def.kind == HyperparamKind::Bool) opt.insert(def.name, it->second == "true");
+    else if (def.kind == HyperparamKind::Choice) opt.insert(def.name, it->second);
+    else opt.insert(def.name, std::stod(it->second));
   }
   root.insert("optimizer", opt);
   std::ostringstream os;

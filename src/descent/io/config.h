@@ -23,9 +23,19 @@ struct Config {
   int threads = 0;  // 0: every core
 
   struct Data {
+    // fashion-mnist, csv, or a synthetic set: spirals, moons, circles, blobs, xor, sine
     std::string name = "fashion-mnist";
-    std::string dir = "/usr/share/datasets/fashion-mnist";
-    int64_t validation_size = 5000;
+    std::string dir = "/usr/share/datasets/fashion-mnist";  // fashion-mnist
+    std::string path, test_path;        // csv; without test_path, test_size rows are held out
+    std::string target = "-1";          // csv: target column name or index
+    std::string header = "auto";        // csv: auto, true, false
+    std::string task = "classification";  // csv: classification or regression
+    int64_t size = 1000;                // synthetic: training examples
+    int64_t test_size = 500;            // synthetic test examples; csv rows held out for test
+    double noise = -1;                  // synthetic: < 0 for the set's default
+    int64_t classes = 3;                // synthetic spirals and blobs
+    int64_t validation_size = -1;       // -1: 5000 for fashion-mnist, 20% of training otherwise
+    int64_t train_size = 0;             // > 0: train on a seeded subset of this many examples
   } data;
 
   struct Model {

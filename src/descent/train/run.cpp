@@ -41,6 +41,14 @@ void check_model_fits_task(Sequential& model, const Dataset& data, const Config&
     throw ConfigError("config: model.layers ends with " + std::to_string(out.size(-1)) +
                       " outputs, but " + data.name + " has " + std::to_string(data.num_classes) +
                       " classes");
+  const int64_t target_width = data.targets.dim() == 2 ? data.targets.size(1) : 1;
+  if (data.num_classes == 0 && out.size(-1) != target_width)
+    throw ConfigError("config: model.layers ends with " + std::to_string(out.size(-1)) +
+                      " outputs, but " + data.name + "'s regression targets have " +
+                      std::to_string(target_width));
+  if (data.num_classes == 0 && loss_is_classification(config.train.loss))
+    throw ConfigError("config: train.loss = \"" + config.train.loss + "\" needs class labels, but " +
+                      data.name + " is a regression task (use train.loss = \"mse\")");
   if (config.train.loss == "nll" && config.model.layers.back() != "log_softmax")
     throw ConfigError(
         "config: train.loss = \"nll\" expects log-probabilities: end model.layers with "
@@ -61,19 +69,12 @@ LossFunction task_loss(const std::string& name, int64_t num_classes) {
 Experiment build_experiment(const Config& config) {
   Experiment e;
   e.config = config;
-  e.data = load_fashion_mnist(config.data.dir);
-  if (config.data.validation_size >= e.data.train.size())
-    throw ConfigError("config: data.validation_size = " +
-                      std::to_string(config.data.validation_size) + " leaves no training data (" +
-                      e.data.train.name + " has " + std::to_string(e.data.train.size()) +
-                      " examples; expected 0 <= n < " + std::to_string(e.data.train.size()) + ")");
-  Generator split_gen(config.seed + 1);
-  auto split = hold_out(e.data.train, config.data.validation_size, split_gen);
-  e.train = std::move(split.train);
-  e.validation = std::move(split.validation);
-  e.data.train = {};  // the split holds copies; keep one set of images in memory, not two
-  e.model = build_model(config, e.train.features());
-  check_model_fits_task(*e.model, e.train, config);
+  ExperimentData data = load_experiment_data(e.config);
+  e.train = std::move(data.train);
+  e.validation = std::move(data.validation);
+  e.test = std::move(data.test);
+  e.model = build_model(e.config, e.train.features());
+  check_model_fits_task(*e.model, e.train, e.config);
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   const OptimizerInfo& info = optimizer_info(config.optimizer.name);
   e.optimizer = make_optimizer(info.name, e.model->parameters(), read_hyperparams(info, args));
@@ -120,7 +121,7 @@ RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
   outcome.dir = out_dir;
   outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
   save_weights(*e.model, out_dir / "model.safetensors");
-  outcome.test = evaluate(*e.model, loss, e.data.test);
+  outcome.test = evaluate(*e.model, loss, e.test);
 
   nlohmann::json summary = {
       {"test_loss", outcome.test.loss},
@@ -148,7 +149,7 @@ EvalResult evaluate_run(const std::filesystem::path& run_dir) {
   if (!std::filesystem::exists(weights_path))
     throw std::runtime_error(run_dir.string() + " has no model.safetensors (did the run finish?)");
   Config config = load_config(config_path, {});
-  ImageClassificationData data = load_fashion_mnist(config.data.dir);
+  const ExperimentData data = load_experiment_data(config);
   Generator unused(0);
   auto model = build_network(config.model.layers, data.test.features(), unused);
   load_weights(*model, weights_path);

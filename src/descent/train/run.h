@@ -4,16 +4,16 @@
 //   <out>/metrics.jsonl      one JSON object per epoch
 //   <out>/model.safetensors  the final weights, PyTorch state_dict names
 //   <out>/summary.json       written last, only when the run succeeded
-// Random streams: model initialization draws from Generator(seed), the validation hold-out from
-// Generator(seed + 1), the epochs' shuffles from Generator(seed + 2).
+// Random streams: model initialization draws from Generator(seed), the epochs' shuffles from
+// Generator(seed + 2); the data's streams are listed in experiment_data.h.
 #include <filesystem>
 #include <memory>
 
-#include "descent/data/fashion_mnist.h"
 #include "descent/io/config.h"
 #include "descent/nn/loss.h"
 #include "descent/nn/sequential.h"
 #include "descent/optim/optimizer.h"
+#include "descent/train/experiment_data.h"
 #include "descent/train/metrics.h"
 
 namespace descent {
@@ -21,8 +21,7 @@ namespace descent {
 // Everything a run is made of, built and checked before anything is written to disk.
 struct Experiment {
   Config config;
-  ImageClassificationData data;  // data.train is released once split into train/validation
-  Dataset train, validation;
+  Dataset train, validation, test;
   std::unique_ptr<Sequential> model;
   std::unique_ptr<Optimizer> optimizer;
 };
