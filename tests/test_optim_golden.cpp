@@ -216,7 +216,8 @@ TEST_P(OptimGoldenTest, MatchesPyTorch) {
   const json& trajectory = c.at("params");
   ASSERT_EQ(losses.size(), static_cast<size_t>(steps));
   ASSERT_EQ(trajectory.size(), static_cast<size_t>(steps));
-  ASSERT_GE(steps, 50);
+  // L-BFGS runs up to max_iter inner iterations per step, so 20 steps already go far.
+  ASSERT_GE(steps, optimizer_name == "lbfgs" ? 20 : 50);
 
   double worst = 0;
   for (int step = 0; step < steps; ++step) {

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "descent 0.1.0");
   cli::add_train_command(app);
   cli::add_evaluate_command(app);
+  cli::add_schedule_command(app);
+  cli::add_optimize_command(app);
+  cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

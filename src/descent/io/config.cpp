@@ -9,6 +9,7 @@
 #include "descent/data/synthetic.h"
 #include "descent/nn/loss.h"
 #include "descent/optim/registry.h"
+#include "descent/schedule/factory.h"
 
 namespace descent {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 // Accepted keys of each table ("" is the top level).
 const std::map<std::string, std::vector<std::string>>& schema() {
   static const std::map<std::string, std::vector<std::string>> keys = {
-      {"", {"seed", "threads", "data", "model", "train", "optimizer"}},
+      {"", {"seed", "threads", "data", "model", "train", "optimizer", "schedule"}},
       {"data",
        {"name", "dir", "path", "test_path", "target", "header", "task", "size", "test_size",
         "noise", "classes", "validation_size", "train_size"}},
@@ -254,7 +255,55 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   }
   for (const auto& def : info->hyperparams)
     c.optimizer.args[def.name] = hyperparam_text(def, h[def.name]);
+  // [schedule]: name, interval, key, then the schedule's own arguments (checked by building it
+  // on a stand-in optimizer, so a bad key fails here, before any work).
+  if (const toml::node* sched = r.find("schedule")) {
+    if (!sched->is_table()) r.fail("schedule", *sched, "a table");
+    for (const auto& [k, node] : *sched->as_table()) {
+      const std::string key(k.str());
+      if (key == "name" || key == "interval" || key == "key") continue;
+      if (const toml::array* a = node.as_array()) {
+        // Numbers join with ',', nested schedule SPECs (strings) with ';'.
+        std::string text = "[";
+        for (size_t i = 0; i < a->size(); ++i) {
+          const toml::node& item = *a->get(i);
+          text += (i ? (item.is_string() ? ";" : ",") : "") + node_text(item);
+        }
+        c.schedule.args[key] = text + "]";
+      } else {
+        c.schedule.args[key] = node_text(node);
+      }
+    }
+    r.read("schedule.name", c.schedule.name);
+    if (c.schedule.name.empty())
+      throw ConfigError("config: [schedule] needs a name" + r.where("schedule") + " (valid: " +
+                        join(scheduler_names()) + ")");
+    r.read("schedule.interval", c.schedule.interval);
+    if (c.schedule.interval != "epoch" && c.schedule.interval != "step")
+      r.fail("schedule.interval", *r.find("schedule.interval"), "epoch or step");
+    r.read("schedule.key", c.schedule.key);
+    Tensor stand_in = Tensor::zeros({1});
+    stand_in.requires_grad_();
+    std::unique_ptr<Optimizer> opt =
+        make_optimizer(c.optimizer.name, {stand_in}, h);
+    try {
+      make_scheduler(c.schedule_spec(), *opt, c.schedule.key);
+    } catch (const std::exception& e) {
+      throw ConfigError(std::string("config: [schedule]: ") + e.what());
+    }
+  }
   return c;
+}
+
+std::string Config::schedule_spec() const {
+  if (schedule.name.empty()) return "";
+  std::string spec = schedule.name;
+  char sep = ':';
+  for (const auto& [k, v] : schedule.args) {
+    spec += sep + k + "=" + v;
+    sep = ',';
+  }
+  return spec;
 }
 
 std::string to_toml(const Config& c) {
@@ -298,6 +347,21 @@ std::string to_toml(const Config& c) {
     else opt.insert(def.name, std::stod(it->second));
   }
   root.insert("optimizer", opt);
+  if (!c.schedule.name.empty()) {
+    toml::table sched{{"name", c.schedule.name},
+                      {"interval", c.schedule.interval},
+                      {"key", c.schedule.key}};
+    for (const auto& [k, v] : c.schedule.args) {
+      // Written back as the TOML value the text spells when it is one, else as a string.
+      try {
+        toml::table parsed = toml::parse("v = " + v);
+        sched.insert(k, *parsed.get("v"));
+      } catch (const toml::parse_error&) {
+        sched.insert(k, v);
+      }
+    }
+    root.insert("schedule", sched);
+  }
   std::ostringstream os;
   os << root << "\n";
   return os.str();

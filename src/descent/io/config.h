@@ -56,6 +56,16 @@ struct Config {
     std::string name = "adam";
     std::map<std::string, std::string> args;  // hyper-parameters as text, checked by the registry
   } optimizer;
+
+  struct Schedule {
+    std::string name;                // empty: a constant learning rate
+    std::string interval = "epoch";  // epoch or step
+    std::string key = "lr";          // the hyper-parameter that follows the schedule
+    std::map<std::string, std::string> args;  // SPEC text values, checked by make_scheduler
+  } schedule;
+
+  // The schedule as a SPEC string ("cosine:t_max=10"), empty without one.
+  std::string schedule_spec() const;
 };
 
 // Builds a configuration: defaults, then the TOML file (if any), then each "key=value" override.

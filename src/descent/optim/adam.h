@@ -6,10 +6,34 @@
 //   v_max <- max(v_max, v)                          (amsgrad; the max is over the raw v)
 //   denom = sqrt(v or v_max) / sqrt(1 - beta2^t) + eps     (eps outside the bias correction)
 //   p <- p - lr / (1 - beta1^t) * m / denom
-// Defaults: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weight_decay 0, amsgrad false.
+// Defaults: lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8, weight_decay 0, amsgrad false,
+// maximize false, convention pytorch.
+//
+// convention: where eps and the bias corrections sit in other frameworks and texts (the moments
+// and the weight decay are the same in all of them; v~ is v, or v_max with amsgrad):
+//   pytorch  p <- p - lr / (1 - beta1^t) * m / (sqrt(v~) / sqrt(1 - beta2^t) + eps)
+//   keras    p <- p - lr_t * m / (sqrt(v~) + eps),  lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t)
+//            ("epsilon hat", also ensmallen; Keras's own default eps is 1e-7, set it yourself)
+//   optax    p <- p - lr * m_hat / (sqrt(v~_hat) + eps),  m_hat = m / (1 - beta1^t),
+//            v_hat = v / (1 - beta2^t); amsgrad keeps v_max <- max(v_max, v_hat), the maximum
+//            over the bias-corrected v (optax's eps_root is 0). Without amsgrad the same
+//            algebra as pytorch.
+//   notes    p <- p - lr * m_hat / sqrt(v~_hat + eps)   (eps inside the root, as some lecture
+//            notes write it; amsgrad's max over the raw v, as pytorch)
 #include "descent/optim/optimizer.h"
 
 namespace descent {
+
+enum class AdamConvention { PyTorch = 0, Keras = 1, Optax = 2, Notes = 3 };
+
+// The "convention" hyper-parameter shared by Adam and AdamW.
+HyperparamDef adam_convention_def();
+
+// One Adam update of one parameter, shared by Adam and AdamW. The group supplies lr, beta1,
+// beta2, eps, weight_decay, amsgrad, maximize and convention; decoupled_weight_decay applies the
+// decay as AdamW (p <- p (1 - lr weight_decay) before the step) instead of adding it to g.
+void adam_update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state,
+                 bool decoupled_weight_decay);
 
 class Adam : public Optimizer {
  public:

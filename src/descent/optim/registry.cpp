@@ -3,9 +3,29 @@
 #include "descent/optim/adam.h"
 #include "descent/optim/sgd.h"
 // includes: classic adaptive
+#include "descent/optim/adadelta.h"
+#include "descent/optim/adagrad.h"
+#include "descent/optim/asgd.h"
+#include "descent/optim/rmsprop.h"
+#include "descent/optim/rprop.h"
 // includes: Adam family
+#include "descent/optim/adafactor.h"
+#include "descent/optim/adamax.h"
+#include "descent/optim/adamw.h"
+#include "descent/optim/nadam.h"
+#include "descent/optim/radam.h"
 // includes: closure and wrapper optimizers
+#include "descent/optim/lbfgs.h"
+#include "descent/optim/lookahead.h"
+#include "descent/optim/adamw_schedulefree.h"
+#include "descent/optim/muon.h"
 // includes: modern optimizers
+#include "descent/optim/adabelief.h"
+#include "descent/optim/delta_bar_delta.h"
+#include "descent/optim/lamb.h"
+#include "descent/optim/lars.h"
+#include "descent/optim/lion.h"
+#include "descent/optim/yogi.h"
 
 namespace descent {
 namespace {
@@ -24,9 +44,33 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<SGD>("sgd"),
       entry<Adam>("adam"),
       // entries: classic adaptive
+      entry<Adagrad>("adagrad"),
+      entry<Adadelta>("adadelta"),
+      entry<RMSprop>("rmsprop"),
+      entry<Rprop>("rprop"),
+      entry<ASGD>("asgd"),
       // entries: Adam family
+      entry<AdamW>("adamw"),
+      entry<Adamax>("adamax"),
+      entry<NAdam>("nadam"),
+      entry<RAdam>("radam"),
+      entry<Adafactor>("adafactor"),
       // entries: closure and wrapper optimizers
+      entry<LBFGS>("lbfgs"),
+      [] {  // SPEC keys beyond k/alpha belong to the base optimizer
+        OptimizerInfo info = entry<Lookahead>("lookahead");
+        info.make_from_args = &Lookahead::from_args;
+        return info;
+      }(),
+      entry<AdamWScheduleFree>("adamw_schedulefree"),
+      entry<Muon>("muon"),
       // entries: modern optimizers
+      entry<Lion>("lion"),
+      entry<Lamb>("lamb"),
+      entry<Lars>("lars"),
+      entry<AdaBelief>("adabelief"),
+      entry<Yogi>("yogi"),
+      entry<DeltaBarDelta>("delta_bar_delta"),
   };
   return registry;
 }
@@ -85,6 +129,11 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text,
   const Spec spec = parse_spec(spec_text);
   const OptimizerInfo& info = optimizer_info(spec.name);
   SpecArgs args("optimizer '" + spec_text + "'", spec.args);
+  if (info.make_from_args) {
+    std::vector<ParamGroup> groups(1);
+    groups[0].params = std::move(params);
+    return info.make_from_args(std::move(groups), args);
+  }
   return make_optimizer(spec.name, std::move(params), read_hyperparams(info, args));
 }
 

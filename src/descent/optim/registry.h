@@ -16,6 +16,10 @@ struct OptimizerInfo {
   std::string name;
   std::vector<HyperparamDef> hyperparams;
   std::function<std::unique_ptr<Optimizer>(std::vector<ParamGroup>, const Hyperparams&)> make;
+  // Optional: builds from SPEC arguments itself, for optimizers whose accepted keys depend on
+  // other arguments (lookahead's base). make_optimizer(spec, ...) uses it when set.
+  std::function<std::unique_ptr<Optimizer>(std::vector<ParamGroup>, SpecArgs&)> make_from_args =
+      nullptr;
 };
 
 const std::vector<OptimizerInfo>& optimizer_registry();

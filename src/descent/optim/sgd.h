@@ -1,12 +1,27 @@
 #pragma once
-// SGD with momentum, dampening, Nesterov momentum, weight decay and maximize (PyTorch's form):
-//   g <- -g                                     if maximize
-//   g <- g + weight_decay * p                   (coupled L2)
+// SGD with momentum, in four forms (the `form` hyper-parameter), with weight decay and maximize.
+// Every form first takes  g <- -g if maximize;  g <- g + weight_decay * p  (coupled L2).
+//
+// form=pytorch (default; PyTorch's torch.optim.SGD):
 //   b <- g on the first step, else  b <- momentum * b + (1 - dampening) * g
 //   g <- g + momentum * b  if nesterov,  else  g <- b       (when momentum != 0)
 //   p <- p - lr * g
-// Defaults: lr 1e-3, momentum 0, dampening 0, weight_decay 0, nesterov false, maximize false.
-// Nesterov needs momentum > 0 and dampening = 0.
+// form=velocity (Keras, ensmallen, Goodfellow et al. 2016 alg. 8.2; lr inside the velocity):
+//   v <- momentum * v - lr * g
+//   p <- p + v,  or with nesterov (Keras's):  p <- p + momentum * v - lr * g
+// form=ema (the lecture notes' exponential moving average; t counts steps):
+//   m <- momentum * m + (1 - momentum) * g
+//   p <- p - lr * m / (1 - momentum^t)  if bias_correction,  else  p <- p - lr * m
+// form=lookahead_nesterov (Nesterov's original, Sutskever et al. 2013; needs step(closure)):
+//   g = gradient at the look-ahead point p + momentum * v (weight decay there too)
+//   v <- momentum * v - lr * g;   p <- p + v
+// Defaults: lr 1e-3, momentum 0, dampening 0, weight_decay 0, nesterov false, maximize false,
+// form pytorch, bias_correction false. Nesterov needs momentum > 0 and dampening = 0; dampening
+// belongs to form=pytorch, nesterov to pytorch and velocity, bias_correction to ema.
+// pytorch and velocity agree while lr is constant (v = -lr b) and differ once lr changes: in the
+// velocity form the old velocity keeps the old lr.
+#include <unordered_map>
+
 #include "descent/optim/optimizer.h"
 
 namespace descent {
@@ -17,9 +32,25 @@ class SGD : public Optimizer {
   static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
   SGD(std::vector<ParamGroup> groups, const Hyperparams& defaults = default_hyperparams());
 
+  // For form=lookahead_nesterov: moves to the look-ahead point, evaluates the closure there, then
+  // updates from the parameters as they were. Throws std::invalid_argument without a closure.
+  std::optional<float> step(const Closure& closure = nullptr) override;
+
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+
+ private:
+  // What update() does on the current pass over the parameters (see step()).
+  enum class Pass { Update, MoveAhead, MoveBack };
+  Pass pass_ = Pass::Update;
+  // Parameters as they were before the look-ahead move, by data pointer; only between the move
+  // and the update of one step, so it is not optimizer state. Reused from step to step.
+  struct Saved {
+    std::vector<float> values;
+    bool moved = false;
+  };
+  std::unordered_map<const float*, Saved> saved_;
 };
 
 }  // namespace descent

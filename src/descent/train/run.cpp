@@ -10,6 +10,8 @@
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
 #include "descent/optim/registry.h"
+#include "descent/schedule/factory.h"
+#include "descent/train/callbacks/schedule_step.h"
 #include "descent/tensor/storage.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
@@ -78,6 +80,8 @@ Experiment build_experiment(const Config& config) {
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   const OptimizerInfo& info = optimizer_info(config.optimizer.name);
   e.optimizer = make_optimizer(info.name, e.model->parameters(), read_hyperparams(info, args));
+  if (!config.schedule.name.empty())
+    e.schedule = make_scheduler(config.schedule_spec(), *e.optimizer, config.schedule.key);
   return e;
 }
 
@@ -112,6 +116,12 @@ RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
   options.drop_last = e.config.train.drop_last;
   const LossFunction loss = task_loss(e.config.train.loss, e.train.num_classes);
   Trainer trainer(*e.model, *e.optimizer, loss, options);
+  std::unique_ptr<ScheduleStep> schedule_step;
+  if (e.schedule) {
+    schedule_step = std::make_unique<ScheduleStep>(
+        e.schedule, parse_schedule_interval(e.config.schedule.interval));
+    trainer.add_callback(*schedule_step);
+  }
   ProgressBar progress(stdout);
   MetricsLog metrics(out_dir / "metrics.jsonl");
   trainer.add_callback(progress);

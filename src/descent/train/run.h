@@ -13,6 +13,7 @@
 #include "descent/nn/loss.h"
 #include "descent/nn/sequential.h"
 #include "descent/optim/optimizer.h"
+#include "descent/schedule/scheduler.h"
 #include "descent/train/experiment_data.h"
 #include "descent/train/metrics.h"
 
@@ -24,6 +25,7 @@ struct Experiment {
   Dataset train, validation, test;
   std::unique_ptr<Sequential> model;
   std::unique_ptr<Optimizer> optimizer;
+  std::shared_ptr<Scheduler> schedule;  // null without [schedule]
 };
 
 Experiment build_experiment(const Config& config);

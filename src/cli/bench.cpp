@@ -1,0 +1,107 @@
+// descent bench optimizer --optimizer SPEC [--params N] [--steps K] [--warmup W] [--threads T]
+// descent bench optimizer --list
+//
+// Times optimizer steps on one parameter tensor of N floats with a fixed random gradient: W
+// warm-up steps (they also create the state buffers), then K steps timed one by one. Prints JSON
+// with the median ms per step and the memory traffic it implies:
+//   bytes_per_step = 4 * (3 N + 2 S)
+// reads of parameter, gradient and every state buffer plus writes of parameter and every state
+// buffer, S the floats in the optimizer's state after the warm-up (Adam: S = 2N, 28 bytes per
+// parameter). `descent bench` is a group so that other benchmarks can join it.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "descent/optim/registry.h"
+#include "descent/util/random.h"
+#include "descent/util/threads.h"
+
+namespace cli {
+namespace {
+
+void add_bench_optimizer(CLI::App& bench) {
+  struct Options {
+    std::string optimizer;
+    int64_t params = 10'000'000, steps = 50, warmup = 5;
+    int threads = 0;
+    bool list = false;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = bench.add_subcommand("optimizer", "Time optimizer steps on N parameters (JSON)");
+  cmd->add_option("--optimizer", opts->optimizer, "Optimizer SPEC, e.g. sgd:momentum=0.9");
+  cmd->add_option("--params", opts->params, "Parameters in the one tensor (default 10000000)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", opts->steps, "Timed steps (default 50)")->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup", opts->warmup, "Untimed steps first (default 5)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", opts->threads, "Threads (0: all cores)");
+  cmd->add_flag("--list", opts->list, "Print the optimizer names, one per line, and exit");
+  cmd->callback([opts] {
+    if (opts->list) {
+      for (const auto& info : descent::optimizer_registry()) std::printf("%s\n", info.name.c_str());
+      return;
+    }
+    if (opts->optimizer.empty())
+      throw std::invalid_argument("bench optimizer: --optimizer SPEC is required (see --list)");
+    descent::set_num_threads(opts->threads);
+    const int64_t n = opts->params;
+    descent::Generator gen(42);
+    descent::Tensor p = descent::Tensor::normal({n}, 0.0f, 1.0f, gen);
+    p.requires_grad_();
+    float* g = p.grad_data();
+    for (int64_t i = 0; i < n; ++i) g[i] = static_cast<float>(0.01 * gen.normal());
+    auto opt = descent::make_optimizer(opts->optimizer, {p});
+    // Always a closure, for optimizers that need one; it leaves the fixed gradient alone.
+    const descent::Closure closure = [] { return 0.0f; };
+    for (int64_t s = 0; s < opts->warmup; ++s) opt->step(closure);
+
+    std::vector<double> ms;
+    for (int64_t s = 0; s < opts->steps; ++s) {
+      const auto t0 = std::chrono::steady_clock::now();
+      opt->step(closure);
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t m = sorted.size();
+    const double median = m % 2 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+
+    // The state after the warm-up (state_dict copies it once, outside the timing).
+    int64_t state_floats = 0;
+    nlohmann::json buffers = nlohmann::json::array();
+    for (const auto& nt : opt->state_dict().tensors) {
+      state_floats += nt.tensor.numel();
+      buffers.push_back(nt.name.substr(nt.name.find('.', 6) + 1));  // "state.0.exp_avg"
+    }
+    const double bytes = 4.0 * (3.0 * static_cast<double>(n) + 2.0 * state_floats);
+    const nlohmann::json out = {{"optimizer", opts->optimizer},
+                                {"params", n},
+                                {"steps", opts->steps},
+                                {"warmup", opts->warmup},
+                                {"threads", descent::num_threads()},
+                                {"ms_per_step", median},
+                                {"ms_min", sorted.front()},
+                                {"gb_per_s", bytes / (median * 1e-3) / 1e9},
+                                {"bytes_per_step", bytes},
+                                {"state_buffers", buffers}};
+    std::printf("%s\n", out.dump().c_str());
+  });
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  CLI::App* bench = app.add_subcommand("bench", "Benchmarks (descent bench optimizer ...)");
+  bench->require_subcommand(1);
+  add_bench_optimizer(*bench);
+}
+
+}  // namespace cli

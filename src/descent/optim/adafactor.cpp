@@ -1,0 +1,138 @@
+#include "descent/optim/adafactor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace descent {
+namespace {
+
+// torch's lerp: start + w (end - start), or from the other end when w >= 0.5, which keeps
+// lerp(a, b, 1) == b exactly (Adafactor's first step uses w = 1).
+float lerp(float start, float end, float weight) {
+  return std::abs(weight) < 0.5f ? start + weight * (end - start)
+                                 : end - (end - start) * (1.0f - weight);
+}
+
+}  // namespace
+
+std::vector<HyperparamDef> Adafactor::hyperparams() {
+  HyperparamDef beta2_decay = real("beta2_decay", -0.8);
+  beta2_decay.max = 0.0;  // 1 - beta2_t = t^beta2_decay must stay in (0, 1]
+  HyperparamDef d = real("d", 1.0);
+  d.min = 1.0;  // a clipping threshold below 1 would clip every step (PyTorch refuses it too)
+  return {non_negative("lr", 1e-2),
+          beta2_decay,
+          non_negative("eps1", std::numeric_limits<float>::epsilon()),
+          non_negative("eps2", 1e-3),
+          d,
+          non_negative("weight_decay", 0.0),
+          flag("maximize", false)};
+}
+
+Adafactor::Adafactor(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("adafactor", hyperparams(), defaults, std::move(groups)) {}
+
+void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad,
+                       ParamState& state) {
+  const int64_t n = param.numel();
+  if (n == 0) return;
+  const double lr = group.get("lr");
+  const double eps1 = group.get("eps1");
+  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const double t = (state.scalars["step"] += 1.0);
+  const float weight = static_cast<float>(std::pow(t, group.get("beta2_decay")));
+  const double rho = std::min(lr, 1.0 / std::sqrt(t));
+  const float decay = static_cast<float>(1.0 - lr * group.get("weight_decay"));
+  const float eps1_f = static_cast<float>(eps1);
+  const float eps1_sq = static_cast<float>(eps1 * eps1);
+  float* p = param.data();
+  const Shape& shape = param.shape();
+  const bool factored = shape.size() >= 2;
+
+  // Pass 1: RMS(p) and the second-moment statistics.
+  double p_sq = 0;
+  float* row = nullptr;  // [batch, rows]
+  float* col = nullptr;  // [batch, cols]
+  float* var = nullptr;  // [n]
+  int64_t rows = 1, cols = 1, batch = 1;
+  std::vector<float> row_mean_clamped;  // per batch matrix: max(mean_i R_i, eps1)
+  if (factored) {
+    rows = shape[shape.size() - 2];
+    cols = shape[shape.size() - 1];
+    batch = n / (rows * cols);
+    Shape row_shape = shape, col_shape = shape;
+    row_shape.back() = 1;
+    col_shape[col_shape.size() - 2] = 1;
+    auto make = [&](const std::string& name, const Shape& s) -> float* {
+      auto it = state.buffers.find(name);
+      if (it == state.buffers.end()) it = state.buffers.emplace(name, Tensor::zeros(s)).first;
+      return it->second.data();
+    };
+    row = make("row_var", row_shape);
+    col = make("col_var", col_shape);
+    // Column sums need all rows before the lerp: one row of doubles, not a parameter-sized
+    // temporary.
+    std::vector<double> col_sum(static_cast<size_t>(cols));
+    row_mean_clamped.resize(static_cast<size_t>(batch));
+    for (int64_t b = 0; b < batch; ++b) {
+      std::fill(col_sum.begin(), col_sum.end(), 0.0);
+      double row_total = 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        const int64_t base = (b * rows + i) * cols;
+        double row_sum = 0;
+        for (int64_t j = 0; j < cols; ++j) {
+          const double g = grad[base + j];
+          p_sq += static_cast<double>(p[base + j]) * p[base + j];
+          row_sum += g * g;
+          col_sum[j] += g * g;
+        }
+        float& r = row[b * rows + i];
+        r = lerp(r, static_cast<float>(row_sum / cols), weight);
+        row_total += r;
+      }
+      for (int64_t j = 0; j < cols; ++j) {
+        float& c = col[b * cols + j];
+        c = lerp(c, static_cast<float>(col_sum[j] / rows), weight);
+      }
+      row_mean_clamped[b] = std::max(static_cast<float>(row_total / rows), eps1_f);
+    }
+  } else {
+    var = state.buffer("variance", param).data();
+    for (int64_t i = 0; i < n; ++i) {
+      const float g = grad[i];
+      p_sq += static_cast<double>(p[i]) * p[i];
+      var[i] = lerp(var[i], g * g, weight);
+    }
+  }
+
+  // U_k for element k (its position gives the row and column).
+  auto scaled = [&](int64_t k) -> float {
+    const float g = sign * grad[k];
+    float v;
+    if (factored) {
+      const int64_t j = k % cols, bi = k / cols;  // bi = b * rows + i
+      const int64_t b = bi / rows;
+      v = row[bi] * col[b * cols + j] / row_mean_clamped[b];
+    } else {
+      v = var[k];
+    }
+    return (1.0f / std::sqrt(std::max(v, eps1_sq))) * g;
+  };
+
+  // Pass 2: RMS(U) for the clipping.
+  double u_sq = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    const double u = scaled(k);
+    u_sq += u * u;
+  }
+  const double root_n = std::sqrt(static_cast<double>(n));
+  const double alpha = std::max(group.get("eps2"), std::sqrt(p_sq) / root_n) * rho;
+  const double clip = std::max(1.0, std::sqrt(u_sq) / (root_n * group.get("d")));
+  const float neg_step = static_cast<float>(-alpha / clip);
+
+  // Pass 3: the step.
+  for (int64_t k = 0; k < n; ++k) p[k] = p[k] * decay + neg_step * scaled(k);
+}
+
+}  // namespace descent

@@ -1,0 +1,50 @@
+#include "descent/optim/lars.h"
+
+#include <cmath>
+
+namespace descent {
+
+std::vector<HyperparamDef> Lars::hyperparams() {
+  return {non_negative("lr", 1.0),
+          non_negative("momentum", 0.9),
+          non_negative("weight_decay", 0.0),
+          non_negative("trust_coefficient", 1e-3),
+          non_negative("eps", 1e-8),
+          flag("exclude_1d", true),
+          flag("maximize", false)};
+}
+
+Lars::Lars(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("lars", hyperparams(), defaults, std::move(groups)) {}
+
+void Lars::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  const double lr = group.get("lr"), wd = group.get("weight_decay");
+  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const int64_t n = param.numel();
+  float* p = param.data();
+
+  double local_lr = 1.0;
+  if (!(group.flag("exclude_1d") && param.dim() <= 1)) {
+    double p_sq = 0, g_sq = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      p_sq += static_cast<double>(p[i]) * p[i];
+      g_sq += static_cast<double>(grad[i]) * grad[i];
+    }
+    const double p_norm = std::sqrt(p_sq), g_norm = std::sqrt(g_sq);
+    if (p_norm > 0 && g_norm > 0)
+      local_lr =
+          group.get("trust_coefficient") * p_norm / (g_norm + wd * p_norm + group.get("eps"));
+  }
+  state.scalars["local_lr"] = local_lr;  // the last one, for inspection; not read back
+
+  const float scale = static_cast<float>(lr * local_lr);
+  const float momentum = static_cast<float>(group.get("momentum"));
+  const float wdf = static_cast<float>(wd);
+  float* v = state.buffer("momentum_buffer", param).data();
+  for (int64_t i = 0; i < n; ++i) {
+    v[i] = momentum * v[i] + scale * (sign * grad[i] + wdf * p[i]);
+    p[i] -= v[i];
+  }
+}
+
+}  // namespace descent

@@ -1,0 +1,110 @@
+#include "descent/optim/muon.h"
+
+#include <cblas.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace descent {
+
+std::vector<HyperparamDef> Muon::hyperparams() {
+  HyperparamDef ns = real("ns_steps", 5);
+  ns.min = 1;
+  return {non_negative("lr", 0.02),
+          unit_interval("momentum", 0.95),
+          flag("nesterov", true),
+          ns,
+          non_negative("weight_decay", 0.0),
+          non_negative("adamw_lr", 3e-4),
+          unit_interval("adamw_beta1", 0.95),
+          unit_interval("adamw_beta2", 0.95),
+          non_negative("adamw_eps", 1e-8)};
+}
+
+Muon::Muon(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("muon", hyperparams(), defaults, std::move(groups)) {
+  for (const auto& g : param_groups())
+    if (g.get("ns_steps") != std::floor(g.get("ns_steps")))
+      throw std::invalid_argument("muon: ns_steps must be an integer");
+}
+
+void Muon::orthogonalize(const float* g, int64_t rows, int64_t cols, int steps, float* out) {
+  constexpr float a = 3.4445f, b = -4.7750f, c = 2.0315f;
+  // Work on the wide orientation (m <= n), so X X^T is the smaller Gram matrix.
+  const bool transpose = rows > cols;
+  const int64_t m = transpose ? cols : rows, n = transpose ? rows : cols;
+  double norm2 = 0;
+  for (int64_t i = 0; i < rows * cols; ++i) norm2 += static_cast<double>(g[i]) * g[i];
+  const float inv = static_cast<float>(1.0 / (std::sqrt(norm2) + 1e-7));
+  std::vector<float> x(static_cast<size_t>(m * n)), y(x.size());
+  std::vector<float> gram(static_cast<size_t>(m * m)), poly(gram.size());
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) x[transpose ? j * n + i : i * n + j] = g[i * cols + j] * inv;
+  const int M = static_cast<int>(m), N = static_cast<int>(n);
+  for (int s = 0; s < steps; ++s) {
+    // A = X X^T;  B = b A + c A A;  X = a X + B X
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, M, N, 1.0f, x.data(), N, x.data(), N,
+                0.0f, gram.data(), M);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, M, M, c, gram.data(), M, gram.data(),
+                M, 0.0f, poly.data(), M);
+    for (size_t i = 0; i < gram.size(); ++i) poly[i] += b * gram[i];
+    for (size_t i = 0; i < x.size(); ++i) y[i] = a * x[i];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, M, 1.0f, poly.data(), M, x.data(),
+                N, 1.0f, y.data(), N);
+    x.swap(y);
+  }
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) out[i * cols + j] = x[transpose ? j * n + i : i * n + j];
+}
+
+void Muon::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  if (param.dim() < 2) {
+    update_adamw(group, param, grad, state);
+    return;
+  }
+  const float lr = static_cast<float>(group.get("lr"));
+  const float mu = static_cast<float>(group.get("momentum"));
+  const float wd = static_cast<float>(group.get("weight_decay"));
+  const bool nesterov = group.flag("nesterov");
+  const int steps = static_cast<int>(group.get("ns_steps"));
+  const int64_t rows = param.size(0), n = param.numel(), cols = n / rows;
+  float* buf = state.buffer("momentum_buffer", param).data();
+  scratch_.resize(static_cast<size_t>(n));
+  float* u = scratch_.data();
+  for (int64_t i = 0; i < n; ++i) {
+    buf[i] = mu * buf[i] + grad[i];
+    u[i] = nesterov ? grad[i] + mu * buf[i] : buf[i];
+  }
+  orthogonalize(u, rows, cols, steps, u);
+  const float scale =
+      static_cast<float>(std::sqrt(std::max(1.0, static_cast<double>(rows) / cols)));
+  float* p = param.data();
+  for (int64_t i = 0; i < n; ++i) p[i] -= lr * (scale * u[i] + wd * p[i]);
+}
+
+void Muon::update_adamw(const ParamGroup& group, Tensor& param, const float* grad,
+                        ParamState& state) {
+  const double lr = group.get("adamw_lr"), beta1 = group.get("adamw_beta1"),
+               beta2 = group.get("adamw_beta2");
+  const float eps = static_cast<float>(group.get("adamw_eps"));
+  const float decay = static_cast<float>(1.0 - lr * group.get("weight_decay"));
+  const double t = (state.scalars["step"] += 1.0);
+  const float neg_step_size = static_cast<float>(-(lr / (1.0 - std::pow(beta1, t))));
+  const float bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2, t)));
+  const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
+  const float one_minus_b1 = static_cast<float>(1.0 - beta1);
+  const float one_minus_b2 = static_cast<float>(1.0 - beta2);
+  const int64_t n = param.numel();
+  float* p = param.data();
+  float* m = state.buffer("exp_avg", param).data();
+  float* v = state.buffer("exp_avg_sq", param).data();
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = grad[i];
+    p[i] *= decay;
+    m[i] = m[i] * b1 + one_minus_b1 * g;
+    v[i] = v[i] * b2 + one_minus_b2 * g * g;
+    p[i] += neg_step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
+  }
+}
+
+}  // namespace descent

@@ -1,0 +1,61 @@
+#include "descent/optim/rmsprop.h"
+
+#include <cmath>
+
+namespace descent {
+
+std::vector<HyperparamDef> RMSprop::hyperparams() {
+  // PyTorch accepts any alpha >= 0, but alpha > 1 makes (1 - alpha) g^2 negative and the root NaN.
+  HyperparamDef alpha = unit_interval("alpha", 0.99);
+  alpha.max_open = false;
+  return {non_negative("lr", 1e-2),      alpha,
+          non_negative("eps", 1e-8),     non_negative("weight_decay", 0.0),
+          non_negative("momentum", 0.0), flag("centered", false),
+          flag("maximize", false),       choice("convention", {"pytorch", "keras"}, "pytorch")};
+}
+
+RMSprop::RMSprop(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("rmsprop", hyperparams(), defaults, std::move(groups)) {}
+
+void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  const double alpha = group.get("alpha");
+  const float alpha_f = static_cast<float>(alpha);
+  const float one_minus_alpha = static_cast<float>(1.0 - alpha);
+  const float eps = static_cast<float>(group.get("eps"));
+  const float lr = static_cast<float>(group.get("lr"));
+  const float neg_lr = static_cast<float>(-group.get("lr"));
+  const float wd = static_cast<float>(group.get("weight_decay"));
+  const float momentum = static_cast<float>(group.get("momentum"));
+  const bool centered = group.flag("centered");
+  const bool keras = group.get("convention") == 1.0;
+  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  state.scalars["step"] += 1.0;  // kept like torch's state['step'], unused by the update
+  const int64_t n = param.numel();
+  float* p = param.data();
+  float* v = state.buffer("square_avg", param).data();
+  float* m = centered ? state.buffer("grad_avg", param).data() : nullptr;
+  float* b = momentum > 0.0f ? state.buffer("momentum_buffer", param).data() : nullptr;
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = sign * grad[i] + wd * p[i];
+    v[i] = v[i] * alpha_f + one_minus_alpha * g * g;
+    float var = v[i];
+    if (m) {
+      m[i] = m[i] * alpha_f + one_minus_alpha * g;
+      var = v[i] + -1.0f * m[i] * m[i];  // addcmul(m, m, value=-1)
+    }
+    const float d = keras ? std::sqrt(var + eps) : std::sqrt(var) + eps;
+    if (b) {
+      if (keras) {
+        b[i] = momentum * b[i] + lr * g / d;
+        p[i] -= b[i];
+      } else {
+        b[i] = b[i] * momentum + g / d;
+        p[i] += neg_lr * b[i];
+      }
+    } else {
+      p[i] += neg_lr * g / d;
+    }
+  }
+}
+
+}  // namespace descent

@@ -1,0 +1,54 @@
+#include "descent/optim/yogi.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace descent {
+
+std::vector<HyperparamDef> Yogi::hyperparams() {
+  return {non_negative("lr", 1e-2),
+          unit_interval("beta1", 0.9),
+          unit_interval("beta2", 0.999),
+          non_negative("eps", 1e-3),
+          non_negative("initial_accumulator", 1e-6),
+          non_negative("weight_decay", 0.0),
+          flag("maximize", false)};
+}
+
+Yogi::Yogi(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("yogi", hyperparams(), defaults, std::move(groups)) {}
+
+void Yogi::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  const double lr = group.get("lr"), beta1 = group.get("beta1"), beta2 = group.get("beta2");
+  const float eps = static_cast<float>(group.get("eps"));
+  const float wd = static_cast<float>(group.get("weight_decay"));
+  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  if (!state.has("exp_avg")) {
+    const float init = static_cast<float>(group.get("initial_accumulator"));
+    for (const char* name : {"exp_avg", "exp_avg_sq"}) {
+      auto values = state.buffer(name, param).values();
+      std::fill(values.begin(), values.end(), init);
+    }
+  }
+  const double t = (state.scalars["step"] += 1.0);
+  const float neg_step_size = static_cast<float>(-(lr / (1.0 - std::pow(beta1, t))));
+  const float bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2, t)));
+  const float b1 = static_cast<float>(beta1);
+  const float one_minus_b1 = static_cast<float>(1.0 - beta1);
+  const float one_minus_b2 = static_cast<float>(1.0 - beta2);
+  const int64_t n = param.numel();
+  float* p = param.data();
+  float* m = state.buffer("exp_avg", param).data();
+  float* v = state.buffer("exp_avg_sq", param).data();
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = sign * grad[i] + wd * p[i];
+    const float g2 = g * g;
+    m[i] = m[i] * b1 + one_minus_b1 * g;
+    const float d = v[i] - g2;
+    const float s = static_cast<float>((d > 0.0f) - (d < 0.0f));
+    v[i] -= one_minus_b2 * s * g2;
+    p[i] += neg_step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
+  }
+}
+
+}  // namespace descent

@@ -1,0 +1,43 @@
+#pragma once
+// inverse_sqrt: without warmup (the notes) v = v_0 / sqrt(e), e = 1 + floor(t / steps_per_epoch);
+// with warmup_steps W > 0 (Transformer / fairseq style, counted in steps t):
+//   v = v_0 (start_factor + (1 - start_factor) t / W)   for t < W,
+//   v = v_0 sqrt(W) / sqrt(t)                            for t >= W (continuous at t = W).
+// Defaults: warmup_steps 0, start_factor 0 (fairseq's warmup from 0), steps_per_epoch 1.
+#include <cmath>
+
+#include "descent/schedule/factor_schedule.h"
+
+namespace descent {
+
+class InverseSqrtScheduler : public FactorScheduler {
+ public:
+  InverseSqrtScheduler(Optimizer& opt, int64_t warmup_steps = 0, double start_factor = 0.0,
+                       int64_t steps_per_epoch = 1, std::string key = "lr",
+                       InitialValues initial = nullptr)
+      : FactorScheduler("inverse_sqrt", opt, std::move(key), std::move(initial)),
+        warmup_(warmup_steps),
+        start_(start_factor),
+        spe_(steps_per_epoch) {
+    schedule_check(warmup_steps >= 0, name_, "warmup_steps must be >= 0");
+    schedule_check(start_factor >= 0 && start_factor <= 1, name_, "start_factor must be in [0, 1]");
+    schedule_check(steps_per_epoch > 0, name_, "steps_per_epoch must be a positive integer");
+    attach();
+    initial_step();
+  }
+
+ protected:
+  double value(double base, int64_t t) const override {
+    if (warmup_ == 0) return base / std::sqrt(static_cast<double>(1 + t / spe_));
+    const double W = static_cast<double>(warmup_), s = static_cast<double>(t);
+    if (t < warmup_) return base * (start_ + (1 - start_) * s / W);
+    return base * std::sqrt(W) / std::sqrt(s);
+  }
+
+ private:
+  int64_t warmup_;
+  double start_;
+  int64_t spe_;
+};
+
+}  // namespace descent

@@ -1,0 +1,58 @@
+#pragma once
+// linear (PyTorch LinearLR): v_t = v_0 (s + (e - s) min(t, total_iters) / total_iters),
+// s = start_factor, e = end_factor, computed recursively as PyTorch does:
+//   v_0 = s v_base;  v_t = v_{t-1} (1 + (e - s) / (total_iters s + (t - 1)(e - s))), t <=
+//   total_iters.
+// Defaults: start_factor 1/3, end_factor 1, total_iters 5. Factors in [0, 1] (PyTorch's check;
+// start_factor 0 is rejected too, as the recursion would divide by zero).
+#include <algorithm>
+
+#include "descent/schedule/scheduler.h"
+
+namespace descent {
+
+class LinearScheduler : public Scheduler {
+ public:
+  LinearScheduler(Optimizer& opt, double start_factor = 1.0 / 3, double end_factor = 1.0,
+                  int64_t total_iters = 5, std::string key = "lr", InitialValues initial = nullptr)
+      : Scheduler("linear", opt, std::move(key), std::move(initial)),
+        start_(start_factor),
+        end_(end_factor),
+        total_(total_iters) {
+    schedule_check(start_factor > 0 && start_factor <= 1, name_, "start_factor must be in (0, 1]");
+    schedule_check(end_factor >= 0 && end_factor <= 1, name_, "end_factor must be in [0, 1]");
+    schedule_check(total_iters > 0, name_, "total_iters must be a positive integer");
+    attach();
+    initial_step();
+  }
+
+ protected:
+  std::vector<double> compute() override {
+    std::vector<double> v(num_groups());
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (last_epoch_ == 0)
+        v[i] = group_value(i) * start_;
+      else if (last_epoch_ > total_)
+        v[i] = group_value(i);
+      else
+        v[i] = group_value(i) *
+               (1. + (end_ - start_) / (static_cast<double>(total_) * start_ +
+                                        static_cast<double>(last_epoch_ - 1) * (end_ - start_)));
+    }
+    return v;
+  }
+  std::optional<std::vector<double>> closed_form() override {
+    std::vector<double> v(num_groups());
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = base_[i] *
+             (start_ + (end_ - start_) * static_cast<double>(std::min(total_, last_epoch_)) /
+                           static_cast<double>(total_));
+    return v;
+  }
+
+ private:
+  double start_, end_;
+  int64_t total_;
+};
+
+}  // namespace descent

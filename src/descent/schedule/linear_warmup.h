@@ -1,0 +1,36 @@
+#pragma once
+// linear_warmup (Goyal et al. 2017; the notes): v = v_0 (s + (1 - s) min(t, W) / W), from
+// s = start_factor up to v_0 over W = warmup_steps steps, then constant. Defaults: start_factor
+// 0.1, warmup_steps 5. Compose it with a decay:
+// sequential:schedulers=[linear_warmup:...;cosine:...].
+#include <algorithm>
+
+#include "descent/schedule/factor_schedule.h"
+
+namespace descent {
+
+class LinearWarmupScheduler : public FactorScheduler {
+ public:
+  LinearWarmupScheduler(Optimizer& opt, int64_t warmup_steps = 5, double start_factor = 0.1,
+                        std::string key = "lr", InitialValues initial = nullptr)
+      : FactorScheduler("linear_warmup", opt, std::move(key), std::move(initial)),
+        warmup_(warmup_steps),
+        start_(start_factor) {
+    schedule_check(warmup_steps > 0, name_, "warmup_steps must be a positive integer");
+    schedule_check(start_factor >= 0 && start_factor <= 1, name_, "start_factor must be in [0, 1]");
+    attach();
+    initial_step();
+  }
+
+ protected:
+  double value(double base, int64_t t) const override {
+    const double a = static_cast<double>(std::min(t, warmup_)) / static_cast<double>(warmup_);
+    return base * (start_ + (1 - start_) * a);
+  }
+
+ private:
+  int64_t warmup_;
+  double start_;
+};
+
+}  // namespace descent

@@ -1,0 +1,50 @@
+#pragma once
+// multistep (PyTorch MultiStepLR): v_t = v_0 * gamma^(number of milestones <= t).
+// A milestone listed twice decays twice (PyTorch keeps a Counter). Defaults: gamma 0.1.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "descent/schedule/scheduler.h"
+
+namespace descent {
+
+class MultiStepScheduler : public Scheduler {
+ public:
+  MultiStepScheduler(Optimizer& opt, std::vector<int64_t> milestones, double gamma = 0.1,
+                     std::string key = "lr", InitialValues initial = nullptr)
+      : Scheduler("multistep", opt, std::move(key), std::move(initial)),
+        milestones_(std::move(milestones)),
+        gamma_(gamma) {
+    std::sort(milestones_.begin(), milestones_.end());
+    for (int64_t m : milestones_) ++count_[m];
+    attach();
+    initial_step();
+  }
+
+ protected:
+  std::vector<double> compute() override {
+    std::vector<double> v(num_groups());
+    auto it = count_.find(last_epoch_);
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = it == count_.end()
+                 ? group_value(i)
+                 : group_value(i) * std::pow(gamma_, static_cast<double>(it->second));
+    return v;
+  }
+  std::optional<std::vector<double>> closed_form() override {
+    const auto n =
+        std::upper_bound(milestones_.begin(), milestones_.end(), last_epoch_) - milestones_.begin();
+    std::vector<double> v(num_groups());
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = base_[i] * std::pow(gamma_, static_cast<double>(n));
+    return v;
+  }
+
+ private:
+  std::vector<int64_t> milestones_;
+  std::map<int64_t, int> count_;
+  double gamma_;
+};
+
+}  // namespace descent

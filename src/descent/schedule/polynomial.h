@@ -1,0 +1,50 @@
+#pragma once
+// polynomial (PyTorch PolynomialLR): v_t = v_0 (1 - min(t, total_iters) / total_iters)^power,
+// computed recursively: v_t = v_{t-1} ((1 - t/T) / (1 - (t-1)/T))^power for 0 < t <= T.
+// Defaults: total_iters 5, power 1.
+#include <algorithm>
+#include <cmath>
+
+#include "descent/schedule/scheduler.h"
+
+namespace descent {
+
+class PolynomialScheduler : public Scheduler {
+ public:
+  PolynomialScheduler(Optimizer& opt, int64_t total_iters = 5, double power = 1.0,
+                      std::string key = "lr", InitialValues initial = nullptr)
+      : Scheduler("polynomial", opt, std::move(key), std::move(initial)),
+        total_(total_iters),
+        power_(power) {
+    schedule_check(total_iters > 0, name_, "total_iters must be a positive integer");
+    attach();
+    initial_step();
+  }
+
+ protected:
+  std::vector<double> compute() override {
+    std::vector<double> v(num_groups());
+    const double t = static_cast<double>(last_epoch_), T = static_cast<double>(total_);
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (last_epoch_ == 0 || last_epoch_ > total_)
+        v[i] = group_value(i);
+      else
+        v[i] = group_value(i) * std::pow((1.0 - t / T) / (1.0 - (t - 1) / T), power_);
+    }
+    return v;
+  }
+  std::optional<std::vector<double>> closed_form() override {
+    std::vector<double> v(num_groups());
+    const double T = static_cast<double>(total_);
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] =
+          base_[i] * std::pow(1.0 - static_cast<double>(std::min(total_, last_epoch_)) / T, power_);
+    return v;
+  }
+
+ private:
+  int64_t total_;
+  double power_;
+};
+
+}  // namespace descent

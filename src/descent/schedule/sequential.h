@@ -1,0 +1,37 @@
+#pragma once
+// sequential (PyTorch SequentialLR): children[i] runs from milestone i-1 to milestone i. At a
+// milestone the next child restarts at its step 0 (PyTorch's step(0): the closed form where the
+// family has one), so e.g. linear warmup then cosine starts the cosine from the base value.
+// Construction follows PyTorch: the groups go back to the shared initial value, every child's
+// last_epoch goes back by one, and the first child takes its initial step again.
+// Children: leaf schedules built on the same optimizer, key and InitialValues (make_scheduler
+// does this); composites and reduce_on_plateau cannot be restarted and are rejected.
+#include <memory>
+
+#include "descent/schedule/scheduler.h"
+
+namespace descent {
+
+class SequentialScheduler : public Scheduler {
+ public:
+  SequentialScheduler(Optimizer& opt, std::vector<std::unique_ptr<Scheduler>> children,
+                      std::vector<int64_t> milestones, std::string key = "lr",
+                      InitialValues initial = nullptr);
+
+  void step() override;
+  bool restartable() const override { return false; }
+  std::string momentum_key() const override;
+  const std::vector<std::unique_ptr<Scheduler>>& children() const { return children_; }
+
+  nlohmann::json state_dict() const override;
+  void load_state_dict(const nlohmann::json& state) override;
+
+ protected:
+  std::vector<double> compute() override { return group_values(opt_, key_); }
+
+ private:
+  std::vector<std::unique_ptr<Scheduler>> children_;
+  std::vector<int64_t> milestones_;
+};
+
+}  // namespace descent

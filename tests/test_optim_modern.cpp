@@ -1,0 +1,730 @@
+// Modern optimizers PyTorch 1.13 lacks (Lion, LAMB, LARS, AdaBelief, Yogi, delta-bar-delta):
+// each against its paper's update written out here in double precision, the properties that
+// define it, and resuming through safetensors bit for bit.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "descent/io/safetensors.h"
+#include "descent/nn/loss.h"
+#include "descent/nn/network_spec.h"
+#include "descent/ops/ops.h"
+#include "descent/optim/registry.h"
+#include "descent/util/random.h"
+#include "descent/util/spec.h"
+
+namespace descent {
+namespace {
+
+using nlohmann::json;
+using Vec = std::vector<double>;
+
+double sgn(double x) { return static_cast<double>((x > 0) - (x < 0)); }
+
+double norm(const Vec& x) {
+  double s = 0;
+  for (double v : x) s += v * v;
+  return std::sqrt(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference updates in double, one instance per parameter tensor (LAMB and LARS norms are per
+// tensor). Written from the papers' algorithms, independently of the float code.
+
+struct RefOptimizer {
+  virtual ~RefOptimizer() = default;
+  virtual void step(Vec& p, const Vec& g) = 0;
+};
+using RefFactory = std::function<std::unique_ptr<RefOptimizer>(size_t n)>;
+
+struct RefLion : RefOptimizer {
+  double lr, b1, b2, wd;
+  Vec m;
+  RefLion(size_t n, double lr, double b1, double b2, double wd)
+      : lr(lr), b1(b1), b2(b2), wd(wd), m(n, 0.0) {}
+  void step(Vec& p, const Vec& g) override {
+    for (size_t i = 0; i < p.size(); ++i) {
+      const double u = sgn(b1 * m[i] + (1 - b1) * g[i]);
+      p[i] -= lr * (u + wd * p[i]);
+      m[i] = b2 * m[i] + (1 - b2) * g[i];
+    }
+  }
+};
+
+struct RefLamb : RefOptimizer {
+  double lr, b1, b2, eps, wd;
+  bool bias_correction;
+  Vec m, v;
+  int t = 0;
+  RefLamb(size_t n, double lr, double b1, double b2, double eps, double wd, bool bc)
+      : lr(lr), b1(b1), b2(b2), eps(eps), wd(wd), bias_correction(bc), m(n, 0.0), v(n, 0.0) {}
+  void step(Vec& p, const Vec& g) override {
+    ++t;
+    const double bc1 = bias_correction ? 1 - std::pow(b1, t) : 1.0;
+    const double bc2 = bias_correction ? 1 - std::pow(b2, t) : 1.0;
+    Vec r(p.size());
+    for (size_t i = 0; i < p.size(); ++i) {
+      m[i] = b1 * m[i] + (1 - b1) * g[i];
+      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+      r[i] = (m[i] / bc1) / (std::sqrt(v[i] / bc2) + eps) + wd * p[i];
+    }
+    const double w = std::min(norm(p), 10.0), rn = norm(r);
+    const double ratio = (w == 0 || rn == 0) ? 1.0 : w / rn;
+    for (size_t i = 0; i < p.size(); ++i) p[i] -= lr * ratio * r[i];
+  }
+};
+
+struct RefLars : RefOptimizer {
+  double lr, momentum, wd, tc, eps;
+  Vec v;
+  RefLars(size_t n, double lr, double momentum, double wd, double tc, double eps)
+      : lr(lr), momentum(momentum), wd(wd), tc(tc), eps(eps), v(n, 0.0) {}
+  void step(Vec& p, const Vec& g) override {
+    const double pn = norm(p), gn = norm(g);
+    const double local_lr = (pn > 0 && gn > 0) ? tc * pn / (gn + wd * pn + eps) : 1.0;
+    for (size_t i = 0; i < p.size(); ++i) {
+      v[i] = momentum * v[i] + lr * local_lr * (g[i] + wd * p[i]);
+      p[i] -= v[i];
+    }
+  }
+};
+
+struct RefAdaBelief : RefOptimizer {
+  double lr, b1, b2, eps, wd;
+  bool decoupled, amsgrad, rectify;
+  Vec m, s, smax;
+  int t = 0;
+  RefAdaBelief(size_t n, double lr, double b1, double b2, double eps, double wd, bool decoupled,
+               bool amsgrad, bool rectify)
+      : lr(lr),
+        b1(b1),
+        b2(b2),
+        eps(eps),
+        wd(wd),
+        decoupled(decoupled),
+        amsgrad(amsgrad),
+        rectify(rectify),
+        m(n, 0.0),
+        s(n, 0.0),
+        smax(n, 0.0) {}
+  void step(Vec& p, const Vec& grad) override {
+    ++t;
+    const double bc1 = 1 - std::pow(b1, t), bc2 = 1 - std::pow(b2, t);
+    const double rho_inf = 2 / (1 - b2) - 1;
+    const double rho_t = rho_inf - 2 * t * std::pow(b2, t) / bc2;
+    for (size_t i = 0; i < p.size(); ++i) {
+      double g = grad[i];
+      if (decoupled)
+        p[i] *= 1 - lr * wd;
+      else
+        g += wd * p[i];
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      s[i] = b2 * s[i] + (1 - b2) * (g - m[i]) * (g - m[i]) + eps;
+      smax[i] = std::max(smax[i], s[i]);
+      const double s_hat = (amsgrad ? smax[i] : s[i]) / bc2;
+      const double m_hat = m[i] / bc1;
+      if (!rectify) {
+        p[i] -= lr * m_hat / (std::sqrt(s_hat) + eps);
+      } else if (rho_t >= 5) {
+        const double r = std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
+                                   ((rho_inf - 4) * (rho_inf - 2) * rho_t));
+        // The reference's form: sqrt(1 - beta2^t) moves into the step size, eps onto sqrt(s).
+        p[i] -= lr * r * std::sqrt(bc2) / bc1 * m[i] / (std::sqrt(s_hat * bc2) + eps);
+      } else {
+        p[i] -= lr * m_hat;
+      }
+    }
+  }
+};
+
+struct RefYogi : RefOptimizer {
+  double lr, b1, b2, eps, wd;
+  Vec m, v;
+  int t = 0;
+  RefYogi(size_t n, double lr, double b1, double b2, double eps, double init, double wd)
+      : lr(lr), b1(b1), b2(b2), eps(eps), wd(wd), m(n, init), v(n, init) {}
+  void step(Vec& p, const Vec& grad) override {
+    ++t;
+    for (size_t i = 0; i < p.size(); ++i) {
+      const double g = grad[i] + wd * p[i];
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] -= (1 - b2) * sgn(v[i] - g * g) * g * g;
+      p[i] -= lr * (m[i] / (1 - std::pow(b1, t))) / (std::sqrt(v[i] / (1 - std::pow(b2, t))) + eps);
+    }
+  }
+};
+
+struct RefDeltaBarDelta : RefOptimizer {
+  double kappa, phi, theta;
+  Vec e, bar;
+  RefDeltaBarDelta(size_t n, double lr, double kappa, double phi, double theta)
+      : kappa(kappa), phi(phi), theta(theta), e(n, lr), bar(n, 0.0) {}
+  void step(Vec& p, const Vec& delta) override {
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (bar[i] * delta[i] > 0) e[i] += kappa;
+      if (bar[i] * delta[i] < 0) e[i] *= 1 - phi;
+      bar[i] = (1 - theta) * delta[i] + theta * bar[i];
+      p[i] -= e[i] * delta[i];
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Test problems: the loss in descent ops (autograd gives the float gradient) and its gradient
+// by hand in double for the reference.
+
+struct Problem {
+  std::vector<Shape> shapes;
+  std::vector<Vec> init;
+  std::function<Tensor(const std::vector<Tensor>&)> loss;
+  std::function<std::vector<Vec>(const std::vector<Vec>&)> grad;
+};
+
+// 0.5 sum(A (P - C)^2) over a [3, 4] matrix; every target is at least 0.6 from the start, so
+// 40 steps do not reach the minimum (where sign-based updates would hinge on rounding).
+Problem quadratic() {
+  Vec p0(12), a(12), c(12);
+  for (int i = 0; i < 12; ++i) {
+    p0[i] = 0.1 * (i - 5.5);
+    a[i] = 0.5 + 0.3 * (i % 5);
+    c[i] = p0[i] + (i % 2 ? 1.0 : -1.0) * (0.8 + 0.1 * (i % 3));
+  }
+  auto to_float = [](const Vec& x) {
+    std::vector<float> f(x.begin(), x.end());
+    return Tensor::from({3, 4}, f);
+  };
+  const Tensor at = to_float(a), ct = to_float(c);
+  Problem pr;
+  pr.shapes = {{3, 4}};
+  pr.init = {p0};
+  pr.loss = [at, ct](const std::vector<Tensor>& p) {
+    Tensor d = p[0] - ct;
+    return 0.5f * sum(at * d * d);
+  };
+  pr.grad = [a, c](const std::vector<Vec>& p) {
+    Vec g(12);
+    for (int i = 0; i < 12; ++i) g[i] = a[i] * (p[0][i] - c[i]);
+    return std::vector<Vec>{g};
+  };
+  return pr;
+}
+
+// A Rosenbrock-like valley f(x, y) = (1 - x)^2 + 5 (y - x^2)^2 from (-1, 1.5), with x and y two
+// [1, 1] parameters (two tensors, so the layer-wise norms are exercised separately).
+Problem valley() {
+  Problem pr;
+  pr.shapes = {{1, 1}, {1, 1}};
+  pr.init = {{-1.0}, {1.5}};
+  pr.loss = [](const std::vector<Tensor>& p) {
+    Tensor a = 1.0f - p[0];
+    Tensor b = p[1] - p[0] * p[0];
+    return sum(a * a + 5.0f * b * b);
+  };
+  pr.grad = [](const std::vector<Vec>& p) {
+    const double x = p[0][0], y = p[1][0];
+    return std::vector<Vec>{{-2 * (1 - x) - 20 * x * (y - x * x)}, {10 * (y - x * x)}};
+  };
+  return pr;
+}
+
+struct Comparison {
+  double max_error = 0;  // max over steps and entries of |p_float - p_double| / (1 + |p_double|)
+  double moved = 0;      // max |p_final - p_initial|: the run did something
+};
+
+Comparison compare_with_reference(const std::string& spec, const RefFactory& make_ref,
+                                  const Problem& pr, int steps = 40) {
+  std::vector<Tensor> params;
+  std::vector<Vec> ref = pr.init;
+  std::vector<std::unique_ptr<RefOptimizer>> refs;
+  for (size_t k = 0; k < pr.shapes.size(); ++k) {
+    std::vector<float> f(pr.init[k].begin(), pr.init[k].end());
+    params.push_back(Tensor::from(pr.shapes[k], f).requires_grad_());
+    refs.push_back(make_ref(f.size()));
+  }
+  auto opt = make_optimizer(spec, params);
+  Comparison out;
+  for (int s = 0; s < steps; ++s) {
+    opt->zero_grad();
+    pr.loss(params).backward();
+    opt->step();
+    const std::vector<Vec> g = pr.grad(ref);
+    for (size_t k = 0; k < refs.size(); ++k) refs[k]->step(ref[k], g[k]);
+    for (size_t k = 0; k < params.size(); ++k)
+      for (size_t i = 0; i < ref[k].size(); ++i)
+        out.max_error = std::max(
+            out.max_error, std::abs(params[k].data()[i] - ref[k][i]) / (1 + std::abs(ref[k][i])));
+  }
+  for (size_t k = 0; k < params.size(); ++k)
+    for (size_t i = 0; i < ref[k].size(); ++i)
+      out.moved = std::max(out.moved, std::abs(params[k].data()[i] - pr.init[k][i]));
+  return out;
+}
+
+// float32 against double: each step rounds a few tens of float operations (relative 6e-8 each)
+// and the float gradient comes from autograd in float; over 40 steps on these well-conditioned
+// problems that stays within about 1e-6 (observed at most a few 1e-7), so 1e-5 leaves room for
+// other compilers' contractions while any formula error (a missing bias correction, eps in the
+// wrong place, a wrong beta) shows up at 1e-3 or more.
+constexpr double kTol = 1e-5;
+
+void expect_matches_reference(const std::string& spec, const RefFactory& make_ref) {
+  for (const auto& [name, pr] : {std::pair{"quadratic", quadratic()}, {"valley", valley()}}) {
+    const Comparison c = compare_with_reference(spec, make_ref, pr);
+    EXPECT_LT(c.max_error, kTol) << spec << " on " << name;
+    EXPECT_GT(c.moved, 1e-2) << spec << " on " << name << ": the parameters hardly moved";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// State helpers.
+
+OptimizerState round_trip(const OptimizerState& state) {
+  const std::string bytes = encode_safetensors(state.tensors, {{"optimizer", state.meta.dump()}});
+  SafetensorsFile file = decode_safetensors(bytes, "optimizer-state");
+  OptimizerState out;
+  out.meta = json::parse(file.metadata.at("optimizer"));
+  out.tensors = std::move(file.tensors);
+  return out;
+}
+
+std::vector<float> buffer_of(const Optimizer& opt, size_t index, const std::string& name) {
+  const std::string key = "state." + std::to_string(index) + "." + name;
+  for (const auto& t : opt.state_dict().tensors)
+    if (t.name == key) return t.tensor.to_vector();
+  ADD_FAILURE() << "no state tensor " << key;
+  return {};
+}
+
+double scalar_of(const Optimizer& opt, size_t index, const std::string& name) {
+  return opt.state_dict().meta["state"][std::to_string(index)][name].get<double>();
+}
+
+void set_grad(Tensor& p, const std::vector<float>& g) {
+  ASSERT_EQ(static_cast<int64_t>(g.size()), p.numel());
+  std::memcpy(p.grad_data(), g.data(), sizeof(float) * g.size());
+}
+
+// A small classifier with a fixed batch, as in test_optim_state.cpp.
+struct Model {
+  explicit Model(uint64_t seed) : gen(seed) {
+    net = build_network({"linear:out=8", "tanh", "linear:out=3"}, 4, gen);
+    Generator data_gen(7);
+    x = Tensor::normal({16, 4}, 0.0f, 1.0f, data_gen);
+    std::vector<float> labels(16);
+    for (auto& k : labels) k = static_cast<float>(data_gen.below(3));
+    y = Tensor::from({16}, labels);
+  }
+  void train(Optimizer& opt, int steps) {
+    for (int i = 0; i < steps; ++i) {
+      opt.zero_grad();
+      cross_entropy((*net)(x), y).backward();
+      opt.step();
+    }
+  }
+  Generator gen;
+  std::unique_ptr<Sequential> net;
+  Tensor x, y;
+};
+
+// k steps, state through safetensors into a fresh optimizer with defaults, the rest of the
+// steps: equal bit for bit to an uninterrupted run.
+void expect_resume_is_exact(const std::string& spec) {
+  constexpr int kBefore = 7, kTotal = 20;
+  Model straight(1);
+  auto opt_straight = make_optimizer(spec, straight.net->parameters());
+  straight.train(*opt_straight, kTotal);
+
+  Model first(1);
+  auto opt_first = make_optimizer(spec, first.net->parameters());
+  first.train(*opt_first, kBefore);
+  const OptimizerState saved = round_trip(opt_first->state_dict());
+  ASSERT_FALSE(saved.tensors.empty()) << spec;
+
+  Model resumed(99);
+  const auto from = first.net->named_parameters();
+  auto to = resumed.net->named_parameters();
+  ASSERT_EQ(from.size(), to.size());
+  for (size_t i = 0; i < from.size(); ++i) to[i].tensor.copy_from(from[i].tensor);
+  auto opt_resumed = make_optimizer(parse_spec(spec).name, resumed.net->parameters());
+  opt_resumed->load_state_dict(saved);
+  EXPECT_EQ(opt_resumed->param_groups()[0].options, opt_first->param_groups()[0].options);
+  resumed.train(*opt_resumed, kTotal - kBefore);
+
+  const auto want = straight.net->named_parameters();
+  const auto got = resumed.net->named_parameters();
+  ASSERT_EQ(want.size(), got.size());
+  for (size_t i = 0; i < want.size(); ++i)
+    EXPECT_EQ(0, std::memcmp(want[i].tensor.data(), got[i].tensor.data(),
+                             sizeof(float) * want[i].tensor.numel()))
+        << spec << ": " << want[i].name << " differs after resuming at step " << kBefore;
+}
+
+const std::vector<std::string> kModern = {"lion",      "lamb", "lars",
+                                          "adabelief", "yogi", "delta_bar_delta"};
+
+// ---------------------------------------------------------------------------------------------
+// All six.
+
+TEST(ModernOptimizers, RegisteredWithLrAndMaximize) {
+  for (const auto& name : kModern) {
+    const OptimizerInfo& info = optimizer_info(name);
+    std::vector<std::string> keys;
+    for (const auto& d : info.hyperparams) keys.push_back(d.name);
+    EXPECT_NE(std::find(keys.begin(), keys.end(), "lr"), keys.end()) << name;
+    EXPECT_NE(std::find(keys.begin(), keys.end(), "maximize"), keys.end()) << name;
+    EXPECT_NE(std::find(keys.begin(), keys.end(), "weight_decay"), keys.end()) << name;
+    Tensor p = Tensor::zeros({2}).requires_grad_();
+    EXPECT_EQ(make_optimizer(name, {p})->name(), name);
+  }
+  Tensor p = Tensor::zeros({2}).requires_grad_();
+  EXPECT_THROW(make_optimizer("lion:beta2=1", {p}), SpecError);
+  EXPECT_THROW(make_optimizer("delta_bar_delta:phi=1", {p}), SpecError);
+  EXPECT_THROW(make_optimizer("lars:trust_coefficient=-1", {p}), SpecError);
+}
+
+// maximize on -L negates the negated gradient exactly, so the run equals minimizing L bit for bit.
+TEST(ModernOptimizers, MaximizeEqualsMinimizingTheNegation) {
+  const std::vector<std::string> specs = {
+      "lion:lr=0.01,weight_decay=0.1", "lamb:lr=0.01,weight_decay=0.01",
+      "lars:weight_decay=0.01",        "adabelief:lr=0.01,weight_decay=0.01",
+      "yogi:weight_decay=0.01",        "delta_bar_delta:lr=0.01,weight_decay=0.01"};
+  const Problem pr = quadratic();
+  for (const auto& spec : specs) {
+    std::vector<float> init(pr.init[0].begin(), pr.init[0].end());
+    Tensor a = Tensor::from({3, 4}, init).requires_grad_();
+    Tensor b = Tensor::from({3, 4}, init).requires_grad_();
+    auto min_opt = make_optimizer(spec, {a});
+    auto max_opt = make_optimizer(spec + ",maximize=true", {b});
+    for (int s = 0; s < 10; ++s) {
+      min_opt->zero_grad();
+      pr.loss({a}).backward();
+      min_opt->step();
+      max_opt->zero_grad();
+      (-pr.loss({b})).backward();
+      max_opt->step();
+    }
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), sizeof(float) * 12)) << spec;
+    EXPECT_NE(a.to_vector(), init) << spec;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lion.
+
+TEST(Lion, MatchesPaperInDouble) {
+  expect_matches_reference(
+      "lion:lr=0.01", [](size_t n) { return std::make_unique<RefLion>(n, 0.01, 0.9, 0.99, 0.0); });
+  expect_matches_reference("lion:lr=0.01,beta1=0.8,beta2=0.95,weight_decay=0.5", [](size_t n) {
+    return std::make_unique<RefLion>(n, 0.01, 0.8, 0.95, 0.5);
+  });
+}
+
+// Without weight decay every entry moves by exactly lr (a sign update); the first step's sign
+// is the gradient's. Dyadic values keep p -/+ lr exact in float.
+TEST(Lion, UpdateEntriesHaveMagnitudeExactlyLr) {
+  Generator gen(3);
+  std::vector<float> init(12);
+  for (int i = 0; i < 12; ++i) init[i] = static_cast<float>(i - 6) / 8.0f;
+  Tensor p = Tensor::from({3, 4}, init).requires_grad_();
+  const float lr = 1.0f / 64;
+  auto opt = make_optimizer("lion:lr=0.015625", {p});
+  for (int s = 0; s < 6; ++s) {
+    const std::vector<float> before = p.to_vector();
+    std::vector<float> g(12);
+    for (auto& v : g) v = static_cast<float>(gen.uniform() - 0.5) * 4.0f + 0.01f;
+    set_grad(p, g);
+    opt->step();
+    for (int i = 0; i < 12; ++i) {
+      const float d = p.data()[i] - before[i];
+      EXPECT_EQ(std::abs(d), lr) << "step " << s << " entry " << i;
+      if (s == 0) {
+        EXPECT_EQ(d, g[i] > 0 ? -lr : lr) << "entry " << i;
+      }
+    }
+  }
+}
+
+// With decoupled weight decay: p <- p - lr (sign + wd p).
+TEST(Lion, WeightDecayIsDecoupled) {
+  Tensor p = Tensor::from({4}, {2.0f, -1.0f, 0.5f, 3.0f}).requires_grad_();
+  auto opt = make_optimizer("lion:lr=0.01,weight_decay=0.5", {p});
+  const std::vector<float> g = {1e-3f, 1e-3f, -5.0f, 0.0f};  // tiny, tiny, large, zero
+  set_grad(p, g);
+  const std::vector<float> before = p.to_vector();
+  opt->step();
+  for (int i = 0; i < 4; ++i) {
+    const double want = before[i] - 0.01 * (sgn(g[i]) + 0.5 * before[i]);
+    EXPECT_NEAR(p.data()[i], want, 1e-6) << i;
+  }
+}
+
+TEST(Lion, ResumesBitForBit) { expect_resume_is_exact("lion:lr=0.001,weight_decay=0.1"); }
+
+// ---------------------------------------------------------------------------------------------
+// LAMB.
+
+TEST(Lamb, MatchesPaperInDouble) {
+  expect_matches_reference("lamb:lr=0.02,weight_decay=0.01", [](size_t n) {
+    return std::make_unique<RefLamb>(n, 0.02, 0.9, 0.999, 1e-6, 0.01, true);
+  });
+  expect_matches_reference("lamb:lr=0.02,beta1=0.8,beta2=0.99,bias_correction=false", [](size_t n) {
+    return std::make_unique<RefLamb>(n, 0.02, 0.8, 0.99, 1e-6, 0.0, false);
+  });
+}
+
+// The whole step has norm lr * min(||p||, 10) (ratio ||p|| / ||r|| times r), so a parameter
+// with ||p|| = 40 steps lr * 10 with the clamp and lr * 40 without.
+TEST(Lamb, TrustRatioUsesClampedWeightNorm) {
+  for (const bool clamp : {true, false}) {
+    Tensor p = Tensor::from({2, 2}, {20.0f, -20.0f, 20.0f, 20.0f}).requires_grad_();
+    auto opt = make_optimizer(
+        std::string("lamb:lr=0.01,clamp_weight_norm=") + (clamp ? "true" : "false"), {p});
+    set_grad(p, {0.5f, -2.0f, 1.0f, 3.0f});
+    const std::vector<float> before = p.to_vector();
+    opt->step();
+    Vec d(4);
+    for (int i = 0; i < 4; ++i) d[i] = p.data()[i] - before[i];
+    const double w = clamp ? 10.0 : 40.0;
+    // p near 20 has a float spacing of 2e-6, which bounds how well d is known.
+    EXPECT_NEAR(norm(d), 0.01 * w, 1e-5) << "clamp " << clamp;
+    // First step: m_hat = g and v_hat = g^2, so r = g / (|g| + eps), of norm about 2.
+    EXPECT_NEAR(scalar_of(*opt, 0, "trust_ratio"), w / 2.0, w / 2.0 * 1e-5);
+    const float g[] = {0.5f, -2.0f, 1.0f, 3.0f};
+    for (int i = 0; i < 4; ++i) EXPECT_LT(d[i] * g[i], 0) << i;  // against the gradient
+  }
+}
+
+// A zero parameter has no scale to keep: ratio 1, a plain lr * r step.
+TEST(Lamb, ZeroWeightNormGivesRatioOne) {
+  Tensor p = Tensor::zeros({3}).requires_grad_();
+  auto opt = make_optimizer("lamb:lr=0.1", {p});
+  set_grad(p, {1.0f, -2.0f, 4.0f});
+  opt->step();
+  EXPECT_EQ(scalar_of(*opt, 0, "trust_ratio"), 1.0);
+  EXPECT_NEAR(p.data()[0], -0.1, 1e-6);
+  EXPECT_NEAR(p.data()[1], 0.1, 1e-6);
+  EXPECT_NEAR(p.data()[2], -0.1, 1e-6);
+}
+
+TEST(Lamb, ResumesBitForBit) { expect_resume_is_exact("lamb:lr=0.01,weight_decay=0.01"); }
+
+// ---------------------------------------------------------------------------------------------
+// LARS.
+
+TEST(Lars, MatchesPaperInDouble) {
+  expect_matches_reference(
+      "lars:lr=0.5,momentum=0.9,weight_decay=0.01,trust_coefficient=0.02",
+      [](size_t n) { return std::make_unique<RefLars>(n, 0.5, 0.9, 0.01, 0.02, 1e-8); });
+  expect_matches_reference("lars:lr=2,momentum=0.5,trust_coefficient=0.01", [](size_t n) {
+    return std::make_unique<RefLars>(n, 2.0, 0.5, 0.0, 0.01, 1e-8);
+  });
+}
+
+// Two steps by hand: local_lr = tc ||p|| / (||g|| + wd ||p|| + eps), v = mu v + lr local_lr
+// (g + wd p), p -= v; and the local lr is kept in the state for inspection.
+TEST(Lars, TrustRatioFormula) {
+  Tensor p = Tensor::from({2, 3}, {1.0f, -2.0f, 0.5f, 3.0f, 0.0f, -1.0f}).requires_grad_();
+  auto opt =
+      make_optimizer("lars:lr=0.1,momentum=0.9,weight_decay=0.01,trust_coefficient=0.5", {p});
+  Vec ref(p.data(), p.data() + 6), v(6, 0.0);
+  const std::vector<std::vector<float>> grads = {{0.3f, -0.1f, 2.0f, 0.0f, 1.0f, -0.5f},
+                                                 {-0.2f, 0.4f, 1.0f, 0.3f, -1.0f, 0.1f}};
+  for (const auto& g : grads) {
+    const Vec gd(g.begin(), g.end());
+    const double local = 0.5 * norm(ref) / (norm(gd) + 0.01 * norm(ref) + 1e-8);
+    set_grad(p, g);
+    opt->step();
+    EXPECT_NEAR(scalar_of(*opt, 0, "local_lr"), local, local * 1e-6);
+    for (int i = 0; i < 6; ++i) {
+      v[i] = 0.9 * v[i] + 0.1 * local * (gd[i] + 0.01 * ref[i]);
+      ref[i] -= v[i];
+      EXPECT_NEAR(p.data()[i], ref[i], 1e-6) << i;
+    }
+  }
+}
+
+// exclude_1d (default true) leaves a 1-D tensor with local_lr 1: plain momentum SGD with lr
+// inside the velocity. A zero tensor (no norm to scale by) also gets local_lr 1.
+TEST(Lars, OneDimensionalAndZeroParamsAreNotAdapted) {
+  for (const bool exclude : {true, false}) {
+    Tensor bias = Tensor::from({3}, {1.0f, 2.0f, -2.0f}).requires_grad_();
+    auto opt = make_optimizer(std::string("lars:lr=0.1,exclude_1d=") + (exclude ? "true" : "false"),
+                              {bias});
+    set_grad(bias, {0.5f, -1.0f, 0.25f});
+    opt->step();
+    const double want_local = exclude ? 1.0 : 1e-3 * 3.0 / (std::sqrt(1.3125) + 1e-8);
+    EXPECT_NEAR(scalar_of(*opt, 0, "local_lr"), want_local, want_local * 1e-6);
+    EXPECT_NEAR(bias.data()[0], 1.0 - 0.1 * want_local * 0.5, 2e-7);
+  }
+  Tensor w = Tensor::zeros({2, 2}).requires_grad_();
+  auto opt = make_optimizer("lars:lr=0.1", {w});
+  set_grad(w, {1.0f, -1.0f, 2.0f, 0.0f});
+  opt->step();
+  EXPECT_EQ(scalar_of(*opt, 0, "local_lr"), 1.0);
+  EXPECT_FLOAT_EQ(w.data()[2], -0.2f);
+}
+
+TEST(Lars, ResumesBitForBit) {
+  expect_resume_is_exact("lars:lr=0.5,weight_decay=1e-4,trust_coefficient=0.01");
+}
+
+// ---------------------------------------------------------------------------------------------
+// AdaBelief.
+
+TEST(AdaBelief, MatchesPaperInDouble) {
+  expect_matches_reference("adabelief:lr=0.01,weight_decay=0.1", [](size_t n) {
+    return std::make_unique<RefAdaBelief>(n, 0.01, 0.9, 0.999, 1e-16, 0.1, true, false, false);
+  });
+  expect_matches_reference(
+      "adabelief:lr=0.01,weight_decay=0.1,decoupled_weight_decay=false,amsgrad=true,eps=1e-8",
+      [](size_t n) {
+        return std::make_unique<RefAdaBelief>(n, 0.01, 0.9, 0.999, 1e-8, 0.1, false, true, false);
+      });
+  // Rectified: SGD-like while rho_t < 5 (the first 5 steps at beta2 0.999), then adaptive.
+  expect_matches_reference("adabelief:lr=0.01,rectify=true,eps=1e-12", [](size_t n) {
+    return std::make_unique<RefAdaBelief>(n, 0.01, 0.9, 0.999, 1e-12, 0.0, false, false, true);
+  });
+}
+
+// s tracks the squared residual (g - m)^2 (plus eps), not g^2: with a constant gradient the
+// residual shrinks as m catches up, so s stays far below Adam's v = EMA of g^2.
+TEST(AdaBelief, SecondMomentUsesGradientResidual) {
+  Tensor p = Tensor::from({2}, {1.0f, -1.0f}).requires_grad_();
+  auto opt = make_optimizer("adabelief:lr=0.001,beta1=0.9,beta2=0.99,eps=1e-12", {p});
+  const Vec g = {2.0, -0.5};
+  Vec m(2, 0.0), s(2, 0.0), v(2, 0.0);
+  for (int step = 0; step < 40; ++step) {
+    set_grad(p, {static_cast<float>(g[0]), static_cast<float>(g[1])});
+    opt->step();
+    const std::vector<float> got_s = buffer_of(*opt, 0, "exp_avg_var");
+    const std::vector<float> got_m = buffer_of(*opt, 0, "exp_avg");
+    for (int i = 0; i < 2; ++i) {
+      m[i] = 0.9 * m[i] + 0.1 * g[i];
+      s[i] = 0.99 * s[i] + 0.01 * (g[i] - m[i]) * (g[i] - m[i]) + 1e-12;
+      v[i] = 0.99 * v[i] + 0.01 * g[i] * g[i];
+      EXPECT_NEAR(got_m[i], m[i], 1e-6 * std::abs(m[i]));
+      EXPECT_NEAR(got_s[i], s[i], 1e-5 * s[i]) << "step " << step << " entry " << i;
+    }
+  }
+  EXPECT_LT(s[0], 0.2 * v[0]);
+}
+
+// Decoupled decay (the default) shrinks p by (1 - lr wd) outside the moments: with a zero
+// gradient the moments stay zero and that is the whole step. Coupled decay moves m instead.
+TEST(AdaBelief, DecoupledWeightDecayShrinksWeightsOnly) {
+  Tensor p = Tensor::from({2}, {3.0f, -0.5f}).requires_grad_();
+  auto opt = make_optimizer("adabelief:lr=0.1,weight_decay=0.2", {p});
+  set_grad(p, {0.0f, 0.0f});
+  opt->step();
+  const float decay = static_cast<float>(1.0 - 0.1 * 0.2);
+  EXPECT_EQ(p.data()[0], 3.0f * decay);
+  EXPECT_EQ(p.data()[1], -0.5f * decay);
+  EXPECT_EQ(buffer_of(*opt, 0, "exp_avg")[0], 0.0f);
+
+  Tensor q = Tensor::from({2}, {3.0f, -0.5f}).requires_grad_();
+  auto coupled =
+      make_optimizer("adabelief:lr=0.1,weight_decay=0.2,decoupled_weight_decay=false", {q});
+  set_grad(q, {0.0f, 0.0f});
+  coupled->step();
+  EXPECT_NEAR(buffer_of(*coupled, 0, "exp_avg")[0], 0.1 * 0.2 * 3.0, 1e-7);
+}
+
+TEST(AdaBelief, ResumesBitForBit) {
+  expect_resume_is_exact("adabelief:lr=0.01,weight_decay=0.01,amsgrad=true,rectify=true");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Yogi.
+
+TEST(Yogi, MatchesReferenceInDouble) {
+  expect_matches_reference("yogi:lr=0.05", [](size_t n) {
+    return std::make_unique<RefYogi>(n, 0.05, 0.9, 0.999, 1e-3, 1e-6, 0.0);
+  });
+  expect_matches_reference(
+      "yogi:lr=0.05,beta2=0.9,weight_decay=0.01,initial_accumulator=0.5",
+      [](size_t n) { return std::make_unique<RefYogi>(n, 0.05, 0.9, 0.9, 1e-3, 0.5, 0.01); });
+}
+
+// v moves by exactly (1 - beta2) g^2, down when v > g^2 and up when v < g^2 (Adam's v moves by
+// (1 - beta2)(g^2 - v)), so v never crosses zero. Both moments start at initial_accumulator.
+TEST(Yogi, SecondMomentChangesOnlyBySignRule) {
+  Tensor p = Tensor::from({3}, {1.0f, -1.0f, 0.5f}).requires_grad_();
+  auto opt = make_optimizer("yogi:beta2=0.9,initial_accumulator=0.25", {p});
+  const std::vector<std::vector<float>> grads = {
+      {2.0f, 0.1f, 0.5f}, {0.1f, 2.0f, 0.5f}, {0.0f, 0.1f, 3.0f}, {1.0f, 0.0f, 0.01f}};
+  std::vector<float> v(3, 0.25f);
+  for (const auto& g : grads) {
+    set_grad(p, g);
+    opt->step();
+    const std::vector<float> got = buffer_of(*opt, 0, "exp_avg_sq");
+    for (int i = 0; i < 3; ++i) {
+      const double g2 = static_cast<double>(g[i]) * g[i];
+      const double want = v[i] - 0.1 * sgn(v[i] - g2) * g2;
+      EXPECT_NEAR(got[i], want, 1e-6 * std::max(1.0, want)) << i;
+      if (g[i] == 0.0f) {
+        EXPECT_EQ(got[i], v[i]) << i;  // no gradient, no change
+      } else if (v[i] > g2) {
+        EXPECT_LT(got[i], v[i]) << i;
+      } else if (v[i] < g2) {
+        EXPECT_GT(got[i], v[i]) << i;
+      }
+      EXPECT_GT(got[i], 0.0f);
+      v[i] = got[i];
+    }
+  }
+  EXPECT_EQ(buffer_of(*opt, 0, "exp_avg").size(), 3u);
+}
+
+TEST(Yogi, ResumesBitForBit) { expect_resume_is_exact("yogi:lr=0.01,weight_decay=0.01"); }
+
+// ---------------------------------------------------------------------------------------------
+// Delta-bar-delta.
+
+TEST(DeltaBarDelta, MatchesJacobsInDouble) {
+  expect_matches_reference("delta_bar_delta:lr=0.01,kappa=0.002,phi=0.2,theta=0.7", [](size_t n) {
+    return std::make_unique<RefDeltaBarDelta>(n, 0.01, 0.002, 0.2, 0.7);
+  });
+  expect_matches_reference("delta_bar_delta:lr=0.02,kappa=0.002,phi=0.5,theta=0.3", [](size_t n) {
+    return std::make_unique<RefDeltaBarDelta>(n, 0.02, 0.002, 0.5, 0.3);
+  });
+}
+
+// Per-weight rates: + kappa when the gradient agrees in sign with bar_delta, * (1 - phi) when
+// it disagrees, unchanged on the first step (bar_delta 0) and for a zero gradient.
+TEST(DeltaBarDelta, RatesGrowAdditivelyAndShrinkMultiplicatively) {
+  Tensor p = Tensor::zeros({4}).requires_grad_();
+  auto opt = make_optimizer("delta_bar_delta:lr=0.5,kappa=0.25,phi=0.5,theta=0.5", {p});
+  // Dyadic values: every rate below is exact in float.
+  const std::vector<std::vector<float>> grads = {
+      {1.0f, -1.0f, 1.0f, -1.0f},  // first step: no bar_delta yet
+      {1.0f, -1.0f, -1.0f, 1.0f},  // agree, agree, flip, flip
+      {2.0f, 0.0f, -1.0f, 1.0f},   // agree, zero, agree (bar now negative), agree
+      {-1.0f, -1.0f, 1.0f, 1.0f}};
+  const std::vector<std::vector<float>> rates = {{0.5f, 0.5f, 0.5f, 0.5f},
+                                                 {0.75f, 0.75f, 0.25f, 0.25f},
+                                                 {1.0f, 0.75f, 0.5f, 0.5f},
+                                                 {0.5f, 1.0f, 0.25f, 0.75f}};
+  for (size_t s = 0; s < grads.size(); ++s) {
+    const std::vector<float> before = p.to_vector();
+    set_grad(p, grads[s]);
+    opt->step();
+    EXPECT_EQ(buffer_of(*opt, 0, "learning_rates"), rates[s]) << "step " << s;
+    for (int i = 0; i < 4; ++i)  // the step uses the new rate
+      EXPECT_EQ(p.data()[i], before[i] - rates[s][i] * grads[s][i]) << "step " << s << " " << i;
+  }
+}
+
+TEST(DeltaBarDelta, ResumesBitForBit) {
+  expect_resume_is_exact("delta_bar_delta:lr=0.05,kappa=0.005,weight_decay=0.01");
+}
+
+}  // namespace
+}  // namespace descent
