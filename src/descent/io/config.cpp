@@ -185,7 +185,8 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   c.seed = static_cast<uint64_t>(seed);
   c.threads = static_cast<int>(threads);
   r.read("data.name", c.data.name);
-  if (c.data.name != "fashion-mnist" && c.data.name != "csv" && !is_synthetic_dataset(c.data.name)) {
+  if (c.data.name != "fashion-mnist" && c.data.name != "csv" &&
+      !is_synthetic_dataset(c.data.name)) {
     std::string valid = "fashion-mnist, csv";
     for (const auto& n : synthetic_dataset_names()) valid += ", " + n;
     r.fail("data.name", *r.find("data.name"), valid);
@@ -195,8 +196,10 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   r.read("data.test_path", c.data.test_path);
   if (const toml::node* t = r.find("data.target")) {
     // A column name or an index: both are accepted as written.
-    if (t->is_integer()) c.data.target = std::to_string(t->as_integer()->get());
-    else r.read("data.target", c.data.target);
+    if (t->is_integer())
+      c.data.target = std::to_string(t->as_integer()->get());
+    else
+      r.read("data.target", c.data.target);
   }
   r.read("data.header", c.data.header);
   if (c.data.header != "auto" && c.data.header != "true" && c.data.header != "false")
@@ -208,7 +211,8 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   r.read("data.test_size", c.data.test_size, 0);
   r.read("data.classes", c.data.classes, 2);
   if (const toml::node* n = r.find("data.noise")) {
-    if (!n->is_number() || n->value<double>().value_or(-1) < 0) r.fail("data.noise", *n, "a number >= 0");
+    if (!n->is_number() || n->value<double>().value_or(-1) < 0)
+      r.fail("data.noise", *n, "a number >= 0");
     c.data.noise = n->value<double>().value_or(0);
   }
   r.read("data.validation_size", c.data.validation_size, -1);
@@ -228,6 +232,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
 
   // [optimizer]: name, then that optimizer's hyper-parameters.
   r.read("optimizer.name", c.optimizer.name);
+  r.read("optimizer.no_weight_decay_1d", c.optimizer.no_weight_decay_1d);
   const OptimizerInfo* info = nullptr;
   try {
     info = &optimizer_info(c.optimizer.name);
@@ -239,7 +244,8 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   if (const toml::node* opt = r.find("optimizer")) {
     if (!opt->is_table()) r.fail("optimizer", *opt, "a table");
     for (const auto& [k, node] : *opt->as_table())
-      if (k.str() != "name") args[std::string(k.str())] = node_text(node);
+      if (k.str() != "name" && k.str() != "no_weight_decay_1d")
+        args[std::string(k.str())] = node_text(node);
   }
   std::set<std::string> sources;  // where the optimizer's keys came from, for messages
   for (const auto& [key, source] : origin)
@@ -276,16 +282,15 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
     }
     r.read("schedule.name", c.schedule.name);
     if (c.schedule.name.empty())
-      throw ConfigError("config: [schedule] needs a name" + r.where("schedule") + " (valid: " +
-                        join(scheduler_names()) + ")");
+      throw ConfigError("config: [schedule] needs a name" + r.where("schedule") +
+                        " (valid: " + join(scheduler_names()) + ")");
     r.read("schedule.interval", c.schedule.interval);
     if (c.schedule.interval != "epoch" && c.schedule.interval != "step")
       r.fail("schedule.interval", *r.find("schedule.interval"), "epoch or step");
     r.read("schedule.key", c.schedule.key);
     Tensor stand_in = Tensor::zeros({1});
     stand_in.requires_grad_();
-    std::unique_ptr<Optimizer> opt =
-        make_optimizer(c.optimizer.name, {stand_in}, h);
+    std::unique_ptr<Optimizer> opt = make_optimizer(c.optimizer.name, {stand_in}, h);
     try {
       make_scheduler(c.schedule_spec(), *opt, c.schedule.key);
     } catch (const std::exception& e) {
@@ -338,19 +343,22 @@ std::string to_toml(const Config& c) {
                                    {"drop_last", c.train.drop_last},
                                    {"loss", c.train.loss}});
   toml::table opt{{"name", c.optimizer.name}};
+  if (c.optimizer.no_weight_decay_1d) opt.insert("no_weight_decay_1d", true);
   // Typed as the optimizer declares them, so the file reads back the same.
   for (const auto& def : optimizer_info(c.optimizer.name).hyperparams) {
     auto it = c.optimizer.args.find(def.name);
     if (it == c.optimizer.args.end()) continue;
-    if (def.kind == HyperparamKind::Bool) opt.insert(def.name, it->second == "true");
-    else if (def.kind == HyperparamKind::Choice) opt.insert(def.name, it->second);
-    else opt.insert(def.name, std::stod(it->second));
+    if (def.kind == HyperparamKind::Bool)
+      opt.insert(def.name, it->second == "true");
+    else if (def.kind == HyperparamKind::Choice)
+      opt.insert(def.name, it->second);
+    else
+      opt.insert(def.name, std::stod(it->second));
   }
   root.insert("optimizer", opt);
   if (!c.schedule.name.empty()) {
-    toml::table sched{{"name", c.schedule.name},
-                      {"interval", c.schedule.interval},
-                      {"key", c.schedule.key}};
+    toml::table sched{
+        {"name", c.schedule.name}, {"interval", c.schedule.interval}, {"key", c.schedule.key}};
     for (const auto& [k, v] : c.schedule.args) {
       // Written back as the TOML value the text spells when it is one, else as a string.
       try {

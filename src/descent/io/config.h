@@ -55,6 +55,7 @@ struct Config {
   struct Optimizer {
     std::string name = "adam";
     std::map<std::string, std::string> args;  // hyper-parameters as text, checked by the registry
+    bool no_weight_decay_1d = false;  // biases and other 1-D parameters in a group without decay
   } optimizer;
 
   struct Schedule {

@@ -62,15 +62,38 @@ void AdaBelief::update(const ParamGroup& group, Tensor& param, const float* grad
   float* m = state.buffer("exp_avg", param).data();
   float* s = state.buffer("exp_avg_var", param).data();
   float* smax = amsgrad ? state.buffer("max_exp_avg_var", param).data() : nullptr;
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i] + coupled_wd * p[i];
-    p[i] *= decay;
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    const float r = g - m[i];
-    s[i] = s[i] * b2 + one_minus_b2 * r * r + eps;
-    float second = s[i];
-    if (smax) second = smax[i] = std::max(smax[i], s[i]);
-    p[i] += adaptive ? neg_step * m[i] / (std::sqrt(second) / bc2s + eps) : neg_step * m[i];
+  // amsgrad and the rectification's choice are template arguments, so each combination is its
+  // own branch-free loop that the compiler vectorizes; the arithmetic is unchanged.
+  auto loop = [&]<bool kAmsgrad, bool kAdaptive>() {
+    for (int64_t i = 0; i < n; ++i) {
+      const float g = sign * grad[i] + coupled_wd * p[i];
+      p[i] *= decay;
+      m[i] = m[i] * b1 + one_minus_b1 * g;
+      const float r = g - m[i];
+      s[i] = s[i] * b2 + one_minus_b2 * r * r + eps;
+      float second = s[i];
+      if constexpr (kAmsgrad) second = smax[i] = std::max(smax[i], s[i]);
+      if constexpr (kAdaptive) {
+        p[i] += neg_step * m[i] / (std::sqrt(second) / bc2s + eps);
+      } else {
+        // The rectified warm-up (a few steps, scalar is fine): the product rounded on its own
+        // as before, when it came through a select; seen bare, p + step * m would become an FMA
+        // and change the last bit.
+        volatile float step = neg_step * m[i];
+        p[i] += step;
+      }
+    }
+  };
+  if (smax) {
+    if (adaptive)
+      loop.template operator()<true, true>();
+    else
+      loop.template operator()<true, false>();
+  } else {
+    if (adaptive)
+      loop.template operator()<false, true>();
+    else
+      loop.template operator()<false, false>();
   }
 }
 

@@ -99,32 +99,63 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
     }
   } else {
     var = state.buffer("variance", param).data();
-    for (int64_t i = 0; i < n; ++i) {
-      const float g = grad[i];
-      p_sq += static_cast<double>(p[i]) * p[i];
-      var[i] = lerp(var[i], g * g, weight);
-    }
   }
 
-  // U_k for element k (its position gives the row and column).
-  auto scaled = [&](int64_t k) -> float {
-    const float g = sign * grad[k];
-    float v;
-    if (factored) {
-      const int64_t j = k % cols, bi = k / cols;  // bi = b * rows + i
-      const int64_t b = bi / rows;
-      v = row[bi] * col[b * cols + j] / row_mean_clamped[b];
-    } else {
-      v = var[k];
-    }
-    return (1.0f / std::sqrt(std::max(v, eps1_sq))) * g;
+  // U_k = g_k / sqrt(max(v_k, eps1^2)), v_k from the element's row and column, or its variance.
+  auto u_of = [&](float g, float v) -> float {
+    return (1.0f / std::sqrt(std::max(v, eps1_sq))) * (sign * g);
   };
-
-  // Pass 2: RMS(U) for the clipping.
+  // The loops below are written out per case (no test per element, no division for the row and
+  // column) so that the float work vectorizes; the double sums stay element by element in the
+  // order they had, out of a block of floats computed first, so they are the same sums.
+  constexpr int64_t kBlock = 64;
+  float u_block[kBlock];
   double u_sq = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    const double u = scaled(k);
-    u_sq += u * u;
+  if (factored) {
+    // Pass 2: RMS(U) for the clipping.
+    for (int64_t bi = 0; bi < batch * rows; ++bi) {
+      const int64_t b = bi / rows;
+      const float r = row[bi], mean = row_mean_clamped[b];
+      const float* c = col + b * cols;
+      const float* g = grad + bi * cols;
+      for (int64_t start = 0; start < cols; start += kBlock) {
+        const int64_t len = std::min(kBlock, cols - start);
+        for (int64_t j = 0; j < len; ++j) u_block[j] = u_of(g[start + j], r * c[start + j] / mean);
+        for (int64_t j = 0; j < len; ++j) {
+          const double u = u_block[j];
+          u_sq += u * u;
+        }
+      }
+    }
+  } else {
+    // Passes 1 and 2 together, as U_k needs only v_k: the variance, RMS(p) and RMS(U).
+    auto pass = [&]<bool kNearStart>() {
+      for (int64_t start = 0; start < n; start += kBlock) {
+        const int64_t len = std::min(kBlock, n - start);
+        float* vb = var + start;
+        const float* gb = grad + start;
+        const float* pb = p + start;
+        for (int64_t i = 0; i < len; ++i) {
+          const float g = gb[i];
+          const float end = g * g;
+          // lerp(var, g^2, weight), its branch chosen once.
+          if constexpr (kNearStart)
+            vb[i] = vb[i] + weight * (end - vb[i]);
+          else
+            vb[i] = end - (end - vb[i]) * (1.0f - weight);
+          u_block[i] = u_of(g, vb[i]);
+        }
+        for (int64_t i = 0; i < len; ++i) {
+          const double u = u_block[i];
+          p_sq += static_cast<double>(pb[i]) * pb[i];
+          u_sq += u * u;
+        }
+      }
+    };
+    if (std::abs(weight) < 0.5f)
+      pass.template operator()<true>();
+    else
+      pass.template operator()<false>();
   }
   const double root_n = std::sqrt(static_cast<double>(n));
   const double alpha = std::max(group.get("eps2"), std::sqrt(p_sq) / root_n) * rho;
@@ -132,7 +163,23 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
   const float neg_step = static_cast<float>(-alpha / clip);
 
   // Pass 3: the step.
-  for (int64_t k = 0; k < n; ++k) p[k] = p[k] * decay + neg_step * scaled(k);
+  if (factored) {
+    for (int64_t bi = 0; bi < batch * rows; ++bi) {
+      const int64_t b = bi / rows;
+      const float r = row[bi], mean = row_mean_clamped[b];
+      const float* c = col + b * cols;
+      const float* g = grad + bi * cols;
+      float* pr = p + bi * cols;
+      for (int64_t j = 0; j < cols; ++j) {
+        // neg_step * U first: the contraction into an FMA takes that product, as it did here
+        // before (where p * decay sat in another block), so the results stay the same.
+        const float step = neg_step * u_of(g[j], r * c[j] / mean);
+        pr[j] = pr[j] * decay + step;
+      }
+    }
+  } else {
+    for (int64_t k = 0; k < n; ++k) p[k] = p[k] * decay + neg_step * u_of(grad[k], var[k]);
+  }
 }
 
 }  // namespace descent

@@ -38,14 +38,29 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     return m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i];
   };
 
+  // In blocks: the moments and r in a float loop that vectorizes, then the norms' sums in double,
+  // element by element in the same order as before (so the same sums), out of r kept for the
+  // block. One loop doing both stayed scalar, as the ordered double sums cannot vectorize.
+  constexpr int64_t kBlock = 64;
+  float r_block[kBlock];
   double p_sq = 0, r_sq = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i];
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    v[i] = v[i] * b2 + one_minus_b2 * g * g;
-    const double r = r_of(i);
-    p_sq += static_cast<double>(p[i]) * p[i];
-    r_sq += r * r;
+  for (int64_t start = 0; start < n; start += kBlock) {
+    const int64_t len = std::min(kBlock, n - start);
+    float* pb = p + start;
+    float* mb = m + start;
+    float* vb = v + start;
+    const float* gb = grad + start;
+    for (int64_t i = 0; i < len; ++i) {
+      const float g = sign * gb[i];
+      mb[i] = mb[i] * b1 + one_minus_b1 * g;
+      vb[i] = vb[i] * b2 + one_minus_b2 * g * g;
+      r_block[i] = mb[i] * inv_bc1 / (std::sqrt(vb[i]) / bc2_sqrt + eps) + wd * pb[i];  // r_of
+    }
+    for (int64_t i = 0; i < len; ++i) {
+      const double r = r_block[i];
+      p_sq += static_cast<double>(pb[i]) * pb[i];
+      r_sq += r * r;
+    }
   }
   double w = std::sqrt(p_sq);
   if (group.flag("clamp_weight_norm")) w = std::min(w, kWeightNormClamp);

@@ -15,9 +15,9 @@
 #include "descent/optim/nadam.h"
 #include "descent/optim/radam.h"
 // includes: closure and wrapper optimizers
+#include "descent/optim/adamw_schedulefree.h"
 #include "descent/optim/lbfgs.h"
 #include "descent/optim/lookahead.h"
-#include "descent/optim/adamw_schedulefree.h"
 #include "descent/optim/muon.h"
 // includes: modern optimizers
 #include "descent/optim/adabelief.h"
@@ -116,12 +116,16 @@ Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
   return h;
 }
 
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<ParamGroup> groups,
+                                          const Hyperparams& hyperparams) {
+  return optimizer_info(name).make(std::move(groups), hyperparams);
+}
+
 std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<Tensor> params,
                                           const Hyperparams& hyperparams) {
-  const OptimizerInfo& info = optimizer_info(name);
   std::vector<ParamGroup> groups(1);
   groups[0].params = std::move(params);
-  return info.make(std::move(groups), hyperparams);
+  return make_optimizer(name, std::move(groups), hyperparams);
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text,

@@ -32,6 +32,9 @@ Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args);
 // Makes the named optimizer over one group of parameters.
 std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<Tensor> params,
                                           const Hyperparams& hyperparams);
+// Makes the named optimizer over the given parameter groups.
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<ParamGroup> groups,
+                                          const Hyperparams& hyperparams);
 // From a SPEC string: "name" or "name:key=value,...".
 std::unique_ptr<Optimizer> make_optimizer(const std::string& spec, std::vector<Tensor> params);
 

@@ -35,26 +35,51 @@ void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, 
   float* v = state.buffer("square_avg", param).data();
   float* m = centered ? state.buffer("grad_avg", param).data() : nullptr;
   float* b = momentum > 0.0f ? state.buffer("momentum_buffer", param).data() : nullptr;
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i] + wd * p[i];
-    v[i] = v[i] * alpha_f + one_minus_alpha * g * g;
-    float var = v[i];
-    if (m) {
-      m[i] = m[i] * alpha_f + one_minus_alpha * g;
-      var = v[i] + -1.0f * m[i] * m[i];  // addcmul(m, m, value=-1)
-    }
-    const float d = keras ? std::sqrt(var + eps) : std::sqrt(var) + eps;
-    if (b) {
-      if (keras) {
-        b[i] = momentum * b[i] + lr * g / d;
-        p[i] -= b[i];
-      } else {
-        b[i] = b[i] * momentum + g / d;
-        p[i] += neg_lr * b[i];
+  // The flags are template arguments, so each combination is its own branch-free loop that the
+  // compiler vectorizes (tests inside the loop kept it scalar); the arithmetic is unchanged.
+  auto loop = [&]<bool kCentered, bool kMomentum, bool kKeras>() {
+    for (int64_t i = 0; i < n; ++i) {
+      const float g = sign * grad[i] + wd * p[i];
+      v[i] = v[i] * alpha_f + one_minus_alpha * g * g;
+      float var = v[i];
+      if constexpr (kCentered) {
+        m[i] = m[i] * alpha_f + one_minus_alpha * g;
+        var = v[i] + -1.0f * m[i] * m[i];  // addcmul(m, m, value=-1)
       }
-    } else {
-      p[i] += neg_lr * g / d;
+      float d;
+      if constexpr (kKeras)
+        d = std::sqrt(var + eps);
+      else
+        d = std::sqrt(var) + eps;
+      if constexpr (kMomentum) {
+        if constexpr (kKeras) {
+          b[i] = momentum * b[i] + lr * g / d;
+          p[i] -= b[i];
+        } else {
+          b[i] = b[i] * momentum + g / d;
+          p[i] += neg_lr * b[i];
+        }
+      } else {
+        p[i] += neg_lr * g / d;
+      }
     }
+  };
+  auto with_keras = [&]<bool kCentered, bool kMomentum>() {
+    if (keras)
+      loop.template operator()<kCentered, kMomentum, true>();
+    else
+      loop.template operator()<kCentered, kMomentum, false>();
+  };
+  if (m) {
+    if (b)
+      with_keras.template operator()<true, true>();
+    else
+      with_keras.template operator()<true, false>();
+  } else {
+    if (b)
+      with_keras.template operator()<false, true>();
+    else
+      with_keras.template operator()<false, false>();
   }
 }
 

@@ -1,9 +1,22 @@
 #include "descent/optim/rprop.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <stdexcept>
 
 namespace descent {
+namespace {
+
+// c ? a : b as a bitwise blend, so both sides are computed unconditionally: with a plain select
+// the compiler sinks a comparison into one branch, where it may trap, and keeps the loop scalar.
+inline float blend(bool c, float a, float b) {
+  const uint32_t mask = 0u - static_cast<uint32_t>(c);
+  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & mask) |
+                              (std::bit_cast<uint32_t>(b) & ~mask));
+}
+
+}  // namespace
 
 std::vector<HyperparamDef> Rprop::hyperparams() {
   HyperparamDef eta_minus = unit_interval("eta_minus", 0.5);  // (0, 1): 0 checked below
@@ -39,13 +52,19 @@ void Rprop::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   float* s = state.buffer("step_size", param).data();
   if (fresh) std::fill(s, s + n, static_cast<float>(group.get("lr")));
   state.scalars["step"] += 1.0;  // kept like torch's state['step'], unused by the update
+  // Every choice a blend of values computed unconditionally (with ?: the compiler kept branches,
+  // as a comparison on one arm only may trap, and std::clamp's references did the same), so the
+  // loop vectorizes; the results are the same.
   for (int64_t i = 0; i < n; ++i) {
-    float g = sign * grad[i];
-    const float product = g * prev[i];  // its sign, as torch takes it (an underflow counts as 0)
-    const float factor = product > 0.0f ? eta_plus : product < 0.0f ? eta_minus : 1.0f;
-    s[i] = std::clamp(s[i] * factor, lo, hi);
-    if (factor == eta_minus) g = 0.0f;  // torch zeroes where the factor equals eta_minus
-    p[i] -= (g > 0.0f ? 1.0f : g < 0.0f ? -1.0f : 0.0f) * s[i];
+    const float g0 = sign * grad[i];
+    const float product = g0 * prev[i];  // its sign, as torch takes it (an underflow counts as 0)
+    const float factor = blend(product > 0.0f, eta_plus, blend(product < 0.0f, eta_minus, 1.0f));
+    const float scaled = s[i] * factor;
+    // std::clamp(scaled, lo, hi): lo if scaled < lo, else hi if hi < scaled, else scaled.
+    const float step = blend(scaled < lo, lo, blend(hi < scaled, hi, scaled));
+    s[i] = step;
+    const float g = blend(factor == eta_minus, 0.0f, g0);  // torch zeroes where factor == eta_minus
+    p[i] -= blend(g > 0.0f, 1.0f, blend(g < 0.0f, -1.0f, 0.0f)) * step;
     prev[i] = g;
   }
 }

@@ -9,12 +9,13 @@
 #include "descent/io/atomic_file.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
+#include "descent/optim/param_groups.h"
 #include "descent/optim/registry.h"
 #include "descent/schedule/factory.h"
-#include "descent/train/callbacks/schedule_step.h"
 #include "descent/tensor/storage.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
+#include "descent/train/callbacks/schedule_step.h"
 #include "descent/train/evaluate.h"
 #include "descent/train/trainer.h"
 
@@ -49,8 +50,9 @@ void check_model_fits_task(Sequential& model, const Dataset& data, const Config&
                       " outputs, but " + data.name + "'s regression targets have " +
                       std::to_string(target_width));
   if (data.num_classes == 0 && loss_is_classification(config.train.loss))
-    throw ConfigError("config: train.loss = \"" + config.train.loss + "\" needs class labels, but " +
-                      data.name + " is a regression task (use train.loss = \"mse\")");
+    throw ConfigError("config: train.loss = \"" + config.train.loss +
+                      "\" needs class labels, but " + data.name +
+                      " is a regression task (use train.loss = \"mse\")");
   if (config.train.loss == "nll" && config.model.layers.back() != "log_softmax")
     throw ConfigError(
         "config: train.loss = \"nll\" expects log-probabilities: end model.layers with "
@@ -79,7 +81,10 @@ Experiment build_experiment(const Config& config) {
   check_model_fits_task(*e.model, e.train, e.config);
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   const OptimizerInfo& info = optimizer_info(config.optimizer.name);
-  e.optimizer = make_optimizer(info.name, e.model->parameters(), read_hyperparams(info, args));
+  e.optimizer = make_optimizer(
+      info.name,
+      weight_decay_groups(e.model->named_parameters(), config.optimizer.no_weight_decay_1d),
+      read_hyperparams(info, args));
   if (!config.schedule.name.empty())
     e.schedule = make_scheduler(config.schedule_spec(), *e.optimizer, config.schedule.key);
   return e;
