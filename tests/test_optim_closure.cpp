@@ -25,8 +25,12 @@
 #include "descent/util/random.h"
 #include "descent/util/spec.h"
 
+#include "optim_resume.h"
+
 namespace descent {
 namespace {
+
+using testutil::round_trip;
 
 using nlohmann::json;
 
@@ -55,15 +59,6 @@ struct Model {
   std::unique_ptr<Sequential> net;
   Tensor x, y;
 };
-
-OptimizerState round_trip(const OptimizerState& state) {
-  const std::string bytes = encode_safetensors(state.tensors, {{"optimizer", state.meta.dump()}});
-  SafetensorsFile file = decode_safetensors(bytes, "optimizer-state");
-  OptimizerState out;
-  out.meta = json::parse(file.metadata.at("optimizer"));
-  out.tensors = std::move(file.tensors);
-  return out;
-}
 
 using Factory = std::function<std::unique_ptr<Optimizer>(std::vector<Tensor>)>;
 

@@ -16,14 +16,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <functional>
 #include <iomanip>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>

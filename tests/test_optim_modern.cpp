@@ -20,8 +20,14 @@
 #include "descent/util/random.h"
 #include "descent/util/spec.h"
 
+#include "optim_resume.h"
+
 namespace descent {
 namespace {
+
+using testutil::expect_resume_is_exact;
+using testutil::Model;
+using testutil::round_trip;
 
 using nlohmann::json;
 using Vec = std::vector<double>;
@@ -286,15 +292,6 @@ void expect_matches_reference(const std::string& spec, const RefFactory& make_re
 // ---------------------------------------------------------------------------------------------
 // State helpers.
 
-OptimizerState round_trip(const OptimizerState& state) {
-  const std::string bytes = encode_safetensors(state.tensors, {{"optimizer", state.meta.dump()}});
-  SafetensorsFile file = decode_safetensors(bytes, "optimizer-state");
-  OptimizerState out;
-  out.meta = json::parse(file.metadata.at("optimizer"));
-  out.tensors = std::move(file.tensors);
-  return out;
-}
-
 std::vector<float> buffer_of(const Optimizer& opt, size_t index, const std::string& name) {
   const std::string key = "state." + std::to_string(index) + "." + name;
   for (const auto& t : opt.state_dict().tensors)
@@ -310,61 +307,6 @@ double scalar_of(const Optimizer& opt, size_t index, const std::string& name) {
 void set_grad(Tensor& p, const std::vector<float>& g) {
   ASSERT_EQ(static_cast<int64_t>(g.size()), p.numel());
   std::memcpy(p.grad_data(), g.data(), sizeof(float) * g.size());
-}
-
-// A small classifier with a fixed batch, as in test_optim_state.cpp.
-struct Model {
-  explicit Model(uint64_t seed) : gen(seed) {
-    net = build_network({"linear:out=8", "tanh", "linear:out=3"}, 4, gen);
-    Generator data_gen(7);
-    x = Tensor::normal({16, 4}, 0.0f, 1.0f, data_gen);
-    std::vector<float> labels(16);
-    for (auto& k : labels) k = static_cast<float>(data_gen.below(3));
-    y = Tensor::from({16}, labels);
-  }
-  void train(Optimizer& opt, int steps) {
-    for (int i = 0; i < steps; ++i) {
-      opt.zero_grad();
-      cross_entropy((*net)(x), y).backward();
-      opt.step();
-    }
-  }
-  Generator gen;
-  std::unique_ptr<Sequential> net;
-  Tensor x, y;
-};
-
-// k steps, state through safetensors into a fresh optimizer with defaults, the rest of the
-// steps: equal bit for bit to an uninterrupted run.
-void expect_resume_is_exact(const std::string& spec) {
-  constexpr int kBefore = 7, kTotal = 20;
-  Model straight(1);
-  auto opt_straight = make_optimizer(spec, straight.net->parameters());
-  straight.train(*opt_straight, kTotal);
-
-  Model first(1);
-  auto opt_first = make_optimizer(spec, first.net->parameters());
-  first.train(*opt_first, kBefore);
-  const OptimizerState saved = round_trip(opt_first->state_dict());
-  ASSERT_FALSE(saved.tensors.empty()) << spec;
-
-  Model resumed(99);
-  const auto from = first.net->named_parameters();
-  auto to = resumed.net->named_parameters();
-  ASSERT_EQ(from.size(), to.size());
-  for (size_t i = 0; i < from.size(); ++i) to[i].tensor.copy_from(from[i].tensor);
-  auto opt_resumed = make_optimizer(parse_spec(spec).name, resumed.net->parameters());
-  opt_resumed->load_state_dict(saved);
-  EXPECT_EQ(opt_resumed->param_groups()[0].options, opt_first->param_groups()[0].options);
-  resumed.train(*opt_resumed, kTotal - kBefore);
-
-  const auto want = straight.net->named_parameters();
-  const auto got = resumed.net->named_parameters();
-  ASSERT_EQ(want.size(), got.size());
-  for (size_t i = 0; i < want.size(); ++i)
-    EXPECT_EQ(0, std::memcmp(want[i].tensor.data(), got[i].tensor.data(),
-                             sizeof(float) * want[i].tensor.numel()))
-        << spec << ": " << want[i].name << " differs after resuming at step " << kBefore;
 }
 
 const std::vector<std::string> kModern = {"lion",      "lamb", "lars",

@@ -18,47 +18,17 @@
 #include "descent/util/random.h"
 #include "descent/util/spec.h"
 
+#include "optim_resume.h"
+
 namespace descent {
 namespace {
 
+using testutil::expect_resume_is_exact;
+using testutil::Model;
+using testutil::round_trip;
+
 using nlohmann::json;
 
-const std::vector<std::string> kLayers = {"linear:out=8", "tanh", "linear:out=3"};
-
-// A small classifier with a fixed batch; every instance built from the same seed is identical.
-struct Model {
-  explicit Model(uint64_t seed) : gen(seed) {
-    net = build_network(kLayers, 4, gen);
-    Generator data_gen(7);
-    x = Tensor::normal({16, 4}, 0.0f, 1.0f, data_gen);
-    std::vector<float> labels(16);
-    for (auto& k : labels) k = static_cast<float>(data_gen.below(3));
-    y = Tensor::from({16}, labels);
-  }
-
-  void train(Optimizer& opt, int steps) {
-    for (int i = 0; i < steps; ++i) {
-      opt.zero_grad();
-      Tensor loss = cross_entropy((*net)(x), y);
-      loss.backward();
-      opt.step();
-    }
-  }
-
-  Generator gen;
-  std::unique_ptr<Sequential> net;
-  Tensor x, y;
-};
-
-// The whole optimizer state through a safetensors byte image and back.
-OptimizerState round_trip(const OptimizerState& state) {
-  const std::string bytes = encode_safetensors(state.tensors, {{"optimizer", state.meta.dump()}});
-  SafetensorsFile file = decode_safetensors(bytes, "optimizer-state");
-  OptimizerState out;
-  out.meta = json::parse(file.metadata.at("optimizer"));
-  out.tensors = std::move(file.tensors);
-  return out;
-}
 
 std::string message_of(const std::function<void()>& f) {
   try {
@@ -67,43 +37,6 @@ std::string message_of(const std::function<void()>& f) {
     return e.what();
   }
   return "(nothing thrown)";
-}
-
-void expect_resume_is_exact(const std::string& spec) {
-  constexpr int kBefore = 7, kTotal = 20;
-
-  Model straight(1);
-  auto opt_straight = make_optimizer(spec, straight.net->parameters());
-  straight.train(*opt_straight, kTotal);
-
-  Model first(1);
-  auto opt_first = make_optimizer(spec, first.net->parameters());
-  first.train(*opt_first, kBefore);
-  const OptimizerState saved = round_trip(opt_first->state_dict());
-  ASSERT_FALSE(saved.tensors.empty()) << spec << ": no state buffers saved";
-
-  // A fresh model (other initial weights) given a copy of the parameters, and a fresh optimizer
-  // with default hyper-parameters: everything else must come from the saved state.
-  Model resumed(99);
-  const auto from = first.net->named_parameters();
-  auto to = resumed.net->named_parameters();
-  ASSERT_EQ(from.size(), to.size());
-  for (size_t i = 0; i < from.size(); ++i) to[i].tensor.copy_from(from[i].tensor);
-  const std::string name = parse_spec(spec).name;
-  auto opt_resumed = make_optimizer(name, resumed.net->parameters());
-  opt_resumed->load_state_dict(saved);
-  EXPECT_EQ(opt_resumed->param_groups()[0].options, opt_first->param_groups()[0].options);
-  resumed.train(*opt_resumed, kTotal - kBefore);
-
-  const auto want = straight.net->named_parameters();
-  const auto got = resumed.net->named_parameters();
-  ASSERT_EQ(want.size(), got.size());
-  for (size_t i = 0; i < want.size(); ++i) {
-    ASSERT_EQ(want[i].tensor.shape(), got[i].tensor.shape());
-    EXPECT_EQ(0, std::memcmp(want[i].tensor.data(), got[i].tensor.data(),
-                             sizeof(float) * want[i].tensor.numel()))
-        << spec << ": " << want[i].name << " differs after resuming at step " << kBefore;
-  }
 }
 
 TEST(OptimizerState, SgdMomentumResumesBitForBit) {
