@@ -17,8 +17,12 @@
 #include "descent/util/random.h"
 #include "descent/util/spec.h"
 
+#include "throws_with.h"
+
 namespace descent {
 namespace {
+
+using testutil::throws_with;
 
 struct Stats {
   double mean = 0, std = 0, min = 0, max = 0;
@@ -56,23 +60,6 @@ Tensor init_tensor(const Shape& shape, const InitSpec& spec, uint64_t seed) {
   Tensor w = Tensor::empty(shape);
   init_weight(w, spec, gen);
   return w;
-}
-
-// Runs f, which must throw SpecError whose message contains every one of `parts`.
-template <typename F>
-::testing::AssertionResult throws_spec_error(F&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-  } catch (const SpecError& e) {
-    const std::string msg = e.what();
-    for (const std::string& p : parts)
-      if (msg.find(p) == std::string::npos)
-        return ::testing::AssertionFailure() << "message '" << msg << "' lacks '" << p << "'";
-    return ::testing::AssertionSuccess();
-  } catch (const std::exception& e) {
-    return ::testing::AssertionFailure() << "threw a non-SpecError: " << e.what();
-  }
-  return ::testing::AssertionFailure() << "did not throw";
 }
 
 struct Case {
@@ -234,7 +221,7 @@ TEST(InitPolicy, CalculateGainMatchesPyTorch) {
   EXPECT_DOUBLE_EQ(calculate_gain("leaky_relu", 0.01), std::sqrt(2.0 / 1.0001));
   // a = sqrt(5) is what makes nn.Linear's default bound 1/sqrt(fan_in).
   EXPECT_DOUBLE_EQ(calculate_gain("leaky_relu", std::sqrt(5.0)), std::sqrt(1.0 / 3.0));
-  EXPECT_TRUE(throws_spec_error([] { calculate_gain("swish", 0); }, {"swish", "leaky_relu"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { calculate_gain("swish", 0); }, {"swish", "leaky_relu"}));
 }
 
 TEST(InitPolicy, DefaultLinearMatchesPyTorch) {
@@ -300,33 +287,34 @@ TEST(InitPolicy, SameSeedSameWeightsDifferentSeedDifferent) {
 
 TEST(InitSpecErrors, UnknownPolicyListsValidOnes) {
   EXPECT_TRUE(
-      throws_spec_error([] { init_from("init=glorot"); },
-                        {"test: init=glorot", "not an initialization policy", "default",
-                         "xavier_uniform", "kaiming_normal", "lecun_normal", "orthogonal"}));
+      throws_with<SpecError>([] { init_from("init=glorot"); },
+                             {"test: init=glorot", "not an initialization policy", "default",
+                              "xavier_uniform", "kaiming_normal", "lecun_normal", "orthogonal"}));
 }
 
 TEST(InitSpecErrors, BadKaimingArguments) {
-  EXPECT_TRUE(throws_spec_error([] { init_from("init=kaiming_uniform,init_mode=bad"); },
-                                {"init_mode=bad", "fan_in or fan_out"}));
-  EXPECT_TRUE(throws_spec_error([] { init_from("init=kaiming_normal,init_nonlinearity=swish"); },
-                                {"swish", "valid", "leaky_relu"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { init_from("init=kaiming_uniform,init_mode=bad"); },
+                                     {"init_mode=bad", "fan_in or fan_out"}));
   EXPECT_TRUE(
-      throws_spec_error([] { init_from("init=kaiming_normal,init_a=x"); }, {"init_a=x", "number"}));
+      throws_with<SpecError>([] { init_from("init=kaiming_normal,init_nonlinearity=swish"); },
+                             {"swish", "valid", "leaky_relu"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { init_from("init=kaiming_normal,init_a=x"); },
+                                     {"init_a=x", "number"}));
 }
 
 TEST(InitSpecErrors, ArgumentOfAnotherPolicyIsRejected) {
   Generator gen(0);
   // init_std belongs to "normal", not "xavier_uniform": finish() reports it with the valid keys.
-  EXPECT_TRUE(throws_spec_error(
+  EXPECT_TRUE(throws_with<SpecError>(
       [&] { build_network({"linear:out=4,init=xavier_uniform,init_std=2"}, 3, gen); },
       {"layer 'linear:out=4,init=xavier_uniform,init_std=2'", "unknown key 'init_std'",
        "valid keys", "init_gain", "out", "bias"}));
-  EXPECT_TRUE(
-      throws_spec_error([] { init_from("init=zeros,init_gain=2"); }, {"unknown key 'init_gain'"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { init_from("init=zeros,init_gain=2"); },
+                                     {"unknown key 'init_gain'"}));
   // A bias is one-dimensional: fan-based policies make no sense for it.
-  EXPECT_TRUE(
-      throws_spec_error([&] { build_network({"linear:out=4,bias_init=xavier_uniform"}, 3, gen); },
-                        {"xavier_uniform", "valid", "zeros"}));
+  EXPECT_TRUE(throws_with<SpecError>(
+      [&] { build_network({"linear:out=4,bias_init=xavier_uniform"}, 3, gen); },
+      {"xavier_uniform", "valid", "zeros"}));
 }
 
 }  // namespace

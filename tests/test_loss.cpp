@@ -12,10 +12,14 @@
 #include "descent/ops/ops.h"
 #include "descent/util/random.h"
 #include "descent/util/spec.h"
+
 #include "gradcheck.h"
+#include "throws_with.h"
 
 namespace descent {
 namespace {
+
+using testutil::throws_with;
 
 using testutil::gradcheck;
 using Inputs = std::vector<Tensor>;
@@ -23,23 +27,6 @@ using Inputs = std::vector<Tensor>;
 Tensor uniform_leaf(const Shape& shape, uint64_t seed, float low = -2.0f, float high = 2.0f) {
   Generator gen(seed);
   return Tensor::uniform(shape, low, high, gen).requires_grad_();
-}
-
-// Runs f, which must throw E whose message contains every one of `parts`.
-template <typename E, typename F>
-::testing::AssertionResult throws_with(F&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-  } catch (const E& e) {
-    const std::string msg = e.what();
-    for (const std::string& p : parts)
-      if (msg.find(p) == std::string::npos)
-        return ::testing::AssertionFailure() << "message '" << msg << "' lacks '" << p << "'";
-    return ::testing::AssertionSuccess();
-  } catch (const std::exception& e) {
-    return ::testing::AssertionFailure() << "threw another exception type: " << e.what();
-  }
-  return ::testing::AssertionFailure() << "did not throw";
 }
 
 // ---------------------------------------------------------------------------------------------

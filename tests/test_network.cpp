@@ -15,29 +15,16 @@
 #include "descent/util/random.h"
 #include "descent/util/spec.h"
 
+#include "throws_with.h"
+
 namespace descent {
 namespace {
+
+using testutil::throws_with;
 
 // The default model of io/config.h: 784 -> 256 -> 256 -> 10.
 const std::vector<std::string> kDefaultLayers = {"linear:out=256", "relu", "linear:out=256", "relu",
                                                  "linear:out=10"};
-
-// Runs f, which must throw SpecError whose message contains every one of `parts`.
-template <typename F>
-::testing::AssertionResult throws_spec_error(F&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-  } catch (const SpecError& e) {
-    const std::string msg = e.what();
-    for (const std::string& p : parts)
-      if (msg.find(p) == std::string::npos)
-        return ::testing::AssertionFailure() << "message '" << msg << "' lacks '" << p << "'";
-    return ::testing::AssertionSuccess();
-  } catch (const std::exception& e) {
-    return ::testing::AssertionFailure() << "threw a non-SpecError: " << e.what();
-  }
-  return ::testing::AssertionFailure() << "did not throw";
-}
 
 std::vector<float> forward_values(const std::string& layer, std::vector<float> x) {
   Generator gen(0);
@@ -164,7 +151,7 @@ TEST(NetworkBuild, SpacesAroundKeysAndValuesAreIgnored) {
 
 TEST(NetworkErrors, UnknownLayerListsValidOnes) {
   Generator gen(0);
-  EXPECT_TRUE(throws_spec_error(
+  EXPECT_TRUE(throws_with<SpecError>(
       [&] {
         build_network({"linear:out=4", "conv:out=3"}, 2, gen);
       },
@@ -175,26 +162,27 @@ TEST(NetworkErrors, UnknownLayerListsValidOnes) {
 TEST(NetworkErrors, MissingOrBadOut) {
   Generator gen(0);
   for (const char* spec : {"linear", "linear:out=0", "linear:out=-3", "linear:bias=false"})
-    EXPECT_TRUE(throws_spec_error([&] { build_network({spec}, 2, gen); },
-                                  {"layer '" + std::string(spec) + "'", "out=N"}))
+    EXPECT_TRUE(throws_with<SpecError>([&] { build_network({spec}, 2, gen); },
+                                       {"layer '" + std::string(spec) + "'", "out=N"}))
         << spec;
-  EXPECT_TRUE(throws_spec_error([&] { build_network({"linear:out=2.5"}, 2, gen); },
-                                {"out=2.5", "integer"}));
-  EXPECT_TRUE(throws_spec_error([&] { build_network({}, 2, gen); }, {"empty"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { build_network({"linear:out=2.5"}, 2, gen); },
+                                     {"out=2.5", "integer"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { build_network({}, 2, gen); }, {"empty"}));
 }
 
 TEST(NetworkErrors, UnknownKeyListsValidKeys) {
   Generator gen(0);
-  EXPECT_TRUE(throws_spec_error([&] { build_network({"linear:out=4,bais=false"}, 2, gen); },
-                                {"unknown key 'bais'", "valid keys", "bias", "out", "init"}));
-  EXPECT_TRUE(throws_spec_error([&] { build_network({"relu:alpha=1"}, 2, gen); },
-                                {"layer 'relu:alpha=1'", "unknown key 'alpha'", "no arguments"}));
-  EXPECT_TRUE(throws_spec_error([&] { build_network({"elu:slope=1"}, 2, gen); },
-                                {"unknown key 'slope'", "alpha"}));
-  EXPECT_TRUE(throws_spec_error([&] { build_network({"elu:alpha=big"}, 2, gen); },
-                                {"alpha=big", "number"}));
-  EXPECT_TRUE(throws_spec_error([&] { build_network({"linear:out=4,bias=1"}, 2, gen); },
-                                {"bias=1", "true or false"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { build_network({"linear:out=4,bais=false"}, 2, gen); },
+                                     {"unknown key 'bais'", "valid keys", "bias", "out", "init"}));
+  EXPECT_TRUE(
+      throws_with<SpecError>([&] { build_network({"relu:alpha=1"}, 2, gen); },
+                             {"layer 'relu:alpha=1'", "unknown key 'alpha'", "no arguments"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { build_network({"elu:slope=1"}, 2, gen); },
+                                     {"unknown key 'slope'", "alpha"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { build_network({"elu:alpha=big"}, 2, gen); },
+                                     {"alpha=big", "number"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { build_network({"linear:out=4,bias=1"}, 2, gen); },
+                                     {"bias=1", "true or false"}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,20 +201,22 @@ TEST(SpecParse, NameAndArguments) {
 }
 
 TEST(SpecParse, MalformedStringsAreRejected) {
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("linear:out"); },
-                                {"'linear:out'", "argument 'out' is not key=value"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec("linear:out"); },
+                                     {"'linear:out'", "argument 'out' is not key=value"}));
   EXPECT_TRUE(
-      throws_spec_error([] { parse_spec("linear:out=1,,"); }, {"'linear:out=1,,'", "empty"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("linear:,out=1"); }, {"'linear:,out=1'", "empty"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("["); }, {"'['"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("lin ear"); }, {"'lin ear'"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("x:a=[1,2"); }, {"'x:a=[1,2'", "unbalanced '['"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("x:a=1]"); }, {"'x:a=1]'", "unbalanced ']'"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("linear:out=1,out=2"); },
-                                {"'linear:out=1,out=2'", "key 'out' given twice"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec(":out=1"); }, {"':out=1'", "missing a name"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec(""); }, {"missing a name"}));
-  EXPECT_TRUE(throws_spec_error([] { parse_spec("x:=3"); }, {"'x:=3'", "no key"}));
+      throws_with<SpecError>([] { parse_spec("linear:out=1,,"); }, {"'linear:out=1,,'", "empty"}));
+  EXPECT_TRUE(
+      throws_with<SpecError>([] { parse_spec("linear:,out=1"); }, {"'linear:,out=1'", "empty"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec("["); }, {"'['"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec("lin ear"); }, {"'lin ear'"}));
+  EXPECT_TRUE(
+      throws_with<SpecError>([] { parse_spec("x:a=[1,2"); }, {"'x:a=[1,2'", "unbalanced '['"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec("x:a=1]"); }, {"'x:a=1]'", "unbalanced ']'"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec("linear:out=1,out=2"); },
+                                     {"'linear:out=1,out=2'", "key 'out' given twice"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec(":out=1"); }, {"':out=1'", "missing a name"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec(""); }, {"missing a name"}));
+  EXPECT_TRUE(throws_with<SpecError>([] { parse_spec("x:=3"); }, {"'x:=3'", "no key"}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,28 +248,30 @@ TEST(SpecArgsGet, TypedValuesAndFallbacks) {
 TEST(SpecArgsGet, BadValuesNameKeyAndValue) {
   SpecArgs a =
       args_of("x:i=3.5,b=yes,d=abc,l=[1,x],m=30,n=[1,,2],f=inf,p=+-3,q=1e999,j=7x,r=[1,inf]");
-  EXPECT_TRUE(throws_spec_error([&] { a.get_int("i", 0); }, {"thing 'x:", "i=3.5", "integer"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_int("j", 0); }, {"j=7x", "integer"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_bool("b", false); }, {"b=yes", "true or false"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_double("d", 0); }, {"d=abc", "number"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_double("f", 0); }, {"f=inf", "finite"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_double("p", 0); }, {"p=+-3", "number"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_double("q", 0); }, {"q=1e999", "number"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_list("l", {}); }, {"l=[1,x]", "list"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_list("r", {}); }, {"r=[1,inf]", "finite"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_list("m", {}); }, {"m=30", "brackets"}));
-  EXPECT_TRUE(throws_spec_error([&] { a.get_list("n", {}); }, {"n=[1,,2]", "list"}));
+  EXPECT_TRUE(
+      throws_with<SpecError>([&] { a.get_int("i", 0); }, {"thing 'x:", "i=3.5", "integer"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_int("j", 0); }, {"j=7x", "integer"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_bool("b", false); }, {"b=yes", "true or false"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_double("d", 0); }, {"d=abc", "number"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_double("f", 0); }, {"f=inf", "finite"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_double("p", 0); }, {"p=+-3", "number"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_double("q", 0); }, {"q=1e999", "number"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_list("l", {}); }, {"l=[1,x]", "list"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_list("r", {}); }, {"r=[1,inf]", "finite"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_list("m", {}); }, {"m=30", "brackets"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_list("n", {}); }, {"n=[1,,2]", "list"}));
 }
 
 TEST(SpecArgsGet, FinishRejectsUnaskedKeys) {
   SpecArgs a = args_of("x:lr=0.1,momentm=0.9");
   a.get_double("lr", 0.01);
   a.get_double("momentum", 0);
-  EXPECT_TRUE(throws_spec_error(
+  EXPECT_TRUE(throws_with<SpecError>(
       [&] { a.finish(); },
       {"thing 'x:lr=0.1,momentm=0.9'", "unknown key 'momentm'", "valid keys: lr, momentum"}));
   SpecArgs none = args_of("relu:x=1");
-  EXPECT_TRUE(throws_spec_error([&] { none.finish(); }, {"unknown key 'x'", "takes no arguments"}));
+  EXPECT_TRUE(
+      throws_with<SpecError>([&] { none.finish(); }, {"unknown key 'x'", "takes no arguments"}));
 }
 
 }  // namespace
