@@ -197,6 +197,39 @@ TEST_F(CliTest, SetOverridesReachConfigToml) {
   EXPECT_EQ(toml::parse_file((out2 / "config.toml").string())["seed"].value<int64_t>(), 9);
 }
 
+TEST_F(CliTest, ScheduleFromConfigDrivesTheLearningRate) {
+  const fs::path out = tmp_ / "run";
+  expect_success(train(
+      out, {"--set", "train.epochs=4", "--set", "optimizer.lr=0.1", "--set", "schedule.name=step",
+            "--set", "schedule.step_size=2", "--set", "schedule.gamma=0.5"}));
+  // metrics.jsonl's lr is the rate the epoch ran with: 0.1, 0.1, then halved every 2 epochs.
+  const auto lr = read_jsonl(out / "metrics.jsonl");
+  ASSERT_EQ(lr.size(), 4u);
+  const double want[] = {0.1, 0.1, 0.05, 0.05};
+  for (size_t i = 0; i < 4; ++i) EXPECT_DOUBLE_EQ(lr[i].at("lr").get<double>(), want[i]) << i;
+  const toml::table config = toml::parse_file((out / "config.toml").string());
+  EXPECT_EQ(config["schedule"]["name"].value<std::string>(), "step");
+  EXPECT_EQ(config["schedule"]["step_size"].value<int64_t>(), 2);
+
+  // A sequential composition given as a TOML array of SPECs, per step.
+  const fs::path seq = tmp_ / "seq";
+  expect_success(train(
+      seq,
+      {"--set", "train.epochs=2", "--set", "schedule.name=sequential", "--set",
+       "schedule.interval=step", "--set",
+       R"(schedule.schedulers=["linear:start_factor=0.5,total_iters=2", "exponential:gamma=0.9"])",
+       "--set", "schedule.milestones=[2]"}));
+}
+
+TEST_F(CliTest, BadScheduleIsRefusedBeforeWork) {
+  const fs::path bad = tmp_ / "bad";
+  expect_refused(train(bad, {"--set", "schedule.name=cosine", "--set", "schedule.tmax=3"}),
+                 {"schedule", "t_max"}, bad);
+  expect_refused(train(bad, {"--set", "schedule.name=cosine", "--set", "schedule.t_max=3", "--set",
+                             "schedule.interval=batch"}),
+                 {"schedule.interval", "batch", "epoch or step"}, bad);
+}
+
 TEST_F(CliTest, OutDirDefaultAndExistingEmptyDir) {
   // Without --out the run goes to runs/<date-time> under the working directory.
   const CommandResult r =
@@ -313,7 +346,8 @@ TEST_F(CliTest, LossIncompatibleWithClassLabels) {
 
 TEST_F(CliTest, UnknownOptimizer) {
   const fs::path out = tmp_ / "run";
-  expect_refused(train(out, {"--set", "optimizer.name=rmsprops"}), {"rmsprops", "adam", "sgd"}, out);
+  expect_refused(train(out, {"--set", "optimizer.name=rmsprops"}), {"rmsprops", "adam", "sgd"},
+                 out);
 }
 
 TEST_F(CliTest, UnknownOptimizerHyperparameter) {

@@ -251,7 +251,10 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   for (const auto& [key, source] : origin)
     if (key.rfind("optimizer.", 0) == 0 && key != "optimizer.name") sources.insert(source);
   std::string from;
-  for (const auto& src : sources) from += (from.empty() ? ", from " : "; ") + src;
+  for (const auto& src : sources) {
+    from += from.empty() ? ", from " : "; ";
+    from += src;
+  }
   SpecArgs spec_args("config [optimizer] (" + c.optimizer.name + from + ")", args);
   Hyperparams h;
   try {
@@ -273,7 +276,8 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
         std::string text = "[";
         for (size_t i = 0; i < a->size(); ++i) {
           const toml::node& item = *a->get(i);
-          text += (i ? (item.is_string() ? ";" : ",") : "") + node_text(item);
+          if (i) text += item.is_string() ? ';' : ',';
+          text += node_text(item);
         }
         c.schedule.args[key] = text + "]";
       } else {
