@@ -6,7 +6,6 @@
 
 #include "descent/autograd/record.h"
 #include "descent/ops/ops.h"
-#include "descent/util/threads.h"
 
 namespace descent {
 namespace {
@@ -17,16 +16,9 @@ void require_matrix(const Tensor& t, const char* op, const char* what) {
                                 to_string(t.shape()));
 }
 
-// Below this many multiply-adds a GEMM runs on one thread: waking OpenBLAS's workers costs more
-// than the work (a 32x64x64 product took 7x longer on two threads than on one).
-constexpr int64_t kThreadedGemmMinWork = 1 << 18;
-
 // C[m,n] = alpha op(A) op(B) + beta C, all row-major and contiguous.
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
           const float* b, float beta, float* c) {
-  const int threads = num_threads();
-  const bool single = threads > 1 && m * n * k < kThreadedGemmMinWork;
-  if (single) openblas_set_num_threads(1);
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
               static_cast<int>(k), 1.0f, a, static_cast<int>(trans_a ? m : k), b,
