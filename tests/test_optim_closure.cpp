@@ -30,35 +30,11 @@
 namespace descent {
 namespace {
 
+using testutil::Model;
 using testutil::round_trip;
 
 using nlohmann::json;
 
-// A small classifier on a fixed batch; the same seed gives the same model.
-struct Model {
-  explicit Model(uint64_t seed) : gen(seed) {
-    net = build_network({"linear:out=6", "tanh", "linear:out=3"}, 4, gen);
-    Generator data_gen(11);
-    x = Tensor::normal({12, 4}, 0.0f, 1.0f, data_gen);
-    std::vector<float> labels(12);
-    for (auto& k : labels) k = static_cast<float>(data_gen.below(3));
-    y = Tensor::from({12}, labels);
-  }
-
-  void train(Optimizer& opt, int steps) {
-    for (int i = 0; i < steps; ++i)
-      opt.step([&] {
-        opt.zero_grad();
-        Tensor loss = cross_entropy((*net)(x), y);
-        loss.backward();
-        return loss.item();
-      });
-  }
-
-  Generator gen;
-  std::unique_ptr<Sequential> net;
-  Tensor x, y;
-};
 
 using Factory = std::function<std::unique_ptr<Optimizer>(std::vector<Tensor>)>;
 
