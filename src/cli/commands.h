@@ -5,6 +5,12 @@
 
 namespace cli {
 
+// Thrown by a subcommand that has reported its outcome itself and ends with a status other than 0
+// (an interrupted or diverged training run).
+struct ExitStatus {
+  int code;
+};
+
 void add_train_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_schedule_command(CLI::App& app);  // schedule.cpp

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const cli::ExitStatus& status) {
+    return status.code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "descent: error: %s\n", e.what());
     return 1;

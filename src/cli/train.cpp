@@ -1,4 +1,7 @@
 // descent train [--config FILE.toml] [--set key=value]... [--out DIR] [--seed N] [--threads N]
+// descent train --resume RUN_DIR [--set train.epochs=M]...
+// Exit status: 0 when training ended (completed or stopped early), 130 after Ctrl-C (with a
+// checkpoint to resume from), 3 when a non-finite loss or gradient stopped it.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -10,10 +13,46 @@
 #include "descent/util/threads.h"
 
 namespace cli {
+namespace {
+
+void print_start(const descent::Experiment& e, const std::filesystem::path& dir, bool resuming) {
+  std::printf(
+      "descent: %s %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
+      resuming ? "resuming" : "training", e.model->describe().c_str(), e.config.data.name.c_str(),
+      static_cast<long long>(e.train.size()), static_cast<long long>(e.validation.size()),
+      static_cast<long long>(e.test.size()), e.config.optimizer.name.c_str(), dir.string().c_str());
+  std::fflush(stdout);
+}
+
+void report(const descent::RunOutcome& outcome) {
+  const auto& t = outcome.train;
+  const std::string dir = outcome.dir.string();
+  if (t.stop_reason == "interrupted") {
+    std::printf(
+        "descent: %s; checkpoint written to %s/%s\nresume with: descent train --resume %s\n",
+        t.stop_message.c_str(), dir.c_str(), descent::kCheckpointFile, dir.c_str());
+    throw ExitStatus{130};
+  }
+  if (t.stop_reason == "non_finite") {
+    std::fprintf(stderr,
+                 "descent: error: %s\nthe last good checkpoint is %s/%s (try a smaller lr, "
+                 "[clip] max_norm, or train.on_non_finite = \"skip\")\n",
+                 t.stop_message.c_str(), dir.c_str(), descent::kCheckpointFile);
+    throw ExitStatus{3};
+  }
+  if (t.stop_reason == "early_stopping")
+    std::printf("early stopping: %s\n", t.stop_message.c_str());
+  std::printf("test_loss %.4f", outcome.test.loss);
+  if (std::isfinite(outcome.test.accuracy))
+    std::printf("  test_accuracy %.4f", outcome.test.accuracy);
+  std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(t.best_epoch), t.seconds);
+}
+
+}  // namespace
 
 void add_train_command(CLI::App& app) {
   struct Options {
-    std::string config, out;
+    std::string config, out, resume;
     std::vector<std::string> sets;
     std::string seed, threads;
   };
@@ -27,28 +66,32 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--out", opts->out, "Run directory (default: runs/<date-time>)");
   cmd->add_option("--seed", opts->seed, "Random seed (same as --set seed=N)");
   cmd->add_option("--threads", opts->threads, "Threads for every parallel part (0: all cores)");
+  cmd->add_option("--resume", opts->resume,
+                  "Continue the run in this directory from its checkpoint (--set train.epochs=N "
+                  "to train longer)");
   cmd->callback([opts] {
     std::vector<std::string> overrides = opts->sets;
     if (!opts->seed.empty()) overrides.push_back("seed=" + opts->seed);
     if (!opts->threads.empty()) overrides.push_back("threads=" + opts->threads);
+    if (!opts->resume.empty()) {
+      if (!opts->config.empty() || !opts->out.empty())
+        throw std::runtime_error(
+            "--resume continues a run with its own config.toml and "
+            "directory: drop --config and --out");
+      const std::filesystem::path dir = opts->resume;
+      descent::Experiment experiment = descent::load_resumable_run(dir, overrides);
+      descent::set_num_threads(experiment.config.threads);
+      print_start(experiment, dir, true);
+      report(descent::resume_run(experiment, dir));
+      return;
+    }
     descent::Config config = descent::load_config(opts->config, overrides);
     descent::set_num_threads(config.threads);
     descent::Experiment experiment = descent::build_experiment(config);
     const auto dir =
         opts->out.empty() ? descent::default_run_dir() : std::filesystem::path(opts->out);
-    std::printf(
-        "descent: %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
-        experiment.model->describe().c_str(), config.data.name.c_str(),
-        static_cast<long long>(experiment.train.size()),
-        static_cast<long long>(experiment.validation.size()),
-        static_cast<long long>(experiment.test.size()), config.optimizer.name.c_str(),
-        dir.string().c_str());
-    std::fflush(stdout);
-    descent::RunOutcome outcome = descent::train_run(experiment, dir);
-    std::printf("test_loss %.4f", outcome.test.loss);
-    if (std::isfinite(outcome.test.accuracy)) std::printf("  test_accuracy %.4f", outcome.test.accuracy);
-    std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(outcome.train.best_epoch),
-                outcome.train.seconds);
+    print_start(experiment, dir, false);
+    report(descent::train_run(experiment, dir));
   });
 }
 

@@ -16,4 +16,17 @@ class NoGradGuard {
   bool previous_;
 };
 
+// The opposite: records on the tape inside a NoGradGuard's scope (a probe that needs gradients
+// called from evaluation code).
+class EnableGradGuard {
+ public:
+  EnableGradGuard();
+  ~EnableGradGuard();
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace descent

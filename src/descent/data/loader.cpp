@@ -25,6 +25,10 @@ void DataLoader::start_epoch(Generator& gen) {
   position_ = 0;
 }
 
+void DataLoader::skip(int64_t batches) {
+  position_ = std::min(data_.size(), position_ + batches * batch_size_);
+}
+
 bool DataLoader::next(Batch& batch) {
   const int64_t n = data_.size();
   const int64_t count = std::min(batch_size_, n - position_);

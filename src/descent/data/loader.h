@@ -21,6 +21,7 @@ class DataLoader {
   int64_t num_batches() const;
   void start_epoch(Generator& gen);  // draws the epoch's order (when shuffling)
   bool next(Batch& batch);           // false at the end of the epoch
+  void skip(int64_t batches);        // passes over batches unread (resuming mid-epoch)
   const Dataset& dataset() const { return data_; }
 
  private:

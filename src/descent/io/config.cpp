@@ -17,12 +17,21 @@ namespace {
 // Accepted keys of each table ("" is the top level).
 const std::map<std::string, std::vector<std::string>>& schema() {
   static const std::map<std::string, std::vector<std::string>> keys = {
-      {"", {"seed", "threads", "data", "model", "train", "optimizer", "schedule"}},
+      {"",
+       {"seed", "threads", "data", "model", "train", "optimizer", "schedule", "clip",
+        "regularization", "ema", "early_stopping", "checkpoint", "curvature"}},
       {"data",
        {"name", "dir", "path", "test_path", "target", "header", "task", "size", "test_size",
         "noise", "classes", "validation_size", "train_size"}},
       {"model", {"layers", "weights"}},
-      {"train", {"epochs", "batch_size", "shuffle", "drop_last", "loss"}},
+      {"train",
+       {"epochs", "batch_size", "shuffle", "drop_last", "loss", "accumulate", "on_non_finite"}},
+      {"clip", {"max_norm", "max_value", "per_layer"}},
+      {"regularization", {"l1", "l2", "exclude_1d"}},
+      {"ema", {"decay", "evaluate"}},
+      {"early_stopping", {"monitor", "mode", "patience", "min_delta", "restore_best"}},
+      {"checkpoint", {"every"}},
+      {"curvature", {"every", "method"}},
   };
   return keys;
 }
@@ -84,6 +93,32 @@ class Resolver {
         fail(key, *n, "an integer >= " + std::to_string(min));
       out = n->as_integer()->get();
     }
+  }
+  // A number in [min, max) (max_open) or [min, max].
+  void read(const std::string& key, double& out, double min, double max, bool max_open = false,
+            const std::string& expected = "") const {
+    if (const toml::node* n = find(key)) {
+      const double v = n->value<double>().value_or(NAN);
+      const bool ok = n->is_number() && v >= min && (max_open ? v < max : v <= max);
+      if (!ok) {
+        std::string range = expected;
+        if (range.empty()) {
+          std::ostringstream os;
+          os << "a number >= " << min;
+          if (std::isfinite(max)) os << (max_open ? " and < " : " and <= ") << max;
+          range = os.str();
+        }
+        fail(key, *n, range);
+      }
+      out = v;
+    }
+  }
+  // A string among `choices`.
+  void read(const std::string& key, std::string& out,
+            const std::vector<std::string>& choices) const {
+    read(key, out);
+    if (std::find(choices.begin(), choices.end(), out) == choices.end())
+      fail(key, *find(key), join(choices));
   }
   void read(const std::string& key, std::vector<std::string>& out) const {
     if (const toml::node* n = find(key)) {
@@ -225,10 +260,30 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   r.read("train.batch_size", c.train.batch_size, 1);
   r.read("train.shuffle", c.train.shuffle);
   r.read("train.drop_last", c.train.drop_last);
-  r.read("train.loss", c.train.loss);
-  const auto& losses = loss_names();
-  if (std::find(losses.begin(), losses.end(), c.train.loss) == losses.end())
-    r.fail("train.loss", *r.find("train.loss"), join(losses));
+  r.read("train.loss", c.train.loss, loss_names());
+  r.read("train.accumulate", c.train.accumulate, 1);
+  r.read("train.on_non_finite", c.train.on_non_finite, {"stop", "skip"});
+  r.read("clip.max_norm", c.clip.max_norm, 0, INFINITY);
+  r.read("clip.max_value", c.clip.max_value, 0, INFINITY);
+  r.read("clip.per_layer", c.clip.per_layer);
+  r.read("regularization.l1", c.regularization.l1, 0, INFINITY);
+  r.read("regularization.l2", c.regularization.l2, 0, INFINITY);
+  r.read("regularization.exclude_1d", c.regularization.exclude_1d);
+  r.read("ema.decay", c.ema.decay, 0, 1, true);
+  r.read("ema.evaluate", c.ema.evaluate);
+  if (r.find("early_stopping")) {
+    auto& es = c.early_stopping;
+    es.enabled = true;
+    r.read("early_stopping.monitor", es.monitor,
+           {"val_loss", "val_accuracy", "train_loss", "train_accuracy"});
+    r.read("early_stopping.mode", es.mode, {"auto", "min", "max"});
+    r.read("early_stopping.patience", es.patience, 0);
+    r.read("early_stopping.min_delta", es.min_delta, 0, INFINITY);
+    r.read("early_stopping.restore_best", es.restore_best);
+  }
+  r.read("checkpoint.every", c.checkpoint.every, 0);
+  r.read("curvature.every", c.curvature.every, 0);
+  r.read("curvature.method", c.curvature.method, {"difference", "exact"});
 
   // [optimizer]: name, then that optimizer's hyper-parameters.
   r.read("optimizer.name", c.optimizer.name);
@@ -345,7 +400,31 @@ std::string to_toml(const Config& c) {
                                    {"batch_size", c.train.batch_size},
                                    {"shuffle", c.train.shuffle},
                                    {"drop_last", c.train.drop_last},
-                                   {"loss", c.train.loss}});
+                                   {"loss", c.train.loss},
+                                   {"accumulate", c.train.accumulate},
+                                   {"on_non_finite", c.train.on_non_finite}});
+  if (c.clip.max_norm > 0 || c.clip.max_value > 0)
+    root.insert("clip", toml::table{{"max_norm", c.clip.max_norm},
+                                    {"max_value", c.clip.max_value},
+                                    {"per_layer", c.clip.per_layer}});
+  if (c.regularization.l1 > 0 || c.regularization.l2 > 0)
+    root.insert("regularization", toml::table{{"l1", c.regularization.l1},
+                                              {"l2", c.regularization.l2},
+                                              {"exclude_1d", c.regularization.exclude_1d}});
+  if (c.ema.decay > 0)
+    root.insert("ema", toml::table{{"decay", c.ema.decay}, {"evaluate", c.ema.evaluate}});
+  if (c.early_stopping.enabled) {
+    const auto& es = c.early_stopping;
+    root.insert("early_stopping", toml::table{{"monitor", es.monitor},
+                                              {"mode", es.mode},
+                                              {"patience", es.patience},
+                                              {"min_delta", es.min_delta},
+                                              {"restore_best", es.restore_best}});
+  }
+  root.insert("checkpoint", toml::table{{"every", c.checkpoint.every}});
+  if (c.curvature.every > 0)
+    root.insert("curvature",
+                toml::table{{"every", c.curvature.every}, {"method", c.curvature.method}});
   toml::table opt{{"name", c.optimizer.name}};
   if (c.optimizer.no_weight_decay_1d) opt.insert("no_weight_decay_1d", true);
   // Typed as the optimizer declares them, so the file reads back the same.

@@ -26,16 +26,16 @@ struct Config {
     // fashion-mnist, csv, or a synthetic set: spirals, moons, circles, blobs, xor, sine
     std::string name = "fashion-mnist";
     std::string dir = "/usr/share/datasets/fashion-mnist";  // fashion-mnist
-    std::string path, test_path;        // csv; without test_path, test_size rows are held out
-    std::string target = "-1";          // csv: target column name or index
-    std::string header = "auto";        // csv: auto, true, false
+    std::string path, test_path;          // csv; without test_path, test_size rows are held out
+    std::string target = "-1";            // csv: target column name or index
+    std::string header = "auto";          // csv: auto, true, false
     std::string task = "classification";  // csv: classification or regression
-    int64_t size = 1000;                // synthetic: training examples
-    int64_t test_size = 500;            // synthetic test examples; csv rows held out for test
-    double noise = -1;                  // synthetic: < 0 for the set's default
-    int64_t classes = 3;                // synthetic spirals and blobs
-    int64_t validation_size = -1;       // -1: 5000 for fashion-mnist, 20% of training otherwise
-    int64_t train_size = 0;             // > 0: train on a seeded subset of this many examples
+    int64_t size = 1000;                  // synthetic: training examples
+    int64_t test_size = 500;              // synthetic test examples; csv rows held out for test
+    double noise = -1;                    // synthetic: < 0 for the set's default
+    int64_t classes = 3;                  // synthetic spirals and blobs
+    int64_t validation_size = -1;         // -1: 5000 for fashion-mnist, 20% of training otherwise
+    int64_t train_size = 0;               // > 0: train on a seeded subset of this many examples
   } data;
 
   struct Model {
@@ -50,7 +50,52 @@ struct Config {
     bool shuffle = true;
     bool drop_last = false;
     std::string loss = "cross_entropy";
+    int64_t accumulate = 1;              // minibatches whose gradients make one optimizer step
+    std::string on_non_finite = "stop";  // a NaN/Inf loss or gradient: stop, or skip the step
   } train;
+
+  // Gradient clipping before each step, 0 = off: the global 2-norm (PyTorch clip_grad_norm_;
+  // with per_layer, each layer's norm), then each element to [-max_value, max_value].
+  struct Clip {
+    double max_norm = 0;
+    double max_value = 0;
+    bool per_layer = false;
+  } clip;
+
+  // Penalties added to the loss's gradient (l1 sign(w) + l2 w), leaving out biases and other
+  // 1-D parameters unless exclude_1d = false. Decoupled decay is the optimizer's weight_decay.
+  struct Regularization {
+    double l1 = 0;
+    double l2 = 0;
+    bool exclude_1d = true;
+  } regularization;
+
+  // An exponential moving average of the weights (decay 0 = off); evaluate = validate, test
+  // and save the averaged weights.
+  struct Ema {
+    double decay = 0;
+    bool evaluate = true;
+  } ema;
+
+  struct EarlyStopping {
+    bool enabled = false;              // on when the [early_stopping] table is present
+    std::string monitor = "val_loss";  // val_loss, val_accuracy, train_loss, train_accuracy
+    std::string mode = "auto";         // min, max, or auto (max for accuracies)
+    int64_t patience = 5;
+    double min_delta = 0;
+    bool restore_best = true;
+  } early_stopping;
+
+  struct Checkpoint {
+    int64_t every = 1;  // epochs between checkpoints; 0: only at the end (and on Ctrl-C)
+  } checkpoint;
+
+  // The ill-conditioning monitor: every N optimizer steps (0 = off), eps g'g against
+  // 0.5 eps^2 g'Hg, with Hg by a central difference of gradients or exactly (R-operator).
+  struct Curvature {
+    int64_t every = 0;
+    std::string method = "difference";
+  } curvature;
 
   struct Optimizer {
     std::string name = "adam";
@@ -59,9 +104,9 @@ struct Config {
   } optimizer;
 
   struct Schedule {
-    std::string name;                // empty: a constant learning rate
-    std::string interval = "epoch";  // epoch or step
-    std::string key = "lr";          // the hyper-parameter that follows the schedule
+    std::string name;                         // empty: a constant learning rate
+    std::string interval = "epoch";           // epoch or step
+    std::string key = "lr";                   // the hyper-parameter that follows the schedule
     std::map<std::string, std::string> args;  // SPEC text values, checked by make_scheduler
   } schedule;
 

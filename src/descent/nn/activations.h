@@ -28,6 +28,7 @@ class ELU : public Module {
   explicit ELU(float alpha = 1.0f) : alpha_(alpha) {}
   Tensor forward(const Tensor& x) override { return elu(x, alpha_); }
   std::string describe() const override { return "ELU(alpha=" + std::to_string(alpha_) + ")"; }
+  float alpha() const { return alpha_; }
 
  private:
   float alpha_;
@@ -40,6 +41,7 @@ class LeakyReLU : public Module {
   std::string describe() const override {
     return "LeakyReLU(negative_slope=" + std::to_string(slope_) + ")";
   }
+  float negative_slope() const { return slope_; }
 
  private:
   float slope_;
@@ -51,6 +53,8 @@ class Softplus : public Module {
       : beta_(beta), threshold_(threshold) {}
   Tensor forward(const Tensor& x) override { return softplus(x, beta_, threshold_); }
   std::string describe() const override { return "Softplus(beta=" + std::to_string(beta_) + ")"; }
+  float beta() const { return beta_; }
+  float threshold() const { return threshold_; }
 
  private:
   float beta_, threshold_;

@@ -22,6 +22,10 @@ class Module {
   }
   std::vector<Tensor> parameters() const;
 
+  // The random streams a layer draws from during training (dropout masks), so checkpoints save
+  // and restore them and a resumed run draws the same numbers. None by default.
+  virtual std::vector<Generator*> generators() { return {}; }
+
   // Training mode matters to layers such as dropout; evaluation switches it off.
   virtual void set_training(bool on) { training_ = on; }
   bool training() const { return training_; }

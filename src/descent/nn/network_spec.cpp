@@ -1,15 +1,23 @@
 #include "descent/nn/network_spec.h"
 
 #include "descent/nn/activations.h"
+#include "descent/nn/dropout.h"
 #include "descent/nn/linear.h"
 #include "descent/util/spec.h"
 
 namespace descent {
 namespace {
 
-const char* kLayerNames = "linear, relu, sigmoid, tanh, elu, leaky_relu, softplus, log_softmax";
+const char* kLayerNames =
+    "linear, relu, sigmoid, tanh, elu, leaky_relu, softplus, log_softmax, dropout";
 
-std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, Generator& gen) {
+// The seed of the k-th dropout layer (see network_spec.h).
+uint64_t dropout_seed(uint64_t noise_seed, uint64_t k) { return noise_seed + 1000003 * (k + 1); }
+
+// noise_seed and dropout_count: where dropout layers take their seeds from, and how many came
+// before this one.
+std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, Generator& gen,
+                                    uint64_t noise_seed, uint64_t& dropout_count) {
   const Spec spec = parse_spec(text);
   SpecArgs args("layer '" + text + "'", spec.args);
   std::unique_ptr<Module> layer;
@@ -39,6 +47,11 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
     const double beta = args.get_double("beta", 1.0);
     layer = std::make_unique<Softplus>(static_cast<float>(beta),
                                        static_cast<float>(args.get_double("threshold", 20.0)));
+  } else if (spec.name == "dropout") {
+    const double p = args.get_double("p", 0.5);
+    if (!(p >= 0.0 && p <= 1.0))
+      throw SpecError(args.context() + ": p must be in [0, 1], got " + spec.args.at("p"));
+    layer = std::make_unique<Dropout>(p, dropout_seed(noise_seed, dropout_count++));
   } else {
     throw SpecError("layer '" + text + "': unknown layer '" + spec.name +
                     "' (valid: " + kLayerNames + ")");
@@ -50,11 +63,14 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
 }  // namespace
 
 std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
-                                          int64_t in_features, Generator& gen) {
+                                          int64_t in_features, Generator& gen,
+                                          uint64_t noise_seed) {
   if (layers.empty()) throw SpecError("model.layers is empty: a network needs at least one layer");
   auto net = std::make_unique<Sequential>();
   int64_t features = in_features;
-  for (const std::string& text : layers) net->add(build_layer(text, features, gen));
+  uint64_t dropout_count = 0;
+  for (const std::string& text : layers)
+    net->add(build_layer(text, features, gen, noise_seed, dropout_count));
   return net;
 }
 

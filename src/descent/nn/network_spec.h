@@ -3,7 +3,14 @@
 //   linear:out=256[,bias=false][,init=POLICY,init_gain=..,...][,bias_init=POLICY,...]
 //   relu | sigmoid | tanh | elu[:alpha=1] | leaky_relu[:negative_slope=0.01]
 //   softplus[:beta=1,threshold=20] | log_softmax (last dimension; for the nll loss)
+//   dropout[:p=0.5] (active in training mode only)
 // A Linear layer's input size is the previous layer's output (the first one's is the data's).
+//
+// gen draws the initial weights. Dropout layers own their own generators, seeded from noise_seed:
+// the k-th dropout layer (k = 0, 1, ... counting dropout layers only) gets
+// Generator(noise_seed + 1000003 * (k + 1)), which Generator's splitmix64 seeding spreads into
+// unrelated streams. So the masks do not depend on how many weights were drawn, and adding or
+// removing other (non-dropout) layers leaves every dropout stream unchanged.
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +21,7 @@
 namespace descent {
 
 std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
-                                          int64_t in_features, Generator& gen);
+                                          int64_t in_features, Generator& gen,
+                                          uint64_t noise_seed = 0);
 
 }  // namespace descent

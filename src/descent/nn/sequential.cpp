@@ -21,6 +21,13 @@ void Sequential::set_training(bool on) {
   for (auto& layer : layers_) layer->set_training(on);
 }
 
+std::vector<Generator*> Sequential::generators() {
+  std::vector<Generator*> out;
+  for (auto& layer : layers_)
+    for (Generator* g : layer->generators()) out.push_back(g);
+  return out;
+}
+
 std::string Sequential::describe() const {
   std::string s = "Sequential(";
   for (size_t i = 0; i < layers_.size(); ++i) s += (i ? ", " : "") + layers_[i]->describe();

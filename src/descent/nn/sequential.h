@@ -16,6 +16,7 @@ class Sequential : public Module {
   Tensor forward(const Tensor& x) override;
   std::vector<NamedTensor> named_parameters(const std::string& prefix = "") const override;
   void set_training(bool on) override;
+  std::vector<Generator*> generators() override;  // the layers' generators, in layer order
   std::string describe() const override;
 
   size_t size() const { return layers_.size(); }

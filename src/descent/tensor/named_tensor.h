@@ -1,6 +1,7 @@
 #pragma once
 // A tensor with a name, as in a state dict ("0.weight", "state.3.exp_avg").
 #include <string>
+#include <vector>
 
 #include "descent/tensor/tensor.h"
 
@@ -10,5 +11,11 @@ struct NamedTensor {
   std::string name;
   Tensor tensor;
 };
+
+// Copies `from` into `into` by name, strictly (as PyTorch's strict load_state_dict): every
+// target must be present with its shape and nothing else may be. Checks everything before copying
+// anything, so a bad source leaves the targets as they were. Messages begin with `source`.
+void copy_by_name(const std::vector<NamedTensor>& into, const std::vector<NamedTensor>& from,
+                  const std::string& source);
 
 }  // namespace descent

@@ -1,9 +1,12 @@
 #pragma once
 // Callbacks plug behaviour into the training loop (progress display, metric logs, early stopping,
-// checkpoints), as in Keras and ensmallen. Each hook sees the loop's state; setting
-// state.stop_reason asks the loop to stop after the current epoch.
+// schedules, monitors), as in Keras and ensmallen. Each hook sees the loop's state; setting
+// state.stop_reason asks the loop to stop after the current epoch. A callback with state of its
+// own saves it into checkpoints, so a resumed run continues exactly.
 #include <string>
 
+#include "descent/data/loader.h"
+#include "descent/train/checkpoint.h"
 #include "descent/train/metrics.h"
 
 namespace descent {
@@ -17,7 +20,9 @@ struct TrainState {
   int64_t samples_in_epoch = 0;  // training examples seen so far this epoch
   double epoch_seconds = 0;      // wall time since the epoch started
   double running_loss = 0;       // mean training loss so far this epoch
+  double lr = 0;                 // the first group's learning rate for the coming step
   std::string stop_reason;       // non-empty: stop after this epoch
+  std::string stop_message;      // why, in words, for the summary and the console
 };
 
 class Callback {
@@ -25,9 +30,17 @@ class Callback {
   virtual ~Callback() = default;
   virtual void on_train_begin(TrainState&) {}
   virtual void on_epoch_begin(TrainState&) {}
-  virtual void on_batch_end(TrainState&) {}
-  virtual void on_epoch_end(TrainState&, const EpochMetrics&) {}
+  virtual void on_batch_end(TrainState&) {}  // after each minibatch's backward pass
+  // The step's gradients are final (accumulated, penalized, clipped); the weights not yet moved.
+  // `batch` is the step's last minibatch.
+  virtual void on_gradients(TrainState&, const Batch&) {}
+  virtual void on_step_end(TrainState&) {}  // after each optimizer step
+  // Callbacks may add their own per-epoch values to m.extra (written to metrics.jsonl).
+  virtual void on_epoch_end(TrainState&, EpochMetrics&) {}
   virtual void on_train_end(TrainState&, const TrainResult&) {}
+
+  virtual void save_state(Checkpoint&) const {}
+  virtual void load_state(const Checkpoint&) {}
 };
 
 }  // namespace descent

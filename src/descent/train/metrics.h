@@ -1,6 +1,7 @@
 #pragma once
 // What training measures: one record per epoch, and the outcome of a whole run.
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,17 +22,27 @@ struct EpochMetrics {
   double lr = NAN;
   double seconds = 0;             // the whole epoch, validation included
   double samples_per_second = 0;  // training examples per second of training
+  // Global gradient 2-norm before clipping, over the epoch's optimizer steps.
+  double grad_norm_mean = NAN, grad_norm_max = NAN;
+  // Per parameter: mean over the epoch's steps of ||w_after - w_before|| / ||w_before||.
+  std::map<std::string, double> update_ratio;
+  int64_t steps = 0;          // optimizer steps taken this epoch
+  int64_t skipped_steps = 0;  // steps skipped for a non-finite loss or gradient
+  nlohmann::json extra = nlohmann::json::object();  // callbacks' own values (curvature, ...)
 };
 
 struct TrainResult {
   std::vector<EpochMetrics> history;
   int64_t best_epoch = 0;  // lowest val_loss (train_loss without validation)
   double seconds = 0;
+  // completed, early_stopping, interrupted (Ctrl-C) or non_finite; stop_message says more.
   std::string stop_reason = "completed";
+  std::string stop_message;
 };
 
 // NaN becomes null, as JSON has no NaN.
 nlohmann::json to_json(const EpochMetrics& m);
+EpochMetrics epoch_metrics_from_json(const nlohmann::json& j);  // reads what to_json wrote
 nlohmann::json to_json(const EvalResult& r);
 
 }  // namespace descent

@@ -13,10 +13,13 @@
 #include "descent/optim/registry.h"
 #include "descent/schedule/factory.h"
 #include "descent/tensor/storage.h"
+#include "descent/train/callbacks/curvature_monitor.h"
+#include "descent/train/callbacks/early_stopping.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
 #include "descent/train/callbacks/schedule_step.h"
 #include "descent/train/evaluate.h"
+#include "descent/train/interrupt.h"
 #include "descent/train/trainer.h"
 
 namespace descent {
@@ -26,7 +29,7 @@ std::unique_ptr<Sequential> build_model(const Config& config, int64_t in_feature
   Generator init_gen(config.seed);
   std::unique_ptr<Sequential> model;
   try {
-    model = build_network(config.model.layers, in_features, init_gen);
+    model = build_network(config.model.layers, in_features, init_gen, config.seed + 7);
   } catch (const SpecError& e) {
     throw ConfigError(std::string("config: model.layers: ") + e.what());
   }
@@ -109,51 +112,168 @@ std::filesystem::path default_run_dir() {
   return dir;
 }
 
-RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
-  check_run_dir_is_free(out_dir);
-  std::filesystem::create_directories(out_dir);
-  write_file_atomically(out_dir / "config.toml", to_toml(e.config));
+namespace {
 
-  TrainOptions options;
-  options.epochs = e.config.train.epochs;
-  options.batch_size = e.config.train.batch_size;
-  options.shuffle = e.config.train.shuffle;
-  options.drop_last = e.config.train.drop_last;
-  const LossFunction loss = task_loss(e.config.train.loss, e.train.num_classes);
-  Trainer trainer(*e.model, *e.optimizer, loss, options);
+TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
+  TrainOptions o;
+  o.epochs = c.train.epochs;
+  o.batch_size = c.train.batch_size;
+  o.shuffle = c.train.shuffle;
+  o.drop_last = c.train.drop_last;
+  o.accumulate = c.train.accumulate;
+  o.skip_non_finite = c.train.on_non_finite == "skip";
+  o.clip_norm = c.clip.max_norm;
+  o.clip_per_layer = c.clip.per_layer;
+  o.clip_value = c.clip.max_value;
+  o.l1 = c.regularization.l1;
+  o.l2 = c.regularization.l2;
+  o.penalize_1d = !c.regularization.exclude_1d;
+  o.checkpoint_path = dir / kCheckpointFile;
+  o.checkpoint_every = c.checkpoint.every;
+  return o;
+}
+
+// Trains (or continues, from `resume`) into `dir`, whose config.toml is written already.
+RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
+                        std::optional<Checkpoint> resume) {
+  const Config& c = e.config;
+  const LossFunction loss = task_loss(c.train.loss, e.train.num_classes);
+  Trainer trainer(*e.model, *e.optimizer, loss, train_options(c, dir));
+  std::unique_ptr<WeightAverage> average;
+  if (c.ema.decay > 0) {
+    average = std::make_unique<WeightAverage>(e.model->named_parameters(), c.ema.decay);
+    trainer.set_weight_average(*average, c.ema.evaluate);
+  }
   std::unique_ptr<ScheduleStep> schedule_step;
   if (e.schedule) {
-    schedule_step = std::make_unique<ScheduleStep>(
-        e.schedule, parse_schedule_interval(e.config.schedule.interval));
+    schedule_step =
+        std::make_unique<ScheduleStep>(e.schedule, parse_schedule_interval(c.schedule.interval));
     trainer.add_callback(*schedule_step);
   }
+  std::unique_ptr<CurvatureMonitor> curvature;
+  if (c.curvature.every > 0) {
+    curvature = std::make_unique<CurvatureMonitor>(
+        *e.model, c.train.loss, e.train.num_classes, c.curvature.every,
+        parse_hessian_method(c.curvature.method), dir / "curvature.jsonl");
+    trainer.add_callback(*curvature);
+  }
+  std::unique_ptr<EarlyStopping> early_stopping;
+  if (c.early_stopping.enabled) {
+    const auto& es = c.early_stopping;
+    // The weights validation measured: the average's when evaluation uses it.
+    std::vector<NamedTensor> watched =
+        average && c.ema.evaluate ? average->averaged() : e.model->named_parameters();
+    early_stopping = std::make_unique<EarlyStopping>(
+        EarlyStoppingOptions{es.monitor, es.mode, es.patience, es.min_delta, es.restore_best},
+        std::move(watched));
+    trainer.add_callback(*early_stopping);
+  }
   ProgressBar progress(stdout);
-  MetricsLog metrics(out_dir / "metrics.jsonl");
   trainer.add_callback(progress);
+  if (resume) {
+    // metrics.jsonl is rewritten from the checkpoint's history: epochs logged after the
+    // checkpoint by a run that then died are dropped, as they will be trained again.
+    std::string lines;
+    for (const auto& m : resume->meta.at("history")) lines += m.dump() + "\n";
+    write_file_atomically(dir / "metrics.jsonl", lines);
+    trainer.resume_from(std::move(*resume));
+  }
+  MetricsLog metrics(dir / "metrics.jsonl");
   trainer.add_callback(metrics);
-  Generator shuffle_gen(e.config.seed + 2);
+
+  Generator shuffle_gen(c.seed + 2);
   RunOutcome outcome;
-  outcome.dir = out_dir;
-  outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
-  save_weights(*e.model, out_dir / "model.safetensors");
-  outcome.test = evaluate(*e.model, loss, e.test);
+  outcome.dir = dir;
+  {
+    InterruptGuard ctrl_c;
+    outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
+  }
+  const std::string& reason = outcome.train.stop_reason;
+  if (reason == "interrupted") return outcome;
+  if (early_stopping) outcome.train.best_epoch = early_stopping->best_epoch();
 
   nlohmann::json summary = {
-      {"test_loss", outcome.test.loss},
-      {"test_accuracy", outcome.test.accuracy},
       {"epochs", static_cast<int64_t>(outcome.train.history.size())},
       {"best_epoch", outcome.train.best_epoch},
       {"seconds", outcome.train.seconds},
-      {"stop_reason", outcome.train.stop_reason},
+      {"stop_reason", reason},
   };
+  if (!outcome.train.stop_message.empty()) summary["stop_message"] = outcome.train.stop_message;
+  if (early_stopping)
+    summary["early_stopping"] = {{"monitor", c.early_stopping.monitor},
+                                 {"best_value", early_stopping->best_value()},
+                                 {"best_epoch", early_stopping->best_epoch()},
+                                 {"restored_best", c.early_stopping.restore_best}};
+  if (average) summary["ema"] = {{"decay", c.ema.decay}, {"evaluated", c.ema.evaluate}};
+  if (reason != "non_finite") {
+    // The weights are finite here even after a non-finite gradient (the step was not taken), but
+    // such a run did not finish: only its last good checkpoint is kept.
+    save_weights(*e.model, dir / "model.safetensors");
+    outcome.test = evaluate(*e.model, loss, e.test);
+    summary["test_loss"] = outcome.test.loss;
+    summary["test_accuracy"] = outcome.test.accuracy;
+  }
   if (!outcome.train.history.empty())
     summary["final_epoch"] = to_json(outcome.train.history.back());
   // Shows that the loop reuses its buffers: system allocations stay at the first steps' count.
   const AllocatorStats alloc = allocator_stats();
   summary["buffers"] = {{"system_allocations", alloc.system_allocations},
                         {"cache_hits", alloc.cache_hits}};
-  write_file_atomically(out_dir / "summary.json", summary.dump(2) + "\n");
+  write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
   return outcome;
+}
+
+// The keys a resumed run may change: how long it goes on and how it is watched, nothing that
+// changes what one step computes.
+const std::vector<std::string> kResumableKeys = {"train.epochs", "checkpoint.every", "threads",
+                                                 "early_stopping.patience",
+                                                 "early_stopping.min_delta"};
+
+}  // namespace
+
+RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
+  check_run_dir_is_free(out_dir);
+  std::filesystem::create_directories(out_dir);
+  write_file_atomically(out_dir / "config.toml", to_toml(e.config));
+  return run_training(e, out_dir, std::nullopt);
+}
+
+Experiment load_resumable_run(const std::filesystem::path& run_dir,
+                              const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) {
+    const std::string key = o.substr(0, o.find('='));
+    if (std::find(kResumableKeys.begin(), kResumableKeys.end(), key) == kResumableKeys.end()) {
+      std::string allowed;
+      for (const auto& k : kResumableKeys) allowed += (allowed.empty() ? "" : ", ") + k;
+      throw ConfigError(
+          "--set " + o + ": a resumed run keeps its configuration; only " + allowed +
+          " may change (to change anything else, start a new run from " +
+          "its weights: --set model.weights=" + (run_dir / "model.safetensors").string() + ")");
+    }
+  }
+  const auto config_path = run_dir / "config.toml";
+  if (!std::filesystem::exists(config_path))
+    throw std::runtime_error(run_dir.string() + " is not a run directory (no config.toml)");
+  if (!std::filesystem::exists(run_dir / kCheckpointFile))
+    throw std::runtime_error(run_dir.string() + " has no " + kCheckpointFile +
+                             " to resume from (was it written with checkpoints?)");
+  return build_experiment(load_config(config_path, overrides));
+}
+
+RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
+  Checkpoint checkpoint = load_checkpoint(run_dir / kCheckpointFile);
+  const int64_t next_epoch = checkpoint.meta.at("loop").at("epoch").get<int64_t>();
+  const int64_t batch = checkpoint.meta.at("loop").at("batch").get<int64_t>();
+  if (next_epoch > e.config.train.epochs && batch == 0)
+    throw ConfigError(run_dir.string() + " has trained " + std::to_string(next_epoch - 1) +
+                      " epochs already; to train more, resume with --set train.epochs=N, N > " +
+                      std::to_string(next_epoch - 1));
+  if (next_epoch > e.config.train.epochs)
+    throw ConfigError(run_dir.string() + " stopped within epoch " + std::to_string(next_epoch) +
+                      "; train.epochs must be at least " + std::to_string(next_epoch));
+  write_file_atomically(run_dir / "config.toml", to_toml(e.config));
+  std::filesystem::remove(run_dir / "summary.json");  // the run is in progress again
+  return run_training(e, run_dir, std::move(checkpoint));
 }
 
 EvalResult evaluate_run(const std::filesystem::path& run_dir) {

@@ -1,9 +1,14 @@
 #include "descent/train/trainer.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "descent/data/loader.h"
+#include "descent/ops/ops.h"
+#include "descent/optim/clip_grad.h"
+#include "descent/optim/penalty.h"
 #include "descent/train/evaluate.h"
+#include "descent/train/interrupt.h"
 
 namespace descent {
 namespace {
@@ -11,10 +16,199 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
+
+std::string where(const TrainState& s) {
+  return "epoch " + std::to_string(s.epoch) + ", step " + std::to_string(s.step + 1) + " (batch " +
+         std::to_string(s.batch) + " of " + std::to_string(s.batches_per_epoch) + ")";
+}
+
+std::string first_non_finite_value(const std::vector<NamedTensor>& params) {
+  for (const auto& p : params)
+    for (float v : p.tensor.values())
+      if (!std::isfinite(v)) return p.name;
+  return "";
+}
+
+void scale_gradients(const std::vector<NamedTensor>& params, float factor) {
+  for (const auto& p : params) {
+    if (!p.tensor.has_grad()) continue;
+    Tensor g = p.tensor.grad();
+    for (float& v : g.values()) v *= factor;
+  }
+}
 }  // namespace
 
+// The running sums of the epoch in progress; saved in mid-epoch checkpoints.
+struct Trainer::EpochTotals {
+  double loss_sum = 0;       // sum of finite minibatch losses times their sizes
+  int64_t loss_samples = 0;  // examples behind loss_sum
+  int64_t samples = 0;       // every example seen
+  int64_t correct = 0;
+  double grad_norm_sum = 0, grad_norm_max = 0;
+  int64_t steps = 0, skipped = 0;
+  std::vector<double> ratio_sum;  // per parameter
+
+  nlohmann::json to_json() const {
+    return {{"loss_sum", loss_sum},
+            {"loss_samples", loss_samples},
+            {"samples", samples},
+            {"correct", correct},
+            {"grad_norm_sum", grad_norm_sum},
+            {"grad_norm_max", grad_norm_max},
+            {"steps", steps},
+            {"skipped", skipped},
+            {"ratio_sum", ratio_sum}};
+  }
+  void from_json(const nlohmann::json& j) {
+    loss_sum = j.at("loss_sum").get<double>();
+    loss_samples = j.at("loss_samples").get<int64_t>();
+    samples = j.at("samples").get<int64_t>();
+    correct = j.at("correct").get<int64_t>();
+    grad_norm_sum = j.at("grad_norm_sum").get<double>();
+    grad_norm_max = j.at("grad_norm_max").get<double>();
+    steps = j.at("steps").get<int64_t>();
+    skipped = j.at("skipped").get<int64_t>();
+    ratio_sum = j.at("ratio_sum").get<std::vector<double>>();
+  }
+};
+
 Trainer::Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOptions options)
-    : model_(model), optimizer_(optimizer), loss_(std::move(loss)), options_(options) {}
+    : model_(model), optimizer_(optimizer), loss_(std::move(loss)), options_(options) {
+  if (options_.accumulate < 1)
+    throw std::invalid_argument("accumulate must be >= 1, got " +
+                                std::to_string(options_.accumulate));
+  params_ = model_.named_parameters();
+  for (const auto& p : params_) {
+    tensors_.push_back(p.tensor);
+    if (p.tensor.dim() >= 2 || options_.penalize_1d) penalized_.push_back(p.tensor);
+    before_step_.push_back(Tensor::empty(p.tensor.shape()));
+  }
+}
+
+void Trainer::set_weight_average(WeightAverage& average, bool evaluate) {
+  average_ = &average;
+  evaluate_average_ = evaluate;
+}
+
+void Trainer::resume_from(Checkpoint checkpoint) { resume_ = std::move(checkpoint); }
+
+bool Trainer::gradients_are_finite(TrainState& state, double& norm) {
+  norm = grad_norm(tensors_);
+  if (std::isfinite(norm)) return true;
+  state.stop_message = "non-finite gradient at " + where(state) + ": first in parameter '" +
+                       first_non_finite_grad(params_) + "'";
+  return false;
+}
+
+void Trainer::measure_update_ratios(EpochTotals& totals) {
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const float* now = params_[i].tensor.data();
+    const float* before = before_step_[i].data();
+    double delta = 0, weight = 0;
+    for (int64_t k = 0, n = params_[i].tensor.numel(); k < n; ++k) {
+      const double d = static_cast<double>(now[k]) - before[k];
+      delta += d * d;
+      weight += static_cast<double>(before[k]) * before[k];
+    }
+    // A parameter that is exactly zero (a zero-initialized bias) has no meaningful ratio yet.
+    totals.ratio_sum[i] += weight > 0 ? std::sqrt(delta / weight) : 0.0;
+  }
+}
+
+EpochMetrics Trainer::close_epoch(const Dataset& train, const Dataset* validation,
+                                  TrainState& state, const EpochTotals& totals,
+                                  double train_seconds) {
+  EpochMetrics m;
+  m.epoch = state.epoch;
+  const double seen = static_cast<double>(std::max<int64_t>(totals.loss_samples, 1));
+  m.train_loss = totals.loss_samples > 0 ? totals.loss_sum / seen : NAN;
+  if (train.num_classes > 0 && totals.loss_samples > 0)
+    m.train_accuracy = static_cast<double>(totals.correct) / seen;
+  m.samples_per_second = static_cast<double>(totals.samples) / std::max(train_seconds, 1e-9);
+  m.lr = optimizer_.param_groups().front().get("lr");
+  m.steps = totals.steps;
+  m.skipped_steps = totals.skipped;
+  if (totals.steps > 0) {
+    m.grad_norm_mean = totals.grad_norm_sum / static_cast<double>(totals.steps);
+    m.grad_norm_max = totals.grad_norm_max;
+    for (size_t i = 0; i < params_.size(); ++i)
+      m.update_ratio[params_[i].name] = totals.ratio_sum[i] / static_cast<double>(totals.steps);
+  }
+  if (validation && validation->size() > 0) {
+    const bool swap = average_ && evaluate_average_;
+    if (swap) average_->swap();
+    EvalResult v = evaluate(model_, loss_, *validation, options_.eval_batch_size);
+    if (swap) average_->swap();
+    m.val_loss = v.loss;
+    m.val_accuracy = v.accuracy;
+  }
+  return m;
+}
+
+void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& totals,
+                               const std::array<uint64_t, 5>& epoch_rng,
+                               const TrainResult& result) const {
+  if (options_.checkpoint_path.empty()) return;
+  Checkpoint cp;
+  cp.meta["format"] = "descent-checkpoint-1";
+  cp.add_tensors("model", params_);
+  OptimizerState opt = optimizer_.state_dict();
+  cp.meta["optimizer"] = opt.meta;
+  cp.add_tensors("optimizer", opt.tensors);
+  if (average_) {
+    cp.meta["ema"] = average_->meta();
+    for (const auto& t : average_->state_tensors()) cp.tensors.push_back(t);
+  }
+  nlohmann::json generators = nlohmann::json::array();
+  for (Generator* g : model_.generators()) generators.push_back(g->state());
+  cp.meta["rng"] = {{"epoch_start", epoch_rng}, {"model", generators}};
+  cp.meta["loop"] = {{"epoch", state.epoch},
+                     {"batch", state.batch},
+                     {"step", state.step},
+                     {"totals", totals.to_json()}};
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& m : result.history) history.push_back(to_json(m));
+  cp.meta["history"] = history;
+  for (const Callback* c : callbacks_) c->save_state(cp);
+  save_checkpoint(options_.checkpoint_path, cp);
+}
+
+void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, EpochTotals& totals,
+                      TrainResult& result) {
+  try {
+    copy_by_name(params_, cp.tensors_under("model"), "checkpoint model weights");
+    optimizer_.load_state_dict({cp.meta.at("optimizer"), cp.tensors_under("optimizer")});
+    if (average_) {
+      if (!cp.meta.contains("ema"))
+        throw std::runtime_error("the checkpoint has no weight average, but [ema] is on");
+      std::vector<NamedTensor> ema;
+      for (const auto& t : cp.tensors)
+        if (t.name.rfind("ema.", 0) == 0) ema.push_back(t);
+      average_->load_state(cp.meta.at("ema"), ema);
+    }
+    const auto& rng = cp.meta.at("rng");
+    gen.set_state(rng.at("epoch_start").get<std::array<uint64_t, 5>>());
+    const std::vector<Generator*> generators = model_.generators();
+    if (rng.at("model").size() != generators.size())
+      throw std::runtime_error("the checkpoint holds " + std::to_string(rng.at("model").size()) +
+                               " layer random generators, the model has " +
+                               std::to_string(generators.size()));
+    for (size_t i = 0; i < generators.size(); ++i)
+      generators[i]->set_state(rng.at("model")[i].get<std::array<uint64_t, 5>>());
+    const auto& loop = cp.meta.at("loop");
+    state.epoch = loop.at("epoch").get<int64_t>();
+    state.batch = loop.at("batch").get<int64_t>();
+    state.step = loop.at("step").get<int64_t>();
+    totals.from_json(loop.at("totals"));
+    if (totals.ratio_sum.size() != params_.size())
+      throw std::runtime_error("the checkpoint's loop totals do not fit the model");
+    for (const auto& m : cp.meta.at("history"))
+      result.history.push_back(epoch_metrics_from_json(m));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("checkpoint: missing or malformed entry: ") + e.what());
+  }
+  for (Callback* c : callbacks_) c->load_state(cp);
+}
 
 TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Generator& gen) {
   TrainResult result;
@@ -23,60 +217,144 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
   TrainState state;
   state.epochs = options_.epochs;
   state.batches_per_epoch = loader.num_batches();
+  EpochTotals totals;
+  totals.ratio_sum.assign(params_.size(), 0.0);
+  int64_t first_epoch = 1, resumed_batches = 0;
+  if (resume_) {
+    restore(*resume_, gen, state, totals, result);
+    resume_.reset();
+    first_epoch = state.epoch;
+    resumed_batches = state.batch;
+  }
+  const float accumulate = static_cast<float>(options_.accumulate);
   for (Callback* c : callbacks_) c->on_train_begin(state);
-  double best = INFINITY;
-  for (int64_t epoch = 1; epoch <= options_.epochs && state.stop_reason.empty(); ++epoch) {
+  std::array<uint64_t, 5> epoch_rng{};
+  for (int64_t epoch = first_epoch; epoch <= options_.epochs && state.stop_reason.empty();
+       ++epoch) {
     state.epoch = epoch;
-    state.batch = 0;
-    state.samples_in_epoch = 0;
-    state.running_loss = 0;
+    if (epoch != first_epoch || resumed_batches == 0) {
+      state.batch = 0;
+      totals = EpochTotals{};
+      totals.ratio_sum.assign(params_.size(), 0.0);
+    }
     for (Callback* c : callbacks_) c->on_epoch_begin(state);
     const auto epoch_start = Clock::now();
     model_.set_training(true);
+    epoch_rng = gen.state();
     loader.start_epoch(gen);
-    double loss_sum = 0;
-    int64_t correct = 0;
+    loader.skip(state.batch);
     Batch batch;
-    while (loader.next(batch)) {
+    for (bool more = true; more && state.stop_reason.empty();) {
+      if (interrupt_requested()) {  // between steps: the checkpoint is a consistent state
+        clear_interrupt();
+        write_checkpoint(state, totals, epoch_rng, result);
+        state.stop_reason = "interrupted";
+        state.stop_message = "interrupted at " + where(state);
+        break;
+      }
       optimizer_.zero_grad();
-      Tensor out = model_(batch.inputs);
-      Tensor loss = loss_(out, batch.targets);
-      loss.backward();
+      int64_t got = 0;
+      bool bad_loss = false;
+      while (got < options_.accumulate) {
+        if (!loader.next(batch)) {
+          more = false;
+          break;
+        }
+        ++got;
+        state.batch++;
+        Tensor out = model_(batch.inputs);
+        Tensor loss = loss_(out, batch.targets);
+        const float value = loss.item();
+        if (!std::isfinite(value) && !bad_loss) {
+          bad_loss = true;
+          const std::string culprit = first_non_finite_value(params_);
+          state.stop_message =
+              "non-finite loss (" + std::to_string(value) + ") at " + where(state) +
+              (culprit.empty() ? ": the weights are finite, the loss overflowed"
+                               : ": first non-finite weight in parameter '" + culprit + "'");
+        }
+        if (std::isfinite(value)) {
+          (options_.accumulate == 1 ? loss : mul_scalar(loss, 1.0f / accumulate)).backward();
+          totals.loss_sum += static_cast<double>(value) * batch.size();
+          totals.loss_samples += batch.size();
+          if (train.num_classes > 0) totals.correct += count_correct(out, batch.targets);
+        }
+        totals.samples += batch.size();
+        state.samples_in_epoch = totals.samples;
+        state.running_loss = totals.loss_sum / std::max<double>(totals.loss_samples, 1);
+        state.epoch_seconds = since(epoch_start);
+        for (Callback* c : callbacks_) c->on_batch_end(state);
+        if (bad_loss && !options_.skip_non_finite) break;
+      }
+      if (got == 0) break;
+      // A short last group: rescale to the mean over the minibatches it has.
+      if (got < options_.accumulate && !bad_loss)
+        scale_gradients(params_, accumulate / static_cast<float>(got));
+      if (!bad_loss && (options_.l1 > 0 || options_.l2 > 0))
+        add_penalty_gradient(penalized_, options_.l1, options_.l2);
+      double norm = 0;
+      if (bad_loss || !gradients_are_finite(state, norm)) {
+        if (!options_.skip_non_finite) {
+          state.stop_reason = "non_finite";
+          break;
+        }
+        totals.skipped++;
+        state.stop_message.clear();
+        continue;
+      }
+      if (options_.clip_norm > 0) {
+        if (options_.clip_per_layer)
+          clip_grad_norm_per_layer(params_, options_.clip_norm);
+        else
+          clip_grad_norm(tensors_, options_.clip_norm);
+      }
+      if (options_.clip_value > 0) clip_grad_value(tensors_, options_.clip_value);
+      state.lr = optimizer_.param_groups().front().get("lr");
+      for (Callback* c : callbacks_) c->on_gradients(state, batch);
+      for (size_t i = 0; i < params_.size(); ++i)
+        std::copy_n(params_[i].tensor.data(), params_[i].tensor.numel(), before_step_[i].data());
       optimizer_.step();
-      loss_sum += static_cast<double>(loss.item()) * batch.size();
-      if (train.num_classes > 0) correct += count_correct(out, batch.targets);
-      state.batch++;
+      if (average_) average_->update();
+      measure_update_ratios(totals);
+      totals.steps++;
+      totals.grad_norm_sum += norm;
+      totals.grad_norm_max = std::max(totals.grad_norm_max, norm);
       state.step++;
-      state.samples_in_epoch += batch.size();
-      state.running_loss = loss_sum / static_cast<double>(state.samples_in_epoch);
-      state.epoch_seconds = since(epoch_start);
-      for (Callback* c : callbacks_) c->on_batch_end(state);
+      for (Callback* c : callbacks_) c->on_step_end(state);
     }
-    EpochMetrics m;
-    m.epoch = epoch;
-    const double train_seconds = since(epoch_start);
-    const double seen = static_cast<double>(std::max<int64_t>(state.samples_in_epoch, 1));
-    m.train_loss = loss_sum / seen;
-    if (train.num_classes > 0) m.train_accuracy = static_cast<double>(correct) / seen;
-    m.samples_per_second = static_cast<double>(state.samples_in_epoch) / train_seconds;
-    m.lr = optimizer_.param_groups().front().get("lr");
-    if (validation && validation->size() > 0) {
-      EvalResult v = evaluate(model_, loss_, *validation, options_.eval_batch_size);
-      m.val_loss = v.loss;
-      m.val_accuracy = v.accuracy;
-    }
+    if (state.stop_reason == "non_finite" || state.stop_reason == "interrupted") break;
+    EpochMetrics m = close_epoch(train, validation, state, totals, since(epoch_start));
     m.seconds = since(epoch_start);
+    for (Callback* c : callbacks_) c->on_epoch_end(state, m);
+    result.history.push_back(m);
+    const bool last = epoch == options_.epochs || !state.stop_reason.empty();
+    const bool due = options_.checkpoint_every > 0 && epoch % options_.checkpoint_every == 0;
+    if (last || due) {
+      // Positioned at the start of the next epoch, before its shuffle.
+      TrainState next = state;
+      next.epoch = epoch + 1;
+      next.batch = 0;
+      EpochTotals empty;
+      empty.ratio_sum.assign(params_.size(), 0.0);
+      write_checkpoint(next, empty, gen.state(), result);
+    }
+  }
+  if (!state.stop_reason.empty()) {
+    result.stop_reason = state.stop_reason;
+    result.stop_message = state.stop_message;
+  }
+  double best = INFINITY;
+  for (const auto& m : result.history) {
     const double monitored = std::isfinite(m.val_loss) ? m.val_loss : m.train_loss;
     if (monitored < best) {
       best = monitored;
-      result.best_epoch = epoch;
+      result.best_epoch = m.epoch;
     }
-    result.history.push_back(m);
-    for (Callback* c : callbacks_) c->on_epoch_end(state, m);
   }
-  if (!state.stop_reason.empty()) result.stop_reason = state.stop_reason;
   result.seconds = since(run_start);
   for (Callback* c : callbacks_) c->on_train_end(state, result);
+  // Training is over: the model takes the averaged weights it was evaluated with.
+  if (average_ && evaluate_average_ && result.stop_reason != "interrupted") average_->swap();
   return result;
 }
 

@@ -1,13 +1,25 @@
 #pragma once
-// The training loop: epochs of shuffled minibatches, one optimizer step per batch, evaluation on
-// the validation set after each epoch (without gradients), and callbacks at every stage.
+// The training loop: epochs of shuffled minibatches and, for every optimizer step,
+//   1. forward and backward over `accumulate` minibatches (each loss scaled by 1/accumulate, so
+//      the step sees the mean gradient; a short last group is rescaled to its own mean),
+//   2. L1/L2 penalty gradients (on the parameters the options name),
+//   3. the health check: a non-finite loss or gradient stops training (or skips the step),
+//   4. the global gradient norm (recorded before clipping), then clipping by norm and by value,
+//   5. optimizer step, weight average update, update-to-weight ratios,
+// with evaluation on the validation set after each epoch (on the averaged weights when asked),
+// callbacks at every stage, and checkpoints every N epochs, at the end and on Ctrl-C.
+#include <array>
+#include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "descent/data/dataset.h"
 #include "descent/nn/loss.h"
 #include "descent/nn/module.h"
 #include "descent/optim/optimizer.h"
+#include "descent/optim/weight_average.h"
 #include "descent/train/callback.h"
+#include "descent/train/checkpoint.h"
 
 namespace descent {
 
@@ -17,22 +29,57 @@ struct TrainOptions {
   bool shuffle = true;
   bool drop_last = false;
   int64_t eval_batch_size = 1000;
+  int64_t accumulate = 1;        // minibatches per optimizer step
+  bool skip_non_finite = false;  // skip steps with a NaN/Inf loss or gradient instead of stopping
+  double clip_norm = 0;          // > 0: clip the global gradient 2-norm (per layer with below)
+  bool clip_per_layer = false;
+  double clip_value = 0;  // > 0: clamp each gradient element to [-clip_value, clip_value]
+  double l1 = 0, l2 = 0;  // penalties on the parameters of rank >= 2 (all with penalize_1d)
+  bool penalize_1d = false;
+  std::filesystem::path checkpoint_path;  // empty: no checkpoints
+  int64_t checkpoint_every = 1;           // epochs; 0: only at the end and on Ctrl-C
 };
 
 class Trainer {
  public:
   Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOptions options);
   void add_callback(Callback& callback) { callbacks_.push_back(&callback); }
+  // Updates `average` after every step; with `evaluate`, validation uses the averaged weights
+  // and, when training ends, the model takes them.
+  void set_weight_average(WeightAverage& average, bool evaluate);
+
+  // The next fit() continues from this checkpoint (written by a fit() with the same model,
+  // optimizer, callbacks and data): weights, optimizer, generators, loop position, history.
+  // Throws naming what does not match.
+  void resume_from(Checkpoint checkpoint);
 
   // validation may be null. The generator draws every epoch's shuffle.
   TrainResult fit(const Dataset& train, const Dataset* validation, Generator& gen);
 
  private:
+  struct EpochTotals;
+  void restore(const Checkpoint& checkpoint, Generator& gen, TrainState& state, EpochTotals& totals,
+               TrainResult& result);
+  void write_checkpoint(const TrainState& state, const EpochTotals& totals,
+                        const std::array<uint64_t, 5>& epoch_rng, const TrainResult& result) const;
+  // Returns false when the step's gradients are not finite (message in state.stop_message).
+  bool gradients_are_finite(TrainState& state, double& norm);
+  void measure_update_ratios(EpochTotals& totals);
+  EpochMetrics close_epoch(const Dataset& train, const Dataset* validation, TrainState& state,
+                           const EpochTotals& totals, double train_seconds);
+
   Module& model_;
   Optimizer& optimizer_;
   LossFunction loss_;
   TrainOptions options_;
   std::vector<Callback*> callbacks_;
+  WeightAverage* average_ = nullptr;
+  bool evaluate_average_ = false;
+  std::vector<NamedTensor> params_;  // the model's, by name
+  std::vector<Tensor> tensors_;      // the same, unnamed
+  std::vector<Tensor> penalized_;    // what l1/l2 apply to
+  std::vector<Tensor> before_step_;  // copies for the update-to-weight ratios
+  std::optional<Checkpoint> resume_;
 };
 
 }  // namespace descent

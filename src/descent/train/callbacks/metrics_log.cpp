@@ -8,7 +8,7 @@ MetricsLog::MetricsLog(const std::filesystem::path& path) : path_(path), out_(pa
   if (!out_) throw std::runtime_error("cannot open " + path.string() + " for writing");
 }
 
-void MetricsLog::on_epoch_end(TrainState&, const EpochMetrics& m) {
+void MetricsLog::on_epoch_end(TrainState&, EpochMetrics& m) {
   out_ << to_json(m).dump() << "\n";
   out_.flush();
   if (!out_) throw std::runtime_error("cannot write to " + path_.string());

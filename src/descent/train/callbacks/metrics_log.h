@@ -11,7 +11,7 @@ namespace descent {
 class MetricsLog : public Callback {
  public:
   explicit MetricsLog(const std::filesystem::path& path);
-  void on_epoch_end(TrainState& state, const EpochMetrics& m) override;
+  void on_epoch_end(TrainState& state, EpochMetrics& m) override;
 
  private:
   std::filesystem::path path_;

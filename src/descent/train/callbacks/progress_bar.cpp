@@ -28,7 +28,7 @@ void ProgressBar::on_batch_end(TrainState& s) {
   std::fflush(out_);
 }
 
-void ProgressBar::on_epoch_end(TrainState& s, const EpochMetrics& m) {
+void ProgressBar::on_epoch_end(TrainState& s, EpochMetrics& m) {
   if (live_) std::fprintf(out_, "\r\033[K");
   last_draw_ = -1;
   std::string line = "epoch " + std::to_string(m.epoch) + "/" + std::to_string(s.epochs);

@@ -13,7 +13,7 @@ class ProgressBar : public Callback {
   ProgressBar(std::FILE* out, bool live) : out_(out), live_(live) {}
 
   void on_batch_end(TrainState& state) override;
-  void on_epoch_end(TrainState& state, const EpochMetrics& m) override;
+  void on_epoch_end(TrainState& state, EpochMetrics& m) override;
 
  private:
   std::FILE* out_;

@@ -1,6 +1,7 @@
 #include "descent/train/callbacks/schedule_step.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "descent/util/spec.h"
 
@@ -12,7 +13,7 @@ ScheduleInterval parse_schedule_interval(const std::string& text) {
   throw SpecError("schedule interval '" + text + "' is not valid (expected step or epoch)");
 }
 
-void ScheduleStep::on_batch_end(TrainState& state) {
+void ScheduleStep::on_step_end(TrainState& state) {
   if (interval_ != ScheduleInterval::Step) return;
   if (scheduler_->needs_metric())
     scheduler_->step(state.running_loss);
@@ -20,12 +21,22 @@ void ScheduleStep::on_batch_end(TrainState& state) {
     scheduler_->step();
 }
 
-void ScheduleStep::on_epoch_end(TrainState&, const EpochMetrics& metrics) {
+void ScheduleStep::on_epoch_end(TrainState&, EpochMetrics& metrics) {
   if (interval_ != ScheduleInterval::Epoch) return;
   if (scheduler_->needs_metric())
     scheduler_->step(std::isnan(metrics.val_loss) ? metrics.train_loss : metrics.val_loss);
   else
     scheduler_->step();
+}
+
+void ScheduleStep::save_state(Checkpoint& checkpoint) const {
+  checkpoint.meta["schedule"] = scheduler_->state_dict();
+}
+
+void ScheduleStep::load_state(const Checkpoint& checkpoint) {
+  if (!checkpoint.meta.contains("schedule"))
+    throw std::runtime_error("checkpoint: no schedule state, but the run has a [schedule]");
+  scheduler_->load_state_dict(checkpoint.meta.at("schedule"));
 }
 
 }  // namespace descent

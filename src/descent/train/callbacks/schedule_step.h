@@ -1,6 +1,6 @@
 #pragma once
 // ScheduleStep: steps a Scheduler from the training loop, after each optimizer step
-// (interval step, on_batch_end) or after each epoch (interval epoch, on_epoch_end). A schedule
+// (interval step, on_step_end) or after each epoch (interval epoch, on_epoch_end). A schedule
 // that needs a metric (reduce_on_plateau) gets val_loss, or train_loss without validation (per
 // batch: the epoch's running loss). The scheduler took its initial step when it was built, so
 // the first optimizer step already uses row 0 of the schedule.
@@ -21,10 +21,12 @@ class ScheduleStep : public Callback {
   ScheduleStep(std::shared_ptr<Scheduler> scheduler, ScheduleInterval interval)
       : scheduler_(std::move(scheduler)), interval_(interval) {}
 
-  void on_batch_end(TrainState& state) override;
-  void on_epoch_end(TrainState& state, const EpochMetrics& metrics) override;
+  void on_step_end(TrainState& state) override;
+  void on_epoch_end(TrainState& state, EpochMetrics& metrics) override;
 
-  Scheduler& scheduler() { return *scheduler_; }  // for checkpoints: state_dict()
+  Scheduler& scheduler() { return *scheduler_; }
+  void save_state(Checkpoint& checkpoint) const override;  // meta "schedule"
+  void load_state(const Checkpoint& checkpoint) override;
   ScheduleInterval interval() const { return interval_; }
 
  private:

@@ -1,0 +1,78 @@
+#include "descent/train/callbacks/curvature_monitor.h"
+
+#include <sstream>
+
+#include "descent/io/atomic_file.h"
+
+namespace descent {
+
+CurvatureMonitor::CurvatureMonitor(Sequential& model, std::string loss_name, int64_t num_classes,
+                                   int64_t every, HessianMethod method,
+                                   const std::filesystem::path& log_path)
+    : model_(model),
+      loss_name_(std::move(loss_name)),
+      num_classes_(num_classes),
+      every_(every),
+      method_(method),
+      log_path_(log_path),
+      log_(log_path, std::ios::app) {
+  if (every <= 0) throw std::invalid_argument("curvature monitor: every must be > 0");
+  if (!log_) throw std::runtime_error("cannot open " + log_path.string() + " for writing");
+}
+
+void CurvatureMonitor::on_epoch_begin(TrainState& state) {
+  if (state.batch > 0) return;  // resumed mid-epoch: the counters came from the checkpoint
+  probes_ = flagged_ = 0;
+  max_ratio_ = 0;
+}
+
+void CurvatureMonitor::on_gradients(TrainState& state, const Batch& batch) {
+  // state.step counts finished steps; probe steps every_, 2 every_, ... (1-based).
+  if ((state.step + 1) % every_ != 0) return;
+  const CurvatureProbe p = probe_curvature(model_, loss_name_, num_classes_, batch.inputs,
+                                           batch.targets, state.lr, method_);
+  probes_++;
+  flagged_ += p.ill_conditioned ? 1 : 0;
+  if (p.first_order > 0) max_ratio_ = std::max(max_ratio_, p.second_order / p.first_order);
+  const nlohmann::json line = {{"epoch", state.epoch},
+                               {"step", state.step + 1},
+                               {"lr", p.lr},
+                               {"grad_sq", p.grad_sq},
+                               {"g_hess_g", p.g_hess_g},
+                               {"first_order", p.first_order},
+                               {"second_order", p.second_order},
+                               {"ill_conditioned", p.ill_conditioned}};
+  log_ << line.dump() << "\n";
+  log_.flush();
+  if (!log_) throw std::runtime_error("cannot write to " + log_path_.string());
+}
+
+void CurvatureMonitor::on_epoch_end(TrainState&, EpochMetrics& m) {
+  m.extra["curvature"] = {
+      {"probes", probes_}, {"ill_conditioned", flagged_}, {"max_ratio", max_ratio_}};
+}
+
+void CurvatureMonitor::save_state(Checkpoint& checkpoint) const {
+  checkpoint.meta["curvature"] = {
+      {"probes", probes_}, {"flagged", flagged_}, {"max_ratio", max_ratio_}};
+}
+
+void CurvatureMonitor::load_state(const Checkpoint& checkpoint) {
+  const auto it = checkpoint.meta.find("curvature");
+  if (it == checkpoint.meta.end())
+    throw std::runtime_error("checkpoint: no curvature monitor state, but [curvature] is on");
+  probes_ = it->at("probes").get<int64_t>();
+  flagged_ = it->at("flagged").get<int64_t>();
+  max_ratio_ = it->at("max_ratio").get<double>();
+  const int64_t step = checkpoint.meta.at("loop").at("step").get<int64_t>();
+  std::istringstream in(read_file(log_path_));
+  std::string kept, line;
+  while (std::getline(in, line))
+    if (!line.empty() && nlohmann::json::parse(line).at("step").get<int64_t>() <= step)
+      kept += line + "\n";
+  log_.close();
+  write_file_atomically(log_path_, kept);
+  log_.open(log_path_, std::ios::app);
+}
+
+}  // namespace descent
