@@ -15,6 +15,7 @@
 #include "descent/nn/activations.h"
 #include "descent/nn/linear.h"
 #include "descent/nn/loss.h"
+#include "descent/nn/network_spec.h"
 #include "descent/nn/sequential.h"
 #include "descent/ops/ops.h"
 #include "descent/train/curvature.h"
@@ -486,6 +487,30 @@ TEST(CurvatureProbe, ParsesMethodNamesAndRejectsOthers) {
                         HessianMethod::Exact);
       },
       {"class index"}));
+}
+
+}  // namespace
+}  // namespace descent
+
+namespace descent {
+namespace {
+
+TEST(CurvatureExact, DropoutIsTheIdentityInTheProbe) {
+  // Same initial weights with and without the dropout layer (it draws nothing at construction).
+  Generator g1(4), g2(4);
+  auto with = build_network({"linear:out=5", "tanh", "dropout:p=0.5", "linear:out=2"}, 3, g1, 1);
+  auto without = build_network({"linear:out=5", "tanh", "linear:out=2"}, 3, g2);
+  Generator data(8);
+  const Tensor x = Tensor::normal({6, 3}, 0, 1, data);
+  const Tensor t = Tensor::from({6}, {0, 1, 1, 0, 1, 0});
+  with->set_training(true);
+  const CurvatureProbe a =
+      probe_curvature(*with, "cross_entropy", 2, x, t, 0.1, HessianMethod::Exact);
+  const CurvatureProbe b =
+      probe_curvature(*without, "cross_entropy", 2, x, t, 0.1, HessianMethod::Exact);
+  EXPECT_EQ(a.g_hess_g, b.g_hess_g);
+  EXPECT_EQ(a.grad_sq, b.grad_sq);
+  EXPECT_TRUE(with->training());
 }
 
 }  // namespace

@@ -54,8 +54,8 @@ class PoisonGradient : public Callback {
 struct Options {
   int64_t epochs = 4;
   bool everything = true;  // dropout, schedule, weight average, early stopping, clipping, ...
-  fs::path checkpoint;
   std::string optimizer = "adam:lr=0.01";
+  fs::path checkpoint = {};
 };
 
 // One complete, seeded training setup: every object a resumed run rebuilds from scratch.

@@ -13,6 +13,7 @@
 
 #include "descent/autograd/grad_mode.h"
 #include "descent/nn/activations.h"
+#include "descent/nn/dropout.h"
 #include "descent/nn/linear.h"
 #include "descent/nn/loss.h"
 
@@ -235,6 +236,8 @@ void collect_layers(Sequential& seq, const std::string& prefix, std::vector<Laye
     if (auto* inner = dynamic_cast<Sequential*>(&m)) {
       collect_layers(*inner, prefix + std::to_string(i) + ".", out);
       continue;
+    } else if (dynamic_cast<Dropout*>(&m)) {
+      continue;  // the probe runs in evaluation mode, where dropout is the identity
     } else if (auto* lin = dynamic_cast<Linear*>(&m)) {
       l.kind = Kind::Linear;
       l.linear = lin;
@@ -260,7 +263,8 @@ void collect_layers(Sequential& seq, const std::string& prefix, std::vector<Laye
       throw std::invalid_argument(
           "Hessian method 'exact' does not support layer " + prefix + std::to_string(i) + " (" +
           m.describe() +
-          "): it handles Linear, Sigmoid, Tanh, ReLU, ELU, LeakyReLU, Softplus and LogSoftmax; "
+          "): it handles Linear, Sigmoid, Tanh, ReLU, ELU, LeakyReLU, Softplus, LogSoftmax and "
+          "Dropout; "
           "use method 'difference' for this model");
     }
     out.push_back(std::move(l));
