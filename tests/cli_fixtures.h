@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -81,9 +82,12 @@ struct CommandResult {
 // relative to it, such as a default runs/ directory, lands in the test's temp directory).
 // stdout and stderr go to files rather than pipes: no deadlock however much is printed. A child
 // still running after `timeout` is killed, so a hang fails the test instead of stalling it.
+// With `interrupt_when`, the child gets one SIGINT (as from Ctrl-C) the first time it returns
+// true (polled every 5 ms).
 inline CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
                                  const fs::path& cwd, const fs::path& capture_dir,
-                                 std::chrono::seconds timeout = std::chrono::seconds(120)) {
+                                 std::chrono::seconds timeout = std::chrono::seconds(120),
+                                 const std::function<bool()>& interrupt_when = {}) {
   static std::atomic<int> counter{0};
   const int id = counter++;
   const fs::path out_path = capture_dir / ("stdout-" + std::to_string(id) + ".txt");
@@ -116,10 +120,15 @@ inline CommandResult run_command(const std::string& program, const std::vector<s
   ::close(err_fd);
 
   int status = 0;
+  bool interrupted = false;
   for (;;) {
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
     if (r == pid) break;
     if (r < 0) throw std::runtime_error("waitpid failed");
+    if (interrupt_when && !interrupted && interrupt_when()) {
+      ::kill(pid, SIGINT);
+      interrupted = true;
+    }
     if (std::chrono::steady_clock::now() - start > timeout) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);

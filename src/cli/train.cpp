@@ -34,10 +34,14 @@ void report(const descent::RunOutcome& outcome) {
     throw ExitStatus{130};
   }
   if (t.stop_reason == "non_finite") {
+    const auto checkpoint = outcome.dir / descent::kCheckpointFile;
+    const std::string kept = std::filesystem::exists(checkpoint)
+                                 ? "the last good checkpoint is " + checkpoint.string()
+                                 : std::string("no checkpoint was written (no epoch finished)");
     std::fprintf(stderr,
-                 "descent: error: %s\nthe last good checkpoint is %s/%s (try a smaller lr, "
-                 "[clip] max_norm, or train.on_non_finite = \"skip\")\n",
-                 t.stop_message.c_str(), dir.c_str(), descent::kCheckpointFile);
+                 "descent: error: %s\n%s; try a smaller lr, [clip] max_norm, or "
+                 "train.on_non_finite = \"skip\"\n",
+                 t.stop_message.c_str(), kept.c_str());
     throw ExitStatus{3};
   }
   if (t.stop_reason == "early_stopping")

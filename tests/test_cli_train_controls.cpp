@@ -1,0 +1,236 @@
+// End-to-end tests of the training controls through the `descent` executable: Ctrl-C and
+// --resume (bit-identical to an uninterrupted run), training longer from a finished run, what
+// --resume refuses, a diverging run's exit and message, early stopping in summary.json, and the
+// new configuration keys' errors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixtures.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cli_test::CommandResult;
+using cli_test::read_text;
+using nlohmann::json;
+
+std::vector<json> read_jsonl(const fs::path& path) {
+  std::vector<json> rows;
+  std::istringstream in(read_text(path));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) rows.push_back(json::parse(line));
+  return rows;
+}
+
+// The metrics a resumed run must reproduce exactly (timings aside).
+json without_timings(json row) {
+  row.erase("seconds");
+  row.erase("samples_per_second");
+  return row;
+}
+
+class CliTrainControls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(cwd_);
+    fs::create_directories(logs_);
+  }
+
+  CommandResult descent(const std::vector<std::string>& args,
+                        const std::function<bool()>& interrupt_when = {}) {
+    return cli_test::run_command(DESCENT_BINARY, args, cwd_, logs_, std::chrono::seconds(120),
+                                 interrupt_when);
+  }
+
+  // Spirals with dropout, a per-step cosine schedule, accumulation, clipping and a weight
+  // average: every piece of state a resume must restore.
+  std::vector<std::string> train_args(const fs::path& out, int epochs, int size = 4000) {
+    return {"train",
+            "--out",
+            out.string(),
+            "--threads",
+            "1",
+            "--set",
+            "data.name=spirals",
+            "--set",
+            "data.size=" + std::to_string(size),
+            "--set",
+            R"(model.layers=["linear:out=32", "tanh", "dropout:p=0.1", "linear:out=3"])",
+            "--set",
+            "train.epochs=" + std::to_string(epochs),
+            "--set",
+            "train.batch_size=16",
+            "--set",
+            "train.accumulate=2",
+            "--set",
+            "clip.max_norm=1.0",
+            "--set",
+            "ema.decay=0.99",
+            "--set",
+            "schedule.name=cosine",
+            "--set",
+            "schedule.interval=step",
+            "--set",
+            "schedule.t_max=3000",
+            "--set",
+            "optimizer.lr=0.01"};
+  }
+
+  cli_test::TempDir tmp_{"descent-cli-controls"};
+  fs::path cwd_ = tmp_ / "cwd", logs_ = tmp_ / "logs";
+};
+
+void expect_success(const CommandResult& r) {
+  ASSERT_EQ(r.exit_code, 0) << "stdout:\n" << r.out << "\nstderr:\n" << r.err;
+}
+
+TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
+  const fs::path straight = tmp_ / "straight", run = tmp_ / "run";
+  expect_success(descent(train_args(straight, 12)));
+
+  // SIGINT once the first epoch is logged: wherever it lands (mid-epoch or between epochs), the
+  // run must stop with a checkpoint and resume exactly.
+  const CommandResult stopped = descent(train_args(run, 12), [&] {
+    std::error_code ec;
+    return fs::exists(run / "metrics.jsonl", ec) && fs::file_size(run / "metrics.jsonl", ec) > 0;
+  });
+  ASSERT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.out.find("interrupted at epoch "), std::string::npos) << stopped.out;
+  EXPECT_NE(stopped.out.find("resume with: descent train --resume " + run.string()),
+            std::string::npos)
+      << stopped.out;
+  EXPECT_TRUE(fs::exists(run / "checkpoint.safetensors"));
+  EXPECT_FALSE(fs::exists(run / "summary.json"));
+  EXPECT_FALSE(fs::exists(run / "model.safetensors"));
+
+  const CommandResult resumed = descent({"train", "--resume", run.string()});
+  expect_success(resumed);
+  EXPECT_NE(resumed.out.find("descent: resuming"), std::string::npos) << resumed.out;
+  EXPECT_EQ(read_text(run / "model.safetensors"), read_text(straight / "model.safetensors"))
+      << "the resumed run's weights differ from the uninterrupted run's";
+  const auto a = read_jsonl(straight / "metrics.jsonl"), b = read_jsonl(run / "metrics.jsonl");
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(without_timings(a[i]), without_timings(b[i])) << "epoch " << i + 1;
+  const json sa = json::parse(read_text(straight / "summary.json"));
+  const json sb = json::parse(read_text(run / "summary.json"));
+  EXPECT_EQ(sa.at("test_loss"), sb.at("test_loss"));
+}
+
+TEST_F(CliTrainControls, ResumeAFinishedRunToTrainLonger) {
+  const fs::path straight = tmp_ / "straight", run = tmp_ / "run";
+  expect_success(descent(train_args(straight, 4, 800)));
+  expect_success(descent(train_args(run, 2, 800)));
+  // Same length: nothing left to do, and the message says how to go on.
+  const CommandResult same = descent({"train", "--resume", run.string()});
+  EXPECT_EQ(same.exit_code, 1);
+  EXPECT_NE(same.err.find("has trained 2 epochs already; to train more, resume with --set "
+                          "train.epochs=N, N > 2"),
+            std::string::npos)
+      << same.err;
+  expect_success(descent({"train", "--resume", run.string(), "--set", "train.epochs=4"}));
+  EXPECT_EQ(read_text(run / "model.safetensors"), read_text(straight / "model.safetensors"));
+  EXPECT_EQ(read_jsonl(run / "metrics.jsonl").size(), 4u);
+  EXPECT_NE(read_text(run / "config.toml").find("epochs = 4"), std::string::npos);
+}
+
+TEST_F(CliTrainControls, ResumeRefusesChangesAndMissingCheckpoints) {
+  const fs::path run = tmp_ / "run";
+  expect_success(descent(train_args(run, 1, 400)));
+  const CommandResult changed =
+      descent({"train", "--resume", run.string(), "--set", "optimizer.lr=0.5"});
+  EXPECT_EQ(changed.exit_code, 1);
+  EXPECT_NE(changed.err.find("--set optimizer.lr=0.5: a resumed run keeps its configuration; "
+                             "only train.epochs, checkpoint.every, threads"),
+            std::string::npos)
+      << changed.err;
+  const CommandResult with_out = descent({"train", "--resume", run.string(), "--out", "x"});
+  EXPECT_EQ(with_out.exit_code, 1);
+  EXPECT_NE(with_out.err.find("drop --config and --out"), std::string::npos) << with_out.err;
+
+  fs::remove(run / "checkpoint.safetensors");
+  const CommandResult none = descent({"train", "--resume", run.string()});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("has no checkpoint.safetensors to resume from"), std::string::npos)
+      << none.err;
+  const CommandResult not_a_run = descent({"train", "--resume", (tmp_ / "nowhere").string()});
+  EXPECT_EQ(not_a_run.exit_code, 1);
+  EXPECT_NE(not_a_run.err.find("is not a run directory (no config.toml)"), std::string::npos);
+}
+
+TEST_F(CliTrainControls, DivergingRunStopsWithExitThreeAndKeepsItsCheckpoint) {
+  const fs::path run = tmp_ / "run";
+  // Plain SGD on a regression with a huge learning rate overflows within a few steps.
+  const CommandResult r =
+      descent({"train", "--out", run.string(), "--set", "data.name=sine", "--set", "train.loss=mse",
+               "--set", R"(model.layers=["linear:out=16", "tanh", "linear:out=1"])", "--set",
+               "optimizer.name=sgd", "--set", "optimizer.lr=1e12", "--set", "train.epochs=3"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("descent: error: non-finite "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("at epoch 1, step "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no checkpoint was written (no epoch finished)"), std::string::npos)
+      << r.err;
+  const json summary = json::parse(read_text(run / "summary.json"));
+  EXPECT_EQ(summary.at("stop_reason"), "non_finite");
+  EXPECT_NE(r.err.find(summary.at("stop_message").get<std::string>()), std::string::npos);
+  EXPECT_EQ(summary.at("epochs"), 0);
+  EXPECT_FALSE(fs::exists(run / "model.safetensors"));
+  EXPECT_FALSE(fs::exists(run / "checkpoint.safetensors")) << "no good epoch to keep";
+}
+
+TEST_F(CliTrainControls, EarlyStoppingIsReportedInTheSummary) {
+  const fs::path run = tmp_ / "run";
+  // lr = 0: the validation loss never improves after epoch 1, so patience 2 stops at epoch 3.
+  const CommandResult r =
+      descent({"train", "--out", run.string(), "--set", "data.name=moons", "--set",
+               R"(model.layers=["linear:out=8", "relu", "linear:out=2"])", "--set",
+               "optimizer.name=sgd", "--set", "optimizer.lr=0", "--set", "train.epochs=20", "--set",
+               "early_stopping.patience=2"});
+  expect_success(r);
+  EXPECT_NE(r.out.find("early stopping: val_loss did not improve for 2 epochs"), std::string::npos)
+      << r.out;
+  const json summary = json::parse(read_text(run / "summary.json"));
+  EXPECT_EQ(summary.at("stop_reason"), "early_stopping");
+  EXPECT_EQ(summary.at("epochs"), 3);
+  EXPECT_EQ(summary.at("best_epoch"), 1);
+  EXPECT_EQ(summary.at("early_stopping").at("monitor"), "val_loss");
+  EXPECT_EQ(summary.at("early_stopping").at("best_epoch"), 1);
+  const auto metrics = read_jsonl(run / "metrics.jsonl");
+  ASSERT_EQ(metrics.size(), 3u);
+  for (const char* key : {"grad_norm_mean", "grad_norm_max", "update_ratio", "lr"})
+    EXPECT_TRUE(metrics[0].contains(key)) << key;
+  EXPECT_EQ(metrics[0].at("update_ratio").at("0.weight"), 0.0) << "lr = 0 moves nothing";
+}
+
+TEST_F(CliTrainControls, NewKeysAreChecked) {
+  const fs::path run = tmp_ / "run";
+  struct Case {
+    std::string set, expected;
+  };
+  const std::vector<Case> cases = {
+      {"clip.max_norm=-1",
+       "config: clip.max_norm = -1 (from --set clip.max_norm=-1) is not "
+       "valid (expected a number >= 0)"},
+      {"ema.decay=1",
+       "config: ema.decay = 1 (from --set ema.decay=1) is not valid (expected a "
+       "number >= 0 and < 1)"},
+      {"early_stopping.monitor=val_acc",
+       "expected val_loss, val_accuracy, train_loss, "
+       "train_accuracy"},
+      {"train.on_non_finite=ignore", "expected stop, skip"},
+      {"train.accumulate=0", "expected an integer >= 1"},
+      {"curvature.method=newton", "expected difference, exact"},
+      {"clip.norm=1", "unknown key 'clip.norm'"},
+      {"regularization.l3=1", "valid keys in [regularization]: l1, l2, exclude_1d"},
+  };
+  for (const auto& c : cases) {
+    const CommandResult r =
+        descent({"train", "--out", run.string(), "--set", "data.name=moons", "--set", c.set});
+    EXPECT_EQ(r.exit_code, 1) << c.set;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.set << "\n" << r.err;
+    EXPECT_FALSE(fs::exists(run)) << "nothing is written for a bad configuration";
+  }
+}
+
+}  // namespace
