@@ -6,6 +6,9 @@
 #include <span>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+
+#include "descent/util/sum_squares.h"
 
 namespace descent {
 namespace {
@@ -35,6 +38,8 @@ double norm_of(const T* v, size_t n, double norm_type) {
   }
   double acc = 0;
   if (norm_type == 2.0) {
+    if constexpr (std::is_same_v<T, float>)
+      return std::sqrt(sum_squares(v, static_cast<int64_t>(n)));
     for (size_t i = 0; i < n; ++i) acc += static_cast<double>(v[i]) * static_cast<double>(v[i]);
     return std::sqrt(acc);
   }
@@ -114,8 +119,10 @@ double clip_grad_norm_per_layer(const std::vector<NamedTensor>& params, double m
 
 double grad_norm(const std::vector<Tensor>& params) {
   double acc = 0;
-  for (const Tensor& p : with_grad(params))
-    for (float g : grad_of(p)) acc += static_cast<double>(g) * static_cast<double>(g);
+  for (const Tensor& p : with_grad(params)) {
+    const auto g = grad_of(p);
+    acc += sum_squares(g.data(), static_cast<int64_t>(g.size()));
+  }
   return std::sqrt(acc);
 }
 

@@ -9,6 +9,7 @@
 #include "descent/optim/penalty.h"
 #include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
+#include "descent/util/sum_squares.h"
 
 namespace descent {
 namespace {
@@ -102,14 +103,10 @@ bool Trainer::gradients_are_finite(TrainState& state, double& norm) {
 
 void Trainer::measure_update_ratios(EpochTotals& totals) {
   for (size_t i = 0; i < params_.size(); ++i) {
-    const float* now = params_[i].tensor.data();
-    const float* before = before_step_[i].data();
-    double delta = 0, weight = 0;
-    for (int64_t k = 0, n = params_[i].tensor.numel(); k < n; ++k) {
-      const double d = static_cast<double>(now[k]) - before[k];
-      delta += d * d;
-      weight += static_cast<double>(before[k]) * before[k];
-    }
+    const int64_t n = params_[i].tensor.numel();
+    const double delta =
+        sum_squared_difference(params_[i].tensor.data(), before_step_[i].data(), n);
+    const double weight = sum_squares(before_step_[i].data(), n);
     // A parameter that is exactly zero (a zero-initialized bias) has no meaningful ratio yet.
     totals.ratio_sum[i] += weight > 0 ? std::sqrt(delta / weight) : 0.0;
   }
