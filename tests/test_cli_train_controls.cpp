@@ -234,3 +234,23 @@ TEST_F(CliTrainControls, NewKeysAreChecked) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliExamples, RegressionAndClassificationConfigsRun) {
+  cli_test::TempDir tmp("descent-examples");
+  for (const char* name : {"regression", "classification"}) {
+    const fs::path config =
+        fs::path(DESCENT_SOURCE_DIR) / "examples" / (std::string(name) + ".toml");
+    const fs::path out = tmp / name;
+    const CommandResult r = cli_test::run_command(
+        DESCENT_BINARY,
+        {"train", "--config", config.string(), "--out", out.string(), "--set", "train.epochs=3"},
+        tmp.path(), tmp.path());
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.out << r.err;
+    const json summary = json::parse(read_text(out / "summary.json"));
+    EXPECT_TRUE(summary.at("test_loss").is_number()) << name;
+  }
+}
+
+}  // namespace

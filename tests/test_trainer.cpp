@@ -353,7 +353,7 @@ TEST(EarlyStoppingCallback, StopsAfterPatienceAndRestoresTheBestWeights) {
   EXPECT_EQ(stopped_at, 5);
   EXPECT_EQ(state.stop_reason, "early_stopping");
   EXPECT_EQ(es.best_epoch(), 2);
-  EXPECT_EQ(state.stop_message, "val_loss did not improve for 3 epochs (best 0.800000 at epoch 2)");
+  EXPECT_EQ(state.stop_message, "val_loss did not improve for 3 epochs (best 0.8 at epoch 2)");
   TrainResult result;
   result.stop_reason = "early_stopping";
   es.on_train_end(state, result);

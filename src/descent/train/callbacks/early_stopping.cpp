@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace descent {
 
 double monitored_value(const EpochMetrics& m, const std::string& monitor) {
@@ -47,8 +49,8 @@ void EarlyStopping::on_epoch_end(TrainState& state, EpochMetrics& m) {
   if (++wait_ >= options_.patience) {
     state.stop_reason = "early_stopping";
     state.stop_message = options_.monitor + " did not improve for " + std::to_string(wait_) +
-                         " epoch" + (wait_ == 1 ? "" : "s") + " (best " + std::to_string(best_) +
-                         " at epoch " + std::to_string(best_epoch_) + ")";
+                         " epoch" + (wait_ == 1 ? "" : "s") +
+                         fmt::format(" (best {:.6g} at epoch {})", best_, best_epoch_);
   }
 }
 
