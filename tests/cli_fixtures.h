@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace cli_test {
 
 namespace fs = std::filesystem;
@@ -30,6 +32,15 @@ inline std::string read_text(const fs::path& path) {
   std::ostringstream os;
   os << f.rdbuf();
   return os.str();
+}
+
+// One JSON object per non-empty line (metrics.jsonl, curvature.jsonl).
+inline std::vector<nlohmann::json> read_jsonl(const fs::path& path) {
+  std::vector<nlohmann::json> rows;
+  std::istringstream in(read_text(path));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+  return rows;
 }
 
 inline void write_text(const fs::path& path, const std::string& text) {

@@ -28,13 +28,7 @@ const std::vector<std::string> kMetricKeys = {"epoch",    "train_loss",        "
 const std::vector<std::string> kSummaryKeys = {"test_loss", "test_accuracy", "epochs", "best_epoch",
                                                "seconds"};
 
-std::vector<json> read_jsonl(const fs::path& path) {
-  std::vector<json> rows;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) rows.push_back(json::parse(line));
-  return rows;
-}
+using cli_test::read_jsonl;
 
 std::vector<double> column(const std::vector<json>& rows, const std::string& key) {
   std::vector<double> v;

@@ -15,13 +15,7 @@ using cli_test::CommandResult;
 using cli_test::read_text;
 using nlohmann::json;
 
-std::vector<json> read_jsonl(const fs::path& path) {
-  std::vector<json> rows;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) rows.push_back(json::parse(line));
-  return rows;
-}
+using cli_test::read_jsonl;
 
 // The metrics a resumed run must reproduce exactly (timings aside).
 json without_timings(json row) {

@@ -35,7 +35,6 @@ using testutil::round_trip;
 
 using nlohmann::json;
 
-
 using Factory = std::function<std::unique_ptr<Optimizer>(std::vector<Tensor>)>;
 
 // k steps, save, load into a fresh optimizer (made by fresh, with default hyper-parameters where

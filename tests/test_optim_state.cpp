@@ -29,7 +29,6 @@ using testutil::round_trip;
 
 using nlohmann::json;
 
-
 std::string message_of(const std::function<void()>& f) {
   try {
     f();

@@ -10,14 +10,11 @@ The gradients are fixed formulas of the element index, stored in the file. Per c
 the value the function returned (the total norm; for the per-layer case, the largest layer norm)
 and every gradient afterwards, as float32 values (see optimizers.py's f32).
 """
-import json
 import math
-import os
-import sys
 
 import torch
 
-from optimizers import f32, to_json
+from optimizers import f32, to_json, write_golden_doc
 
 assert torch.__version__.startswith("1.13"), torch.__version__
 
@@ -81,16 +78,7 @@ def main():
                       "result": result, "grads": grads})
     doc = {"generator": "scripts/golden/clip_grad.py", "torch_version": torch.__version__,
            "params": params, "cases": cases}
-    out = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                        "tests", "golden", "clip_grad.json"))
-    text = "{\n" + ",\n".join(
-        json.dumps(k) + ": " + (to_json(v) if not isinstance(v, list) else
-                                "[\n" + ",\n".join(to_json(c) for c in v) + "\n]")
-        for k, v in doc.items()) + "\n}\n"
-    json.loads(text)  # well-formed
-    with open(out, "w") as f:
-        f.write(text)
-    print(f"wrote {out}: {len(cases)} cases", file=sys.stderr)
+    write_golden_doc(doc, "clip_grad.json")
 
 
 if __name__ == "__main__":

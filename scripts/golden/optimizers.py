@@ -226,6 +226,21 @@ def problems_json(mlp):
     return problems
 
 
+def write_golden_doc(doc, filename):
+    """Writes doc to tests/golden/<filename>, one case per line (diffs stay readable)."""
+    out = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                        "tests", "golden", filename))
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    text = "{\n" + ",\n".join(
+        json.dumps(k) + ": " + (to_json(v) if k != "cases" else
+                                "[\n" + ",\n".join(to_json(c) for c in v) + "\n]")
+        for k, v in doc.items()) + "\n}\n"
+    json.loads(text)  # well-formed
+    with open(out, "w") as f:
+        f.write(text)
+    print(f"wrote {out}: {len(doc['cases'])} cases, {len(text)} bytes", file=sys.stderr)
+
+
 def write_golden(filename, generator, cases_spec, steps=STEPS):
     """Runs every case and writes tests/golden/<filename>.
 
@@ -243,17 +258,7 @@ def write_golden(filename, generator, cases_spec, steps=STEPS):
                       "params": trajectory})
     doc = {"generator": generator, "torch_version": torch.__version__,
            "problems": problems_json(mlp), "cases": cases}
-    out = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                        "tests", "golden", filename))
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    text = "{\n" + ",\n".join(
-        json.dumps(k) + ": " + (to_json(v) if k != "cases" else
-                                "[\n" + ",\n".join(to_json(c) for c in v) + "\n]")
-        for k, v in doc.items()) + "\n}\n"
-    json.loads(text)  # well-formed
-    with open(out, "w") as f:
-        f.write(text)
-    print(f"wrote {out}: {len(cases)} cases, {len(text)} bytes", file=sys.stderr)
+    write_golden_doc(doc, filename)
 
 
 def main():

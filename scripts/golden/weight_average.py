@@ -9,14 +9,11 @@ does for decay > 0.5: avg + (param - avg) * (1 - decay). Per case: the decay, th
 values before each update_parameters() call (fixed formulas of the step and the element index)
 and the averaged parameters after it, as float32 values (see optimizers.py's f32).
 """
-import json
 import math
-import os
-import sys
 
 import torch
 
-from optimizers import f32, to_json
+from optimizers import f32, to_json, write_golden_doc
 
 assert torch.__version__.startswith("1.13"), torch.__version__
 
@@ -51,16 +48,7 @@ def main():
              for d in (0.9, 0.5, 0.999, 0.0)]
     doc = {"generator": "scripts/golden/weight_average.py", "torch_version": torch.__version__,
            "params": [{"name": n, "shape": s} for n, s in SHAPES], "cases": cases}
-    out = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                        "tests", "golden", "weight_average.json"))
-    text = "{\n" + ",\n".join(
-        json.dumps(k) + ": " + (to_json(v) if k != "cases" else
-                                "[\n" + ",\n".join(to_json(c) for c in v) + "\n]")
-        for k, v in doc.items()) + "\n}\n"
-    json.loads(text)  # well-formed
-    with open(out, "w") as f:
-        f.write(text)
-    print(f"wrote {out}: {len(cases)} cases", file=sys.stderr)
+    write_golden_doc(doc, "weight_average.json")
 
 
 if __name__ == "__main__":
