@@ -90,7 +90,7 @@ TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
     return fs::exists(run / "metrics.jsonl", ec) && fs::file_size(run / "metrics.jsonl", ec) > 0;
   });
   ASSERT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
-  EXPECT_NE(stopped.out.find("interrupted at epoch "), std::string::npos) << stopped.out;
+  EXPECT_NE(stopped.out.find("interrupted after step "), std::string::npos) << stopped.out;
   EXPECT_NE(stopped.out.find("resume with: descent train --resume " + run.string()),
             std::string::npos)
       << stopped.out;

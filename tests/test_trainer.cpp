@@ -158,7 +158,7 @@ TEST_F(TrainerResume, MidEpochInterruptResumesBitIdentical) {
   first.trainer->add_callback(stop);
   const TrainResult interrupted = first.fit();
   EXPECT_EQ(interrupted.stop_reason, "interrupted");
-  EXPECT_EQ(interrupted.stop_message, "interrupted at epoch 2, step 11 (batch 6 of 13)");
+  EXPECT_EQ(interrupted.stop_message, "interrupted after step 10 (epoch 2, 6 of 13 batches done)");
   EXPECT_EQ(interrupted.history.size(), 1u);
   EXPECT_FALSE(interrupt_requested()) << "the loop clears the request it acted on";
   EXPECT_FALSE(same_bits(first.weights(), straight.weights()));

@@ -246,7 +246,9 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
         clear_interrupt();
         write_checkpoint(state, totals, epoch_rng, result);
         state.stop_reason = "interrupted";
-        state.stop_message = "interrupted at " + where(state);
+        state.stop_message = "interrupted after step " + std::to_string(state.step) + " (epoch " +
+                             std::to_string(state.epoch) + ", " + std::to_string(state.batch) +
+                             " of " + std::to_string(state.batches_per_epoch) + " batches done)";
         break;
       }
       optimizer_.zero_grad();
