@@ -81,11 +81,11 @@ void expect_success(const CommandResult& r) {
 
 TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
   const fs::path straight = tmp_ / "straight", run = tmp_ / "run";
-  expect_success(descent(train_args(straight, 12)));
+  expect_success(descent(train_args(straight, 40)));
 
   // SIGINT once the first epoch is logged: wherever it lands (mid-epoch or between epochs), the
   // run must stop with a checkpoint and resume exactly.
-  const CommandResult stopped = descent(train_args(run, 12), [&] {
+  const CommandResult stopped = descent(train_args(run, 40), [&] {
     std::error_code ec;
     return fs::exists(run / "metrics.jsonl", ec) && fs::file_size(run / "metrics.jsonl", ec) > 0;
   });
