@@ -41,6 +41,7 @@ void scale_gradients(const std::vector<NamedTensor>& params, float factor) {
 
 // The running sums of the epoch in progress; saved in mid-epoch checkpoints.
 struct Trainer::EpochTotals {
+  explicit EpochTotals(size_t num_params) : ratio_sum(num_params, 0.0) {}
   double loss_sum = 0;       // sum of finite minibatch losses times their sizes
   int64_t loss_samples = 0;  // examples behind loss_sum
   int64_t samples = 0;       // every example seen
@@ -207,6 +208,81 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
   for (Callback* c : callbacks_) c->load_state(cp);
 }
 
+bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, TrainState& state,
+                         EpochTotals& totals) {
+  optimizer_.zero_grad();
+  const float accumulate = static_cast<float>(options_.accumulate);
+  int64_t got = 0;
+  bool bad_loss = false, more = true;
+  while (got < options_.accumulate) {
+    if (!loader.next(batch)) {
+      more = false;
+      break;
+    }
+    ++got;
+    state.batch++;
+    Tensor out = model_(batch.inputs);
+    Tensor loss = loss_(out, batch.targets);
+    const float value = loss.item();
+    if (!std::isfinite(value) && !bad_loss) {
+      bad_loss = true;
+      const std::string culprit = first_non_finite_value(params_);
+      state.stop_message =
+          "non-finite loss (" + std::to_string(value) + ") at " + where(state) +
+          (culprit.empty() ? ": the weights are finite, the loss overflowed"
+                           : ": first non-finite weight in parameter '" + culprit + "'");
+    }
+    if (std::isfinite(value)) {
+      (options_.accumulate == 1 ? loss : mul_scalar(loss, 1.0f / accumulate)).backward();
+      totals.loss_sum += static_cast<double>(value) * batch.size();
+      totals.loss_samples += batch.size();
+      if (num_classes > 0) totals.correct += count_correct(out, batch.targets);
+    }
+    totals.samples += batch.size();
+    state.samples_in_epoch = totals.samples;
+    state.running_loss = totals.loss_sum / std::max<double>(totals.loss_samples, 1);
+    state.epoch_seconds = since(epoch_start_);
+    for (Callback* c : callbacks_) c->on_batch_end(state);
+    if (bad_loss && !options_.skip_non_finite) break;
+  }
+  if (got == 0) return false;
+  // A short last group: rescale to the mean over the minibatches it has.
+  if (got < options_.accumulate && !bad_loss)
+    scale_gradients(params_, accumulate / static_cast<float>(got));
+  if (!bad_loss && (options_.l1 > 0 || options_.l2 > 0))
+    add_penalty_gradient(penalized_, options_.l1, options_.l2);
+  double norm = 0;
+  if (bad_loss || !gradients_are_finite(state, norm)) {
+    if (!options_.skip_non_finite) {
+      state.stop_reason = "non_finite";
+      return false;
+    }
+    totals.skipped++;
+    state.stop_message.clear();
+    return more;
+  }
+  if (options_.clip_norm > 0) {
+    if (options_.clip_per_layer)
+      clip_grad_norm_per_layer(params_, options_.clip_norm);
+    else
+      clip_grad_norm(tensors_, options_.clip_norm);
+  }
+  if (options_.clip_value > 0) clip_grad_value(tensors_, options_.clip_value);
+  state.lr = optimizer_.param_groups().front().get("lr");
+  for (Callback* c : callbacks_) c->on_gradients(state, batch);
+  for (size_t i = 0; i < params_.size(); ++i)
+    std::copy_n(params_[i].tensor.data(), params_[i].tensor.numel(), before_step_[i].data());
+  optimizer_.step();
+  if (average_) average_->update();
+  measure_update_ratios(totals);
+  totals.steps++;
+  totals.grad_norm_sum += norm;
+  totals.grad_norm_max = std::max(totals.grad_norm_max, norm);
+  state.step++;
+  for (Callback* c : callbacks_) c->on_step_end(state);
+  return more;
+}
+
 TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Generator& gen) {
   TrainResult result;
   const auto run_start = Clock::now();
@@ -214,8 +290,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
   TrainState state;
   state.epochs = options_.epochs;
   state.batches_per_epoch = loader.num_batches();
-  EpochTotals totals;
-  totals.ratio_sum.assign(params_.size(), 0.0);
+  EpochTotals totals(params_.size());
   int64_t first_epoch = 1, resumed_batches = 0;
   if (resume_) {
     restore(*resume_, gen, state, totals, result);
@@ -223,7 +298,6 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     first_epoch = state.epoch;
     resumed_batches = state.batch;
   }
-  const float accumulate = static_cast<float>(options_.accumulate);
   for (Callback* c : callbacks_) c->on_train_begin(state);
   std::array<uint64_t, 5> epoch_rng{};
   for (int64_t epoch = first_epoch; epoch <= options_.epochs && state.stop_reason.empty();
@@ -231,11 +305,10 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     state.epoch = epoch;
     if (epoch != first_epoch || resumed_batches == 0) {
       state.batch = 0;
-      totals = EpochTotals{};
-      totals.ratio_sum.assign(params_.size(), 0.0);
+      totals = EpochTotals(params_.size());
     }
     for (Callback* c : callbacks_) c->on_epoch_begin(state);
-    const auto epoch_start = Clock::now();
+    epoch_start_ = Clock::now();
     model_.set_training(true);
     epoch_rng = gen.state();
     loader.start_epoch(gen);
@@ -251,79 +324,11 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
                              " of " + std::to_string(state.batches_per_epoch) + " batches done)";
         break;
       }
-      optimizer_.zero_grad();
-      int64_t got = 0;
-      bool bad_loss = false;
-      while (got < options_.accumulate) {
-        if (!loader.next(batch)) {
-          more = false;
-          break;
-        }
-        ++got;
-        state.batch++;
-        Tensor out = model_(batch.inputs);
-        Tensor loss = loss_(out, batch.targets);
-        const float value = loss.item();
-        if (!std::isfinite(value) && !bad_loss) {
-          bad_loss = true;
-          const std::string culprit = first_non_finite_value(params_);
-          state.stop_message =
-              "non-finite loss (" + std::to_string(value) + ") at " + where(state) +
-              (culprit.empty() ? ": the weights are finite, the loss overflowed"
-                               : ": first non-finite weight in parameter '" + culprit + "'");
-        }
-        if (std::isfinite(value)) {
-          (options_.accumulate == 1 ? loss : mul_scalar(loss, 1.0f / accumulate)).backward();
-          totals.loss_sum += static_cast<double>(value) * batch.size();
-          totals.loss_samples += batch.size();
-          if (train.num_classes > 0) totals.correct += count_correct(out, batch.targets);
-        }
-        totals.samples += batch.size();
-        state.samples_in_epoch = totals.samples;
-        state.running_loss = totals.loss_sum / std::max<double>(totals.loss_samples, 1);
-        state.epoch_seconds = since(epoch_start);
-        for (Callback* c : callbacks_) c->on_batch_end(state);
-        if (bad_loss && !options_.skip_non_finite) break;
-      }
-      if (got == 0) break;
-      // A short last group: rescale to the mean over the minibatches it has.
-      if (got < options_.accumulate && !bad_loss)
-        scale_gradients(params_, accumulate / static_cast<float>(got));
-      if (!bad_loss && (options_.l1 > 0 || options_.l2 > 0))
-        add_penalty_gradient(penalized_, options_.l1, options_.l2);
-      double norm = 0;
-      if (bad_loss || !gradients_are_finite(state, norm)) {
-        if (!options_.skip_non_finite) {
-          state.stop_reason = "non_finite";
-          break;
-        }
-        totals.skipped++;
-        state.stop_message.clear();
-        continue;
-      }
-      if (options_.clip_norm > 0) {
-        if (options_.clip_per_layer)
-          clip_grad_norm_per_layer(params_, options_.clip_norm);
-        else
-          clip_grad_norm(tensors_, options_.clip_norm);
-      }
-      if (options_.clip_value > 0) clip_grad_value(tensors_, options_.clip_value);
-      state.lr = optimizer_.param_groups().front().get("lr");
-      for (Callback* c : callbacks_) c->on_gradients(state, batch);
-      for (size_t i = 0; i < params_.size(); ++i)
-        std::copy_n(params_[i].tensor.data(), params_[i].tensor.numel(), before_step_[i].data());
-      optimizer_.step();
-      if (average_) average_->update();
-      measure_update_ratios(totals);
-      totals.steps++;
-      totals.grad_norm_sum += norm;
-      totals.grad_norm_max = std::max(totals.grad_norm_max, norm);
-      state.step++;
-      for (Callback* c : callbacks_) c->on_step_end(state);
+      more = train_step(loader, train.num_classes, batch, state, totals);
     }
     if (state.stop_reason == "non_finite" || state.stop_reason == "interrupted") break;
-    EpochMetrics m = close_epoch(train, validation, state, totals, since(epoch_start));
-    m.seconds = since(epoch_start);
+    EpochMetrics m = close_epoch(train, validation, state, totals, since(epoch_start_));
+    m.seconds = since(epoch_start_);
     for (Callback* c : callbacks_) c->on_epoch_end(state, m);
     result.history.push_back(m);
     const bool last = epoch == options_.epochs || !state.stop_reason.empty();
@@ -333,9 +338,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
       TrainState next = state;
       next.epoch = epoch + 1;
       next.batch = 0;
-      EpochTotals empty;
-      empty.ratio_sum.assign(params_.size(), 0.0);
-      write_checkpoint(next, empty, gen.state(), result);
+      write_checkpoint(next, EpochTotals(params_.size()), gen.state(), result);
     }
   }
   if (!state.stop_reason.empty()) {

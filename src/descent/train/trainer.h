@@ -9,11 +9,13 @@
 // with evaluation on the validation set after each epoch (on the averaged weights when asked),
 // callbacks at every stage, and checkpoints every N epochs, at the end and on Ctrl-C.
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <vector>
 
 #include "descent/data/dataset.h"
+#include "descent/data/loader.h"
 #include "descent/nn/loss.h"
 #include "descent/nn/module.h"
 #include "descent/optim/optimizer.h"
@@ -58,6 +60,11 @@ class Trainer {
 
  private:
   struct EpochTotals;
+  using Clock = std::chrono::steady_clock;
+  // One optimizer step from the next `accumulate` minibatches. Returns false at the end of the
+  // epoch or when training must stop (state.stop_reason set).
+  bool train_step(DataLoader& loader, int64_t num_classes, Batch& batch, TrainState& state,
+                  EpochTotals& totals);
   void restore(const Checkpoint& checkpoint, Generator& gen, TrainState& state, EpochTotals& totals,
                TrainResult& result);
   void write_checkpoint(const TrainState& state, const EpochTotals& totals,
@@ -80,6 +87,7 @@ class Trainer {
   std::vector<Tensor> penalized_;    // what l1/l2 apply to
   std::vector<Tensor> before_step_;  // copies for the update-to-weight ratios
   std::optional<Checkpoint> resume_;
+  Clock::time_point epoch_start_;
 };
 
 }  // namespace descent
