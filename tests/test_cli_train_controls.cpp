@@ -248,3 +248,47 @@ TEST(CliExamples, RegressionAndClassificationConfigsRun) {
 }
 
 }  // namespace
+
+namespace {
+
+// A wrapper optimizer configured in TOML: lookahead's own keys and its base optimizer's, written
+// back to config.toml so that --config repeats the run exactly.
+TEST(CliWrapperOptimizer, LookaheadWithItsBaseFromTheConfig) {
+  cli_test::TempDir tmp("descent-lookahead");
+  auto train = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"train"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli_test::run_command(DESCENT_BINARY, args, tmp.path(), tmp.path());
+  };
+  const fs::path a = tmp / "a", b = tmp / "b", c = tmp / "c";
+  const CommandResult first =
+      train({"--out", a.string(), "--set", "data.name=moons", "--set",
+             R"(model.layers=["linear:out=16", "relu", "linear:out=2"])", "--set", "train.epochs=2",
+             "--set", "optimizer.name=lookahead", "--set", "optimizer.base=sgd", "--set",
+             "optimizer.lr=0.1", "--set", "optimizer.momentum=0.9", "--set", "optimizer.k=3"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string config = read_text(a / "config.toml");
+  EXPECT_NE(config.find("base = 'sgd'"), std::string::npos) << config;
+  EXPECT_NE(config.find("k = 3"), std::string::npos) << config;
+  const CommandResult again =
+      train({"--config", (a / "config.toml").string(), "--out", b.string()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(read_text(a / "model.safetensors"), read_text(b / "model.safetensors"));
+  // A plain SGD run differs: the slow weights are really in play.
+  const CommandResult plain =
+      train({"--out", c.string(), "--set", "data.name=moons", "--set",
+             R"(model.layers=["linear:out=16", "relu", "linear:out=2"])", "--set", "train.epochs=2",
+             "--set", "optimizer.name=sgd", "--set", "optimizer.lr=0.1", "--set",
+             "optimizer.momentum=0.9"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(read_text(a / "model.safetensors"), read_text(c / "model.safetensors"));
+
+  const CommandResult bad_key = train({"--out", (tmp / "d").string(), "--set", "data.name=moons",
+                                       "--set", "optimizer.name=lookahead", "--set",
+                                       "optimizer.base=sgd", "--set", "optimizer.beta1=0.9"});
+  EXPECT_EQ(bad_key.exit_code, 1);
+  EXPECT_NE(bad_key.err.find("unknown key 'beta1'"), std::string::npos) << bad_key.err;
+  EXPECT_NE(bad_key.err.find("--set optimizer.beta1=0.9"), std::string::npos) << bad_key.err;
+}
+
+}  // namespace

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <charconv>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -47,10 +48,10 @@ std::string node_text(const toml::node& n) {
   if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
   if (auto i = n.as_integer()) return std::to_string(i->get());
   if (auto f = n.as_floating_point()) {
-    std::ostringstream os;
-    os.precision(17);
-    os << f->get();
-    return os.str();
+    // The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, f->get()).ptr;
+    return std::string(buf, end);
   }
   std::ostringstream os;
   os << toml::toml_formatter{n};
@@ -311,14 +312,27 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
     from += src;
   }
   SpecArgs spec_args("config [optimizer] (" + c.optimizer.name + from + ")", args);
-  Hyperparams h;
+  // Checked by building the optimizer on a stand-in parameter (the schedule's check uses it too).
+  Tensor stand_in = Tensor::zeros({1});
+  stand_in.requires_grad_();
+  std::vector<ParamGroup> stand_in_group(1);
+  stand_in_group[0].params = {stand_in};
+  std::unique_ptr<Optimizer> stand_in_optimizer;
   try {
-    h = read_hyperparams(*info, spec_args);
+    if (info->make_from_args) {
+      // A wrapper (lookahead) also takes its base optimizer's keys: kept as written.
+      stand_in_optimizer = make_optimizer(c.optimizer.name, stand_in_group, spec_args);
+      c.optimizer.args = args;
+    } else {
+      const Hyperparams h = read_hyperparams(*info, spec_args);
+      for (const auto& def : info->hyperparams)
+        c.optimizer.args[def.name] = hyperparam_text(def, h.at(def.name));
+      stand_in_optimizer = make_optimizer(c.optimizer.name, stand_in_group, h);
+    }
   } catch (const SpecError& e) {
-    throw ConfigError(e.what());
+    const std::string what = e.what();
+    throw ConfigError(what.rfind("config", 0) == 0 ? what : "config [optimizer]: " + what);
   }
-  for (const auto& def : info->hyperparams)
-    c.optimizer.args[def.name] = hyperparam_text(def, h[def.name]);
   // [schedule]: name, interval, key, then the schedule's own arguments (checked by building it
   // on a stand-in optimizer, so a bad key fails here, before any work).
   if (const toml::node* sched = r.find("schedule")) {
@@ -347,11 +361,8 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
     if (c.schedule.interval != "epoch" && c.schedule.interval != "step")
       r.fail("schedule.interval", *r.find("schedule.interval"), "epoch or step");
     r.read("schedule.key", c.schedule.key);
-    Tensor stand_in = Tensor::zeros({1});
-    stand_in.requires_grad_();
-    std::unique_ptr<Optimizer> opt = make_optimizer(c.optimizer.name, {stand_in}, h);
     try {
-      make_scheduler(c.schedule_spec(), *opt, c.schedule.key);
+      make_scheduler(c.schedule_spec(), *stand_in_optimizer, c.schedule.key);
     } catch (const std::exception& e) {
       throw ConfigError(std::string("config: [schedule]: ") + e.what());
     }
@@ -369,6 +380,19 @@ std::string Config::schedule_spec() const {
   }
   return spec;
 }
+
+namespace {
+// Inserts the TOML value a text spells when it is one ("0.5", "[30, 60]", "true"), else the
+// text as a string ("sgd"), so written values read back the same.
+void insert_text_value(toml::table& table, const std::string& key, const std::string& text) {
+  try {
+    toml::table parsed = toml::parse("v = " + text);
+    table.insert(key, *parsed.get("v"));
+  } catch (const toml::parse_error&) {
+    table.insert(key, text);
+  }
+}
+}  // namespace
 
 std::string to_toml(const Config& c) {
   toml::table root;
@@ -427,8 +451,11 @@ std::string to_toml(const Config& c) {
                 toml::table{{"every", c.curvature.every}, {"method", c.curvature.method}});
   toml::table opt{{"name", c.optimizer.name}};
   if (c.optimizer.no_weight_decay_1d) opt.insert("no_weight_decay_1d", true);
+  const OptimizerInfo& info = optimizer_info(c.optimizer.name);
+  if (info.make_from_args)  // a wrapper's keys, as written
+    for (const auto& [k, v] : c.optimizer.args) insert_text_value(opt, k, v);
   // Typed as the optimizer declares them, so the file reads back the same.
-  for (const auto& def : optimizer_info(c.optimizer.name).hyperparams) {
+  for (const auto& def : info.make_from_args ? std::vector<HyperparamDef>{} : info.hyperparams) {
     auto it = c.optimizer.args.find(def.name);
     if (it == c.optimizer.args.end()) continue;
     if (def.kind == HyperparamKind::Bool)
@@ -443,13 +470,7 @@ std::string to_toml(const Config& c) {
     toml::table sched{
         {"name", c.schedule.name}, {"interval", c.schedule.interval}, {"key", c.schedule.key}};
     for (const auto& [k, v] : c.schedule.args) {
-      // Written back as the TOML value the text spells when it is one, else as a string.
-      try {
-        toml::table parsed = toml::parse("v = " + v);
-        sched.insert(k, *parsed.get("v"));
-      } catch (const toml::parse_error&) {
-        sched.insert(k, v);
-      }
+      insert_text_value(sched, k, v);
     }
     root.insert("schedule", sched);
   }

@@ -128,17 +128,20 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<T
   return make_optimizer(name, std::move(groups), hyperparams);
 }
 
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<ParamGroup> groups,
+                                          SpecArgs& args) {
+  const OptimizerInfo& info = optimizer_info(name);
+  if (info.make_from_args) return info.make_from_args(std::move(groups), args);
+  return info.make(std::move(groups), read_hyperparams(info, args));
+}
+
 std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text,
                                           std::vector<Tensor> params) {
   const Spec spec = parse_spec(spec_text);
-  const OptimizerInfo& info = optimizer_info(spec.name);
   SpecArgs args("optimizer '" + spec_text + "'", spec.args);
-  if (info.make_from_args) {
-    std::vector<ParamGroup> groups(1);
-    groups[0].params = std::move(params);
-    return info.make_from_args(std::move(groups), args);
-  }
-  return make_optimizer(spec.name, std::move(params), read_hyperparams(info, args));
+  std::vector<ParamGroup> groups(1);
+  groups[0].params = std::move(params);
+  return make_optimizer(spec.name, std::move(groups), args);
 }
 
 }  // namespace descent

@@ -35,6 +35,10 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<T
 // Makes the named optimizer over the given parameter groups.
 std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<ParamGroup> groups,
                                           const Hyperparams& hyperparams);
+// From text arguments, as a SPEC or a config file gives them; wrappers (lookahead) take their base
+// optimizer's keys too. Throws SpecError naming args.context() for a bad or unknown key.
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<ParamGroup> groups,
+                                          SpecArgs& args);
 // From a SPEC string: "name" or "name:key=value,...".
 std::unique_ptr<Optimizer> make_optimizer(const std::string& spec, std::vector<Tensor> params);
 

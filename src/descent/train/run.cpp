@@ -83,11 +83,9 @@ Experiment build_experiment(const Config& config) {
   e.model = build_model(e.config, e.train.features());
   check_model_fits_task(*e.model, e.train, e.config);
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
-  const OptimizerInfo& info = optimizer_info(config.optimizer.name);
   e.optimizer = make_optimizer(
-      info.name,
-      weight_decay_groups(e.model->named_parameters(), config.optimizer.no_weight_decay_1d),
-      read_hyperparams(info, args));
+      config.optimizer.name,
+      weight_decay_groups(e.model->named_parameters(), config.optimizer.no_weight_decay_1d), args);
   if (!config.schedule.name.empty())
     e.schedule = make_scheduler(config.schedule_spec(), *e.optimizer, config.schedule.key);
   return e;
