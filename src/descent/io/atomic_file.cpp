@@ -96,6 +96,14 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   fsync_directory(dir);
 }
 
+void remove_stale_temporaries(const std::filesystem::path& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos)
+      std::filesystem::remove(entry.path());
+  }
+}
+
 std::string read_file(const std::filesystem::path& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) fail("cannot read", path, errno);

@@ -96,20 +96,15 @@ class Resolver {
     }
   }
   // A number in [min, max) (max_open) or [min, max].
-  void read(const std::string& key, double& out, double min, double max, bool max_open = false,
-            const std::string& expected = "") const {
+  void read(const std::string& key, double& out, double min, double max,
+            bool max_open = false) const {
     if (const toml::node* n = find(key)) {
       const double v = n->value<double>().value_or(NAN);
-      const bool ok = n->is_number() && v >= min && (max_open ? v < max : v <= max);
-      if (!ok) {
-        std::string range = expected;
-        if (range.empty()) {
-          std::ostringstream os;
-          os << "a number >= " << min;
-          if (std::isfinite(max)) os << (max_open ? " and < " : " and <= ") << max;
-          range = os.str();
-        }
-        fail(key, *n, range);
+      if (!(n->is_number() && v >= min && (max_open ? v < max : v <= max))) {
+        std::ostringstream range;
+        range << "a number >= " << min;
+        if (std::isfinite(max)) range << (max_open ? " and < " : " and <= ") << max;
+        fail(key, *n, range.str());
       }
       out = v;
     }
@@ -246,11 +241,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   r.read("data.size", c.data.size, 1);
   r.read("data.test_size", c.data.test_size, 0);
   r.read("data.classes", c.data.classes, 2);
-  if (const toml::node* n = r.find("data.noise")) {
-    if (!n->is_number() || n->value<double>().value_or(-1) < 0)
-      r.fail("data.noise", *n, "a number >= 0");
-    c.data.noise = n->value<double>().value_or(0);
-  }
+  r.read("data.noise", c.data.noise, 0, INFINITY);
   r.read("data.validation_size", c.data.validation_size, -1);
   r.read("data.train_size", c.data.train_size, 0);
   if (c.data.name == "csv" && c.data.path.empty())

@@ -51,6 +51,13 @@ std::span<float> grad_of(const Tensor& p) {
   return {p.impl()->grad->data(), static_cast<size_t>(p.numel())};
 }
 
+// PyTorch computes coef = (1 / (total + 1e-6)) * max_norm in float (a float tensor divided into
+// a Python number is its reciprocal times that number), then multiplies by min(coef, 1).
+void scale_to_norm(const std::vector<Tensor>& params, double max_norm, double total) {
+  const float coef = (1.0f / (static_cast<float>(total) + 1e-6f)) * static_cast<float>(max_norm);
+  if (!(coef >= 1.0f)) scale_grads(params, coef);  // NaN propagates, as in PyTorch
+}
+
 // clip_grad_norm over parameters that all have gradients.
 double clip_norm(const std::vector<Tensor>& with_grad, double max_norm, double norm_type) {
   if (with_grad.empty()) return 0.0;
@@ -61,12 +68,7 @@ double clip_norm(const std::vector<Tensor>& with_grad, double max_norm, double n
     norms.push_back(norm_of(g.data(), g.size(), norm_type));
   }
   const double total = norm_of(norms.data(), norms.size(), norm_type);
-  // PyTorch computes coef = (1 / (total + 1e-6)) * max_norm in float (a float tensor divided into
-  // a Python number is its reciprocal times that number), then multiplies by min(coef, 1).
-  const float coef = (1.0f / (static_cast<float>(total) + 1e-6f)) * static_cast<float>(max_norm);
-  if (!(coef >= 1.0f))  // NaN propagates, as in PyTorch
-    for (const Tensor& p : with_grad)
-      for (float& g : grad_of(p)) g *= coef;
+  scale_to_norm(with_grad, max_norm, total);
   return total;
 }
 
@@ -85,6 +87,17 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm, double
     throw std::invalid_argument("clip_grad_norm: norm_type must be > 0 (or inf), got " +
                                 format_value(norm_type));
   return clip_norm(with_grad(params), max_norm, norm_type);
+}
+
+void clip_grad_norm_given(const std::vector<Tensor>& params, double max_norm, double total_norm) {
+  check_non_negative("clip_grad_norm: max_norm", max_norm);
+  scale_to_norm(params, max_norm, total_norm);
+}
+
+void scale_grads(const std::vector<Tensor>& params, float factor) {
+  for (const Tensor& p : params)
+    if (p.defined() && p.has_grad())
+      for (float& g : grad_of(p)) g *= factor;
 }
 
 void clip_grad_value(const std::vector<Tensor>& params, double clip_value) {

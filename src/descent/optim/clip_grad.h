@@ -21,6 +21,13 @@ namespace descent {
 // std::invalid_argument naming the value.
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm, double norm_type = 2.0);
 
+// The same clipping with the total 2-norm already measured (e.g. by grad_norm for metrics), so
+// the gradients are not read twice.
+void clip_grad_norm_given(const std::vector<Tensor>& params, double max_norm, double total_norm);
+
+// Multiplies every gradient by factor (parameters without one are skipped).
+void scale_grads(const std::vector<Tensor>& params, float factor);
+
 // Clamps every gradient element to [-clip_value, clip_value] (NaN stays NaN); clip_value >= 0.
 void clip_grad_value(const std::vector<Tensor>& params, double clip_value);
 

@@ -271,12 +271,7 @@ RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
                       "; train.epochs must be at least " + std::to_string(next_epoch));
   write_file_atomically(run_dir / "config.toml", to_toml(e.config));
   std::filesystem::remove(run_dir / "summary.json");  // the run is in progress again
-  // Temporaries of writes a crash cut short (".checkpoint.safetensors.tmp-<pid>-<n>").
-  for (const auto& entry : std::filesystem::directory_iterator(run_dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos)
-      std::filesystem::remove(entry.path());
-  }
+  remove_stale_temporaries(run_dir);
   return run_training(e, run_dir, std::move(checkpoint));
 }
 

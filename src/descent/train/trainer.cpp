@@ -30,13 +30,6 @@ std::string first_non_finite_value(const std::vector<NamedTensor>& params) {
   return "";
 }
 
-void scale_gradients(const std::vector<NamedTensor>& params, float factor) {
-  for (const auto& p : params) {
-    if (!p.tensor.has_grad()) continue;
-    Tensor g = p.tensor.grad();
-    for (float& v : g.values()) v *= factor;
-  }
-}
 }  // namespace
 
 // The running sums of the epoch in progress; saved in mid-epoch checkpoints.
@@ -50,28 +43,8 @@ struct Trainer::EpochTotals {
   int64_t steps = 0, skipped = 0;
   std::vector<double> ratio_sum;  // per parameter
 
-  nlohmann::json to_json() const {
-    return {{"loss_sum", loss_sum},
-            {"loss_samples", loss_samples},
-            {"samples", samples},
-            {"correct", correct},
-            {"grad_norm_sum", grad_norm_sum},
-            {"grad_norm_max", grad_norm_max},
-            {"steps", steps},
-            {"skipped", skipped},
-            {"ratio_sum", ratio_sum}};
-  }
-  void from_json(const nlohmann::json& j) {
-    loss_sum = j.at("loss_sum").get<double>();
-    loss_samples = j.at("loss_samples").get<int64_t>();
-    samples = j.at("samples").get<int64_t>();
-    correct = j.at("correct").get<int64_t>();
-    grad_norm_sum = j.at("grad_norm_sum").get<double>();
-    grad_norm_max = j.at("grad_norm_max").get<double>();
-    steps = j.at("steps").get<int64_t>();
-    skipped = j.at("skipped").get<int64_t>();
-    ratio_sum = j.at("ratio_sum").get<std::vector<double>>();
-  }
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE(EpochTotals, loss_sum, loss_samples, samples, correct,
+                                 grad_norm_sum, grad_norm_max, steps, skipped, ratio_sum)
 };
 
 Trainer::Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOptions options)
@@ -160,10 +133,8 @@ void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& total
   nlohmann::json generators = nlohmann::json::array();
   for (Generator* g : model_.generators()) generators.push_back(g->state());
   cp.meta["rng"] = {{"epoch_start", epoch_rng}, {"model", generators}};
-  cp.meta["loop"] = {{"epoch", state.epoch},
-                     {"batch", state.batch},
-                     {"step", state.step},
-                     {"totals", totals.to_json()}};
+  cp.meta["loop"] = {
+      {"epoch", state.epoch}, {"batch", state.batch}, {"step", state.step}, {"totals", totals}};
   nlohmann::json history = nlohmann::json::array();
   for (const auto& m : result.history) history.push_back(to_json(m));
   cp.meta["history"] = history;
@@ -197,7 +168,7 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
     state.epoch = loop.at("epoch").get<int64_t>();
     state.batch = loop.at("batch").get<int64_t>();
     state.step = loop.at("step").get<int64_t>();
-    totals.from_json(loop.at("totals"));
+    loop.at("totals").get_to(totals);
     if (totals.ratio_sum.size() != params_.size())
       throw std::runtime_error("the checkpoint's loop totals do not fit the model");
     for (const auto& m : cp.meta.at("history"))
@@ -248,7 +219,7 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
   if (got == 0) return false;
   // A short last group: rescale to the mean over the minibatches it has.
   if (got < options_.accumulate && !bad_loss)
-    scale_gradients(params_, accumulate / static_cast<float>(got));
+    scale_grads(tensors_, accumulate / static_cast<float>(got));
   if (!bad_loss && (options_.l1 > 0 || options_.l2 > 0))
     add_penalty_gradient(penalized_, options_.l1, options_.l2);
   double norm = 0;
@@ -265,7 +236,7 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
     if (options_.clip_per_layer)
       clip_grad_norm_per_layer(params_, options_.clip_norm);
     else
-      clip_grad_norm(tensors_, options_.clip_norm);
+      clip_grad_norm_given(tensors_, options_.clip_norm, norm);  // norm: measured above
   }
   if (options_.clip_value > 0) clip_grad_value(tensors_, options_.clip_value);
   state.lr = optimizer_.param_groups().front().get("lr");
