@@ -245,6 +245,39 @@ TEST(SpecArgsGet, TypedValuesAndFallbacks) {
   EXPECT_FALSE(a.has("missing"));
 }
 
+TEST(SpecArgsGet, ListsGivenItemByItemAreNeverSplicedIntoText) {
+  // As a TOML table hands them over: scalars as text, arrays item by item.
+  std::map<std::string, SpecValue> given;
+  given["milestones"] = SpecValue::list({"30", "60"});
+  given["schedulers"] = SpecValue::list({"linear:total_iters=5", "cosine:t_max=95,eta_min=0"});
+  given["step_size"] = SpecValue("2,gamma=0.5");
+  given["bad"] = SpecValue::list({"1", "x"});
+  SpecArgs a("config [schedule]", given);
+  EXPECT_EQ(a.get_list("milestones", {}), (std::vector<double>{30, 60}));
+  EXPECT_EQ(a.get_spec_list("schedulers", "schedule"),
+            (std::vector<std::string>{"linear:total_iters=5", "cosine:t_max=95,eta_min=0"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_int("step_size", 0); },
+                                     {"config [schedule]", "step_size=2,gamma=0.5", "integer"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_list("bad", {}); }, {"bad=[1, x]", "numbers"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_double("milestones", 0); },
+                                     {"milestones=[30, 60]", "a finite number"}));
+}
+
+TEST(SpecArgsGet, SpecListsSplitAtTheirOwnDepth) {
+  SpecArgs a = args_of(
+      "x:s=[linear:total_iters=5;chained:schedulers=[step:step_size=2;exponential:gamma=0.9]],"
+      "e=[a;;b],n=3");
+  EXPECT_EQ(
+      a.get_spec_list("s", "schedule"),
+      (std::vector<std::string>{"linear:total_iters=5",
+                                "chained:schedulers=[step:step_size=2;exponential:gamma=0.9]"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_spec_list("e", "schedule"); },
+                                     {"an empty schedule in e=[a;;b]"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { a.get_spec_list("n", "schedule"); },
+                                     {"n=3", "a list in brackets"}));
+  EXPECT_TRUE(a.get_spec_list("absent", "schedule").empty());
+}
+
 TEST(SpecArgsGet, BadValuesNameKeyAndValue) {
   SpecArgs a =
       args_of("x:i=3.5,b=yes,d=abc,l=[1,x],m=30,n=[1,,2],f=inf,p=+-3,q=1e999,j=7x,r=[1,inf]");

@@ -70,13 +70,39 @@ Spec parse_spec(const std::string& text) {
   return spec;
 }
 
-SpecArgs::SpecArgs(std::string context, std::map<std::string, std::string> args)
+SpecValue SpecValue::list(std::vector<std::string> items) {
+  SpecValue v;
+  v.items = std::move(items);
+  v.is_list = true;
+  return v;
+}
+
+std::string SpecValue::display() const {
+  if (!is_list) return text;
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out + "]";
+}
+
+SpecArgs::SpecArgs(std::string context, const std::map<std::string, std::string>& args)
+    : context_(std::move(context)) {
+  for (const auto& [key, text] : args) args_.emplace(key, SpecValue(text));
+}
+
+SpecArgs::SpecArgs(std::string context, std::map<std::string, SpecValue> args)
     : context_(std::move(context)), args_(std::move(args)) {}
 
-const std::string* SpecArgs::lookup(const std::string& key) {
+const SpecValue* SpecArgs::lookup(const std::string& key) {
   accepted_.insert(key);
   auto it = args_.find(key);
   return it == args_.end() ? nullptr : &it->second;
+}
+
+// A scalar's text; an array where a scalar is expected is a bad value.
+const std::string* SpecArgs::lookup_scalar(const std::string& key, const char* expected) {
+  const SpecValue* v = lookup(key);
+  if (v && v->is_list) bad_value(key, v->display(), expected);
+  return v ? &v->text : nullptr;
 }
 
 void SpecArgs::bad_value(const std::string& key, const std::string& value,
@@ -86,7 +112,7 @@ void SpecArgs::bad_value(const std::string& key, const std::string& value,
 }
 
 double SpecArgs::get_double(const std::string& key, double fallback) {
-  const std::string* v = lookup(key);
+  const std::string* v = lookup_scalar(key, "a finite number");
   if (!v) return fallback;
   double d;
   if (!parse_number(*v, d) || !std::isfinite(d)) bad_value(key, *v, "a finite number");
@@ -94,7 +120,7 @@ double SpecArgs::get_double(const std::string& key, double fallback) {
 }
 
 int64_t SpecArgs::get_int(const std::string& key, int64_t fallback) {
-  const std::string* v = lookup(key);
+  const std::string* v = lookup_scalar(key, "an integer");
   if (!v) return fallback;
   double d;
   if (!parse_number(*v, d) || d != std::floor(d) || std::fabs(d) > 9.0e15)
@@ -103,7 +129,7 @@ int64_t SpecArgs::get_int(const std::string& key, int64_t fallback) {
 }
 
 bool SpecArgs::get_bool(const std::string& key, bool fallback) {
-  const std::string* v = lookup(key);
+  const std::string* v = lookup_scalar(key, "true or false");
   if (!v) return fallback;
   if (*v == "true") return true;
   if (*v == "false") return false;
@@ -111,14 +137,25 @@ bool SpecArgs::get_bool(const std::string& key, bool fallback) {
 }
 
 std::string SpecArgs::get_string(const std::string& key, const std::string& fallback) {
-  const std::string* v = lookup(key);
+  const std::string* v = lookup_scalar(key, "a single value, not a list");
   return v ? *v : fallback;
 }
 
 std::vector<double> SpecArgs::get_list(const std::string& key,
                                        const std::vector<double>& fallback) {
-  const std::string* v = lookup(key);
-  if (!v) return fallback;
+  const SpecValue* value = lookup(key);
+  if (!value) return fallback;
+  if (value->is_list) {
+    std::vector<double> out;
+    for (const std::string& item : value->items) {
+      double d;
+      if (!parse_number(item, d) || !std::isfinite(d))
+        bad_value(key, value->display(), "a list of finite numbers, e.g. [30,60,90]");
+      out.push_back(d);
+    }
+    return out;
+  }
+  const std::string* v = &value->text;
   std::string body = trim(*v);
   if (body.size() < 2 || body.front() != '[' || body.back() != ']')
     bad_value(key, *v, "a list in brackets, e.g. [30,60,90]");
@@ -137,6 +174,38 @@ std::vector<double> SpecArgs::get_list(const std::string& key,
     start = comma + 1;
   }
   return out;
+}
+
+std::vector<std::string> SpecArgs::get_spec_list(const std::string& key, const std::string& what) {
+  const SpecValue* value = lookup(key);
+  if (!value) return {};
+  std::vector<std::string> parts;
+  if (value->is_list) {
+    for (const std::string& item : value->items) parts.push_back(trim(item));
+  } else {
+    const std::string t = trim(value->text);
+    if (t.size() < 2 || t.front() != '[' || t.back() != ']')
+      bad_value(key, value->text,
+                "a list in brackets, e.g. [linear:total_iters=5;cosine:t_max=95]");
+    // ';' splits only at the list's own depth, so SPECs of compositions nest.
+    std::string current;
+    int depth = 0;
+    for (char c : t.substr(1, t.size() - 2)) {
+      if (c == '[') ++depth;
+      if (c == ']') --depth;
+      if (c == ';' && depth == 0) {
+        parts.push_back(trim(current));
+        current.clear();
+      } else {
+        current += c;
+      }
+    }
+    parts.push_back(trim(current));
+  }
+  for (const auto& p : parts)
+    if (p.empty())
+      throw SpecError(context_ + ": an empty " + what + " in " + key + "=" + value->display());
+  return parts;
 }
 
 void SpecArgs::finish() const {

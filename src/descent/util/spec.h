@@ -22,18 +22,37 @@ struct Spec {
   std::map<std::string, std::string> args;  // raw text values
 };
 
+// One argument's value. From a SPEC string it is the text as written ("0.5", "[30,60]",
+// "[linear:total_iters=5;cosine:t_max=95]"), read by the getter that knows the type. From a TOML
+// table it is a scalar's text, or an array's items each as written: a value is never joined into
+// a SPEC and read back, so "2,gamma=0.5" stays one (bad) value instead of two arguments.
+struct SpecValue {
+  SpecValue(std::string text = "") : text(std::move(text)) {}
+  static SpecValue list(std::vector<std::string> items);
+
+  std::string text;                // a scalar, or a bracket list as written in a SPEC
+  std::vector<std::string> items;  // an array given item by item (is_list)
+  bool is_list = false;
+
+  std::string display() const;  // as a message quotes it: the text, or "[a, b]"
+};
+
 Spec parse_spec(const std::string& text);  // throws SpecError naming the text
 
 class SpecArgs {
  public:
   // context names the thing in messages, e.g. "layer 'linear:out=256'" or "optimizer 'adam'".
-  SpecArgs(std::string context, std::map<std::string, std::string> args);
+  SpecArgs(std::string context, const std::map<std::string, std::string>& args);
+  SpecArgs(std::string context, std::map<std::string, SpecValue> args);
 
   double get_double(const std::string& key, double fallback);
   int64_t get_int(const std::string& key, int64_t fallback);
   bool get_bool(const std::string& key, bool fallback);
   std::string get_string(const std::string& key, const std::string& fallback);
   std::vector<double> get_list(const std::string& key, const std::vector<double>& fallback);
+  // A list of SPECs, "[a;b;c]" (split on ';' outside nested brackets) or an array of strings;
+  // empty when absent. `what` names an entry in messages ("an empty schedule in ...").
+  std::vector<std::string> get_spec_list(const std::string& key, const std::string& what);
   bool has(const std::string& key) const { return args_.count(key) > 0; }
 
   // Throws SpecError if any given key was never asked for, listing the accepted keys.
@@ -41,12 +60,13 @@ class SpecArgs {
   const std::string& context() const { return context_; }
 
  private:
-  const std::string* lookup(const std::string& key);
+  const SpecValue* lookup(const std::string& key);
+  const std::string* lookup_scalar(const std::string& key, const char* expected);
   [[noreturn]] void bad_value(const std::string& key, const std::string& value,
                               const char* expected) const;
 
   std::string context_;
-  std::map<std::string, std::string> args_;
+  std::map<std::string, SpecValue> args_;
   std::set<std::string> accepted_;
 };
 
