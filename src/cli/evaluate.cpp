@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "descent/train/run.h"
+#include "descent/app/run.h"
 
 namespace cli {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "descent/train/run.h"
+#include "descent/app/run.h"
 #include "descent/util/threads.h"
 
 namespace cli {

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "descent/schedule/scheduler.h"
+#include "descent/util/spec.h"
+
 namespace descent {
 
 class ConfigError : public std::invalid_argument {
@@ -104,14 +107,11 @@ struct Config {
   } optimizer;
 
   struct Schedule {
-    std::string name;                         // empty: a constant learning rate
-    std::string interval = "epoch";           // epoch or step
-    std::string key = "lr";                   // the hyper-parameter that follows the schedule
-    std::map<std::string, std::string> args;  // SPEC text values, checked by make_scheduler
+    std::string name;                       // empty: a constant learning rate
+    std::string interval = "epoch";         // epoch or step
+    std::string key = "lr";                 // the hyper-parameter that follows the schedule
+    std::map<std::string, SpecValue> args;  // as the TOML table gives them, checked by the registry
   } schedule;
-
-  // The schedule as a SPEC string ("cosine:t_max=10"), empty without one.
-  std::string schedule_spec() const;
 };
 
 // Builds a configuration: defaults, then the TOML file (if any), then each "key=value" override.
@@ -120,5 +120,12 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
 
 // The resolved configuration as TOML (every key, defaults included).
 std::string to_toml(const Config& config);
+
+// The [schedule] on opt's groups, its arguments as the table gave them.
+std::unique_ptr<Scheduler> make_scheduler(const Config::Schedule& schedule, Optimizer& opt);
+
+// Every key of the fixed tables in declaration order ("seed", "data.name", ...). [optimizer] and
+// [schedule] also take the keys of the optimizer or schedule they name.
+std::vector<std::string> config_keys();
 
 }  // namespace descent

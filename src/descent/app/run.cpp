@@ -1,115 +1,18 @@
-#include "descent/train/run.h"
+#include "descent/app/run.h"
 
-#include <chrono>
-#include <ctime>
-#include <fstream>
-
-#include "descent/autograd/grad_mode.h"
-
+#include "descent/app/datasets.h"
 #include "descent/io/atomic_file.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
-#include "descent/optim/param_groups.h"
-#include "descent/optim/registry.h"
-#include "descent/schedule/factory.h"
 #include "descent/tensor/storage.h"
 #include "descent/train/callbacks/curvature_monitor.h"
 #include "descent/train/callbacks/early_stopping.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
 #include "descent/train/callbacks/schedule_step.h"
-#include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
-#include "descent/train/trainer.h"
 
 namespace descent {
-namespace {
-
-std::unique_ptr<Sequential> build_model(const Config& config, int64_t in_features) {
-  Generator init_gen(config.seed);
-  std::unique_ptr<Sequential> model;
-  try {
-    model = build_network(config.model.layers, in_features, init_gen, config.seed + 7);
-  } catch (const SpecError& e) {
-    throw ConfigError(std::string("config: model.layers: ") + e.what());
-  }
-  if (!config.model.weights.empty()) load_weights(*model, config.model.weights);
-  return model;
-}
-
-// The model's outputs must fit the data and the loss: one score per class, and log-probabilities
-// for nll.
-void check_model_fits_task(Sequential& model, const Dataset& data, const Config& config) {
-  Tensor probe = Tensor::zeros({1, data.features()});
-  NoGradGuard no_grad;
-  Tensor out = model.forward(probe);
-  if (data.num_classes > 0 && out.size(-1) != data.num_classes)
-    throw ConfigError("config: model.layers ends with " + std::to_string(out.size(-1)) +
-                      " outputs, but " + data.name + " has " + std::to_string(data.num_classes) +
-                      " classes");
-  const int64_t target_width = data.targets.dim() == 2 ? data.targets.size(1) : 1;
-  if (data.num_classes == 0 && out.size(-1) != target_width)
-    throw ConfigError("config: model.layers ends with " + std::to_string(out.size(-1)) +
-                      " outputs, but " + data.name + "'s regression targets have " +
-                      std::to_string(target_width));
-  if (data.num_classes == 0 && loss_is_classification(config.train.loss))
-    throw ConfigError("config: train.loss = \"" + config.train.loss +
-                      "\" needs class labels, but " + data.name +
-                      " is a regression task (use train.loss = \"mse\")");
-  if (config.train.loss == "nll" && config.model.layers.back() != "log_softmax")
-    throw ConfigError(
-        "config: train.loss = \"nll\" expects log-probabilities: end model.layers with "
-        "\"log_softmax\", or use train.loss = \"cross_entropy\" on raw scores");
-}
-
-}  // namespace
-
-LossFunction task_loss(const std::string& name, int64_t num_classes) {
-  LossFunction loss = loss_by_name(name);
-  if (num_classes == 0 || loss_is_classification(name)) return loss;
-  // mse and binary cross-entropy on class labels compare the outputs with one-hot targets.
-  return [loss, num_classes](const Tensor& out, const Tensor& target) {
-    return loss(out, one_hot(target, num_classes));
-  };
-}
-
-Experiment build_experiment(const Config& config) {
-  Experiment e;
-  e.config = config;
-  ExperimentData data = load_experiment_data(e.config);
-  e.train = std::move(data.train);
-  e.validation = std::move(data.validation);
-  e.test = std::move(data.test);
-  e.model = build_model(e.config, e.train.features());
-  check_model_fits_task(*e.model, e.train, e.config);
-  SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
-  e.optimizer = make_optimizer(
-      config.optimizer.name,
-      weight_decay_groups(e.model->named_parameters(), config.optimizer.no_weight_decay_1d), args);
-  if (!config.schedule.name.empty())
-    e.schedule = make_scheduler(config.schedule_spec(), *e.optimizer, config.schedule.key);
-  return e;
-}
-
-void check_run_dir_is_free(const std::filesystem::path& dir) {
-  if (!std::filesystem::exists(dir)) return;
-  if (!std::filesystem::is_directory(dir))
-    throw std::runtime_error("--out " + dir.string() + " exists and is not a directory");
-  if (!std::filesystem::is_empty(dir))
-    throw std::runtime_error("run directory " + dir.string() +
-                             " already exists and is not empty; choose another --out");
-}
-
-std::filesystem::path default_run_dir() {
-  const std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-  std::filesystem::path base = std::filesystem::path("runs") / stamp;
-  std::filesystem::path dir = base;
-  for (int i = 2; std::filesystem::exists(dir); ++i) dir = base.string() + "-" + std::to_string(i);
-  return dir;
-}
-
 namespace {
 
 TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
@@ -152,7 +55,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   if (c.curvature.every > 0) {
     curvature = std::make_unique<CurvatureMonitor>(
         *e.model, c.train.loss, e.train.num_classes, c.curvature.every,
-        parse_hessian_method(c.curvature.method), dir / "curvature.jsonl");
+        parse_hessian_method(c.curvature.method), dir / kCurvatureFile);
     trainer.add_callback(*curvature);
   }
   std::unique_ptr<EarlyStopping> early_stopping;
@@ -173,10 +76,10 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     // checkpoint by a run that then died are dropped, as they will be trained again.
     std::string lines;
     for (const auto& m : resume->meta.at("history")) lines += m.dump() + "\n";
-    write_file_atomically(dir / "metrics.jsonl", lines);
+    write_file_atomically(dir / kMetricsFile, lines);
     trainer.resume_from(std::move(*resume));
   }
-  MetricsLog metrics(dir / "metrics.jsonl");
+  MetricsLog metrics(dir / kMetricsFile);
   trainer.add_callback(metrics);
 
   Generator shuffle_gen(c.seed + 2);
@@ -206,7 +109,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   if (reason != "non_finite") {
     // The weights are finite here even after a non-finite gradient (the step was not taken), but
     // such a run did not finish: only its last good checkpoint is kept.
-    save_weights(*e.model, dir / "model.safetensors");
+    save_weights(*e.model, dir / kModelFile);
     outcome.test = evaluate(*e.model, loss, e.test);
     summary["test_loss"] = outcome.test.loss;
     summary["test_accuracy"] = outcome.test.accuracy;
@@ -217,7 +120,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   const AllocatorStats alloc = allocator_stats();
   summary["buffers"] = {{"system_allocations", alloc.system_allocations},
                         {"cache_hits", alloc.cache_hits}};
-  write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  write_file_atomically(dir / kSummaryFile, summary.dump(2) + "\n");
   return outcome;
 }
 
@@ -232,7 +135,7 @@ const std::vector<std::string> kResumableKeys = {"train.epochs", "checkpoint.eve
 RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
   check_run_dir_is_free(out_dir);
   std::filesystem::create_directories(out_dir);
-  write_file_atomically(out_dir / "config.toml", to_toml(e.config));
+  write_file_atomically(out_dir / kConfigFile, to_toml(e.config));
   return run_training(e, out_dir, std::nullopt);
 }
 
@@ -243,19 +146,17 @@ Experiment load_resumable_run(const std::filesystem::path& run_dir,
     if (std::find(kResumableKeys.begin(), kResumableKeys.end(), key) == kResumableKeys.end()) {
       std::string allowed;
       for (const auto& k : kResumableKeys) allowed += (allowed.empty() ? "" : ", ") + k;
-      throw ConfigError(
-          "--set " + o + ": a resumed run keeps its configuration; only " + allowed +
-          " may change (to change anything else, start a new run from " +
-          "its weights: --set model.weights=" + (run_dir / "model.safetensors").string() + ")");
+      throw ConfigError("--set " + o + ": a resumed run keeps its configuration; only " + allowed +
+                        " may change (to change anything else, start a new run from " +
+                        "its weights: --set model.weights=" + (run_dir / kModelFile).string() +
+                        ")");
     }
   }
-  const auto config_path = run_dir / "config.toml";
-  if (!std::filesystem::exists(config_path))
-    throw std::runtime_error(run_dir.string() + " is not a run directory (no config.toml)");
+  check_is_run_dir(run_dir);
   if (!std::filesystem::exists(run_dir / kCheckpointFile))
     throw std::runtime_error(run_dir.string() + " has no " + kCheckpointFile +
                              " to resume from (was it written with checkpoints?)");
-  return build_experiment(load_config(config_path, overrides));
+  return build_experiment(load_config(run_dir / kConfigFile, overrides));
 }
 
 RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
@@ -269,20 +170,18 @@ RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
   if (next_epoch > e.config.train.epochs)
     throw ConfigError(run_dir.string() + " stopped within epoch " + std::to_string(next_epoch) +
                       "; train.epochs must be at least " + std::to_string(next_epoch));
-  write_file_atomically(run_dir / "config.toml", to_toml(e.config));
-  std::filesystem::remove(run_dir / "summary.json");  // the run is in progress again
+  write_file_atomically(run_dir / kConfigFile, to_toml(e.config));
+  std::filesystem::remove(run_dir / kSummaryFile);  // the run is in progress again
   remove_stale_temporaries(run_dir);
   return run_training(e, run_dir, std::move(checkpoint));
 }
 
 EvalResult evaluate_run(const std::filesystem::path& run_dir) {
-  const auto config_path = run_dir / "config.toml";
-  const auto weights_path = run_dir / "model.safetensors";
-  if (!std::filesystem::exists(config_path))
-    throw std::runtime_error(run_dir.string() + " is not a run directory (no config.toml)");
+  const auto weights_path = run_dir / kModelFile;
+  check_is_run_dir(run_dir);
   if (!std::filesystem::exists(weights_path))
-    throw std::runtime_error(run_dir.string() + " has no model.safetensors (did the run finish?)");
-  Config config = load_config(config_path, {});
+    throw std::runtime_error(run_dir.string() + " has no " + kModelFile + " (did the run finish?)");
+  Config config = load_config(run_dir / kConfigFile, {});
   const ExperimentData data = load_experiment_data(config);
   Generator unused(0);
   auto model = build_network(config.model.layers, data.test.features(), unused);

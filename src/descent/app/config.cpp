@@ -1,0 +1,548 @@
+#include "descent/app/config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "descent/app/datasets.h"
+#include "descent/nn/loss.h"
+#include "descent/optim/registry.h"
+#include "descent/schedule/factory.h"
+
+namespace descent {
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+std::string node_text(const toml::node& n) {
+  if (auto s = n.as_string()) return s->get();
+  if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
+  if (auto i = n.as_integer()) return std::to_string(i->get());
+  if (auto f = n.as_floating_point()) {
+    // The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, f->get()).ptr;
+    return std::string(buf, end);
+  }
+  std::ostringstream os;
+  os << toml::toml_formatter{n};
+  return os.str();
+}
+
+class Resolver {
+ public:
+  Resolver(toml::table& root, std::map<std::string, std::string>& origin)
+      : root_(root), origin_(origin) {}
+
+  [[noreturn]] void fail(const std::string& key, const toml::node& n,
+                         const std::string& expected) const {
+    throw ConfigError("config: " + key + " = " + node_text(n) + where(key) +
+                      " is not valid (expected " + expected + ")");
+  }
+
+  std::string where(const std::string& key) const {
+    auto it = origin_.find(key);
+    return it == origin_.end() ? "" : " (from " + it->second + ")";
+  }
+
+  const toml::node* find(const std::string& key) const { return root_.at_path(key).node(); }
+
+  void read(const std::string& key, std::string& out) const {
+    if (const toml::node* n = find(key)) {
+      if (!n->is_string()) fail(key, *n, "a string");
+      out = n->as_string()->get();
+    }
+  }
+  void read(const std::string& key, bool& out) const {
+    if (const toml::node* n = find(key)) {
+      if (!n->is_boolean()) fail(key, *n, "true or false");
+      out = n->as_boolean()->get();
+    }
+  }
+  void read(const std::string& key, int64_t& out, int64_t min) const {
+    if (const toml::node* n = find(key)) {
+      if (!n->is_integer() || n->as_integer()->get() < min)
+        fail(key, *n, "an integer >= " + std::to_string(min));
+      out = n->as_integer()->get();
+    }
+  }
+  // A number in [min, max) (max_open) or [min, max].
+  void read(const std::string& key, double& out, double min, double max,
+            bool max_open = false) const {
+    if (const toml::node* n = find(key)) {
+      const double v = n->value<double>().value_or(NAN);
+      if (!(n->is_number() && v >= min && (max_open ? v < max : v <= max))) {
+        std::ostringstream range;
+        range << "a number >= " << min;
+        if (std::isfinite(max)) range << (max_open ? " and < " : " and <= ") << max;
+        fail(key, *n, range.str());
+      }
+      out = v;
+    }
+  }
+  // A string among `choices`.
+  void read(const std::string& key, std::string& out,
+            const std::vector<std::string>& choices) const {
+    read(key, out);
+    if (std::find(choices.begin(), choices.end(), out) == choices.end())
+      fail(key, *find(key), join(choices));
+  }
+  void read(const std::string& key, std::vector<std::string>& out) const {
+    if (const toml::node* n = find(key)) {
+      const toml::array* a = n->as_array();
+      if (!a) fail(key, *n, "an array of strings");
+      out.clear();
+      for (const auto& item : *a) {
+        if (!item.is_string()) fail(key, *n, "an array of strings");
+        out.push_back(item.as_string()->get());
+      }
+    }
+  }
+
+ private:
+  toml::table& root_;
+  std::map<std::string, std::string>& origin_;
+};
+
+void record_origins(const toml::table& table, const std::string& prefix, const std::string& source,
+                    std::map<std::string, std::string>& origin) {
+  for (const auto& [k, node] : table) {
+    const std::string path =
+        prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    origin[path] = source;
+    if (node.is_table()) record_origins(*node.as_table(), path, source, origin);
+  }
+}
+
+// "a.b.c=value": the value is read as a TOML value when it parses as one (numbers, booleans,
+// arrays, quoted strings), else taken as a bare string (so --set optimizer.name=sgd works).
+void apply_override(toml::table& root, const std::string& text,
+                    std::map<std::string, std::string>& origin) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--set " + text + ": expected key=value, e.g. --set train.epochs=3");
+  const std::string key = text.substr(0, eq), value = text.substr(eq + 1);
+  toml::table* table = &root;
+  size_t start = 0;
+  for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    const std::string part = key.substr(start, dot - start);
+    auto [it, inserted] = table->insert(part, toml::table{});
+    if (!it->second.is_table())
+      throw ConfigError("--set " + text + ": '" + key.substr(0, dot) + "' is not a table");
+    table = it->second.as_table();
+    start = dot + 1;
+  }
+  const std::string leaf = key.substr(start);
+  if (leaf.empty()) throw ConfigError("--set " + text + ": empty key");
+  try {
+    toml::table parsed = toml::parse("v = " + value);
+    table->insert_or_assign(leaf, *parsed.get("v"));
+  } catch (const toml::parse_error&) {
+    table->insert_or_assign(leaf, value);
+  }
+  origin[key] = "--set " + text;
+}
+
+// Inserts the TOML value a text spells when it is one ("0.5", "[30, 60]", "true"), else the
+// text as a string ("sgd"), so written values read back the same.
+void insert_text_value(toml::table& table, const std::string& key, const std::string& text) {
+  try {
+    toml::table parsed = toml::parse("v = " + text);
+    table.insert(key, *parsed.get("v"));
+  } catch (const toml::parse_error&) {
+    table.insert(key, text);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The keys of the fixed tables, each declared once: how it is read (checked, stored) and written
+// back to config.toml, and when it is written (a table none of whose keys is written is left out).
+
+using Written = bool (*)(const Config&);
+bool always(const Config&) { return true; }
+
+struct Key {
+  std::string path;  // "train.epochs"; top-level keys have no table
+  std::function<void(const Resolver&, Config&)> read;
+  std::function<void(const Config&, toml::table&)> write;  // into the key's own table
+  Written written = always;
+  bool open_table = false;  // the table also takes its component's keys ([optimizer], [schedule])
+};
+
+std::string table_of(const std::string& path) {
+  const size_t dot = path.find('.');
+  return dot == std::string::npos ? "" : path.substr(0, dot);
+}
+std::string leaf_of(const std::string& path) { return path.substr(path.find('.') + 1); }
+
+// KEY(train.epochs) gives the key's path and the Config member it lives in, from one spelling.
+#define KEY(member) \
+#member, [](auto& c) -> auto& { return c.member; }
+
+template <class Field>
+Key integer(std::string path, Field field, int64_t min, Written written = always) {
+  return {path,
+          [=](const Resolver& r, Config& c) {
+            int64_t v = static_cast<int64_t>(field(c));
+            r.read(path, v, min);
+            field(c) = static_cast<std::remove_reference_t<decltype(field(c))>>(v);
+          },
+          [=](const Config& c, toml::table& t) {
+            t.insert(leaf_of(path), static_cast<int64_t>(field(c)));
+          },
+          written};
+}
+
+// A number in [min, max) (max_open) or [min, max].
+template <class Field>
+Key real(std::string path, Field field, double min, double max = INFINITY, bool max_open = false,
+         Written written = always) {
+  return {path, [=](const Resolver& r, Config& c) { r.read(path, field(c), min, max, max_open); },
+          [=](const Config& c, toml::table& t) { t.insert(leaf_of(path), field(c)); }, written};
+}
+
+template <class Field>
+Key boolean(std::string path, Field field, Written written = always) {
+  return {path, [=](const Resolver& r, Config& c) { r.read(path, field(c)); },
+          [=](const Config& c, toml::table& t) { t.insert(leaf_of(path), field(c)); }, written};
+}
+
+template <class Field>
+Key text(std::string path, Field field, Written written = always) {
+  return {path, [=](const Resolver& r, Config& c) { r.read(path, field(c)); },
+          [=](const Config& c, toml::table& t) { t.insert(leaf_of(path), field(c)); }, written};
+}
+
+// A string among `choices`; `expected` words the message when a plain list would read badly.
+template <class Field>
+Key choice(std::string path, Field field, std::vector<std::string> choices,
+           Written written = always, std::string expected = "") {
+  if (expected.empty()) expected = join(choices);
+  return {path,
+          [=](const Resolver& r, Config& c) {
+            r.read(path, field(c));
+            if (std::find(choices.begin(), choices.end(), field(c)) == choices.end())
+              r.fail(path, *r.find(path), expected);
+          },
+          [=](const Config& c, toml::table& t) { t.insert(leaf_of(path), field(c)); }, written};
+}
+
+template <class Field>
+Key text_list(std::string path, Field field) {
+  return {path, [=](const Resolver& r, Config& c) { r.read(path, field(c)); },
+          [=](const Config& c, toml::table& t) {
+            toml::array items;
+            for (const auto& item : field(c)) items.push_back(item);
+            t.insert(leaf_of(path), items);
+          }};
+}
+
+// When a table is written at all: only when it is in use.
+bool clipping(const Config& c) { return c.clip.max_norm > 0 || c.clip.max_value > 0; }
+bool penalized(const Config& c) { return c.regularization.l1 > 0 || c.regularization.l2 > 0; }
+bool averaging(const Config& c) { return c.ema.decay > 0; }
+bool stopping_early(const Config& c) { return c.early_stopping.enabled; }
+bool probing_curvature(const Config& c) { return c.curvature.every > 0; }
+bool scheduled(const Config& c) { return !c.schedule.name.empty(); }
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> table = {
+      integer(KEY(seed), 0),
+      integer(KEY(threads), 0),
+      choice(KEY(data.name), dataset_names()),
+      text(KEY(data.dir), [](const Config& c) { return dataset_reads(c, "dir"); }),
+      text(KEY(data.path), [](const Config& c) { return dataset_reads(c, "path"); }),
+      text(KEY(data.test_path),
+           [](const Config& c) {
+             return dataset_reads(c, "test_path") && !c.data.test_path.empty();
+           }),
+      // A column name or an index: both are kept as written.
+      {"data.target",
+       [](const Resolver& r, Config& c) {
+         const toml::node* t = r.find("data.target");
+         if (t && t->is_integer())
+           c.data.target = std::to_string(t->as_integer()->get());
+         else
+           r.read("data.target", c.data.target);
+       },
+       [](const Config& c, toml::table& t) { t.insert("target", c.data.target); },
+       [](const Config& c) { return dataset_reads(c, "target"); }},
+      choice(KEY(data.header), {"auto", "true", "false"},
+             [](const Config& c) { return dataset_reads(c, "header"); }),
+      choice(KEY(data.task), {"classification", "regression"},
+             [](const Config& c) { return dataset_reads(c, "task"); }),
+      integer(KEY(data.size), 1, [](const Config& c) { return dataset_reads(c, "size"); }),
+      integer(KEY(data.test_size), 0,
+              [](const Config& c) { return dataset_reads(c, "test_size"); }),
+      real(KEY(data.noise), 0, INFINITY, false,
+           [](const Config& c) { return dataset_reads(c, "noise") && c.data.noise >= 0; }),
+      integer(KEY(data.classes), 2, [](const Config& c) { return dataset_reads(c, "classes"); }),
+      integer(KEY(data.validation_size), -1),
+      integer(KEY(data.train_size), 0, [](const Config& c) { return c.data.train_size > 0; }),
+      text_list(KEY(model.layers)),
+      text(KEY(model.weights), [](const Config& c) { return !c.model.weights.empty(); }),
+      integer(KEY(train.epochs), 1),
+      integer(KEY(train.batch_size), 1),
+      boolean(KEY(train.shuffle)),
+      boolean(KEY(train.drop_last)),
+      choice(KEY(train.loss), loss_names()),
+      integer(KEY(train.accumulate), 1),
+      choice(KEY(train.on_non_finite), {"stop", "skip"}),
+      // The optimizer's and the schedule's own keys are read by load_config from their registries.
+      {"optimizer.name",
+       [](const Resolver& r, Config& c) { r.read("optimizer.name", c.optimizer.name); },
+       [](const Config& c, toml::table& t) { t.insert("name", c.optimizer.name); }, always, true},
+      boolean(KEY(optimizer.no_weight_decay_1d),
+              [](const Config& c) { return c.optimizer.no_weight_decay_1d; }),
+      {"schedule.name",
+       [](const Resolver& r, Config& c) { r.read("schedule.name", c.schedule.name); },
+       [](const Config& c, toml::table& t) { t.insert("name", c.schedule.name); }, scheduled, true},
+      choice(KEY(schedule.interval), {"epoch", "step"}, scheduled, "epoch or step"),
+      text(KEY(schedule.key), scheduled),
+      real(KEY(clip.max_norm), 0, INFINITY, false, clipping),
+      real(KEY(clip.max_value), 0, INFINITY, false, clipping),
+      boolean(KEY(clip.per_layer), clipping),
+      real(KEY(regularization.l1), 0, INFINITY, false, penalized),
+      real(KEY(regularization.l2), 0, INFINITY, false, penalized),
+      boolean(KEY(regularization.exclude_1d), penalized),
+      real(KEY(ema.decay), 0, 1, true, averaging),
+      boolean(KEY(ema.evaluate), averaging),
+      choice(KEY(early_stopping.monitor),
+             {"val_loss", "val_accuracy", "train_loss", "train_accuracy"}, stopping_early),
+      choice(KEY(early_stopping.mode), {"auto", "min", "max"}, stopping_early),
+      integer(KEY(early_stopping.patience), 0, stopping_early),
+      real(KEY(early_stopping.min_delta), 0, INFINITY, false, stopping_early),
+      boolean(KEY(early_stopping.restore_best), stopping_early),
+      integer(KEY(checkpoint.every), 0),
+      integer(KEY(curvature.every), 0, probing_curvature),
+      choice(KEY(curvature.method), {"difference", "exact"}, probing_curvature),
+  };
+  return table;
+}
+#undef KEY
+
+// Rejects keys that no table accepts (the open tables' own keys are checked by their registry).
+void check_keys(const Resolver& r, const toml::table& root) {
+  std::vector<std::string> top;  // top-level keys, tables in the order they are declared
+  std::map<std::string, std::vector<std::string>> in_table;
+  std::set<std::string> open;
+  for (const Key& key : keys()) {
+    const std::string table = table_of(key.path);
+    const std::string name = table.empty() ? key.path : table;
+    if (std::find(top.begin(), top.end(), name) == top.end()) top.push_back(name);
+    if (!table.empty()) in_table[table].push_back(leaf_of(key.path));
+    if (key.open_table) open.insert(table);
+  }
+  auto unknown = [&](const std::string& path, const std::string& table,
+                     const std::vector<std::string>& accepted) {
+    throw ConfigError("config: unknown key '" + path + "'" + r.where(path) + " (valid keys" +
+                      (table.empty() ? "" : " in [" + table + "]") + ": " + join(accepted) + ")");
+  };
+  for (const auto& [k, node] : root) {
+    const std::string table(k.str());
+    if (std::find(top.begin(), top.end(), table) == top.end()) unknown(table, "", top);
+    if (!in_table.count(table)) continue;
+    if (!node.is_table()) r.fail(table, node, "a table");
+    if (open.count(table)) continue;
+    for (const auto& [leaf, value] : *node.as_table())
+      if (std::find(in_table[table].begin(), in_table[table].end(), leaf.str()) ==
+          in_table[table].end())
+        unknown(table + "." + std::string(leaf.str()), table, in_table[table]);
+  }
+}
+
+// Where the keys of a table came from, for messages: ", from a.toml; --set optimizer.lr=1".
+std::string sources_of(const std::string& table, const std::map<std::string, std::string>& origin) {
+  std::set<std::string> sources;
+  for (const auto& [key, source] : origin)
+    if (key.rfind(table + ".", 0) == 0 && key != table + ".name") sources.insert(source);
+  std::string from;
+  for (const auto& src : sources) from += (from.empty() ? ", from " : "; ") + src;
+  return from;
+}
+
+// The keys of an open table other than its fixed ones, as the registries take them.
+std::map<std::string, SpecValue> component_args(const Resolver& r, const std::string& table) {
+  std::map<std::string, SpecValue> args;
+  const toml::node* node = r.find(table);
+  if (!node) return args;
+  for (const auto& [k, value] : *node->as_table()) {
+    const std::string key(k.str());
+    if (std::any_of(keys().begin(), keys().end(),
+                    [&](const Key& fixed) { return fixed.path == table + "." + key; }))
+      continue;
+    if (const toml::array* a = value.as_array()) {
+      std::vector<std::string> items;
+      for (const auto& item : *a) items.push_back(node_text(item));
+      args[key] = SpecValue::list(std::move(items));
+    } else {
+      args[key] = SpecValue(node_text(value));
+    }
+  }
+  return args;
+}
+
+// [optimizer]: the named optimizer's hyper-parameters, checked by building it on a stand-in
+// parameter and completed with its defaults. Returns the stand-in, for the schedule's check.
+std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
+                                             const std::map<std::string, std::string>& origin) {
+  const OptimizerInfo* info = nullptr;
+  try {
+    info = &optimizer_info(c.optimizer.name);
+  } catch (const SpecError& e) {
+    throw ConfigError(std::string("config: optimizer.name: ") + e.what() +
+                      r.where("optimizer.name"));
+  }
+  std::map<std::string, std::string> args;
+  for (const auto& [key, value] : component_args(r, "optimizer")) args[key] = value.display();
+  SpecArgs spec_args(
+      "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")", args);
+  Tensor stand_in = Tensor::zeros({1});
+  stand_in.requires_grad_();
+  std::vector<ParamGroup> stand_in_group(1);
+  stand_in_group[0].params = {stand_in};
+  try {
+    if (info->make_from_args) {
+      // A wrapper (lookahead) also takes its base optimizer's keys: kept as written.
+      c.optimizer.args = args;
+      return make_optimizer(c.optimizer.name, stand_in_group, spec_args);
+    }
+    const Hyperparams h = read_hyperparams(*info, spec_args);
+    for (const auto& def : info->hyperparams)
+      c.optimizer.args[def.name] = hyperparam_text(def, h.at(def.name));
+    return make_optimizer(c.optimizer.name, stand_in_group, h);
+  } catch (const SpecError& e) {
+    const std::string what = e.what();
+    throw ConfigError(what.rfind("config", 0) == 0 ? what : "config [optimizer]: " + what);
+  }
+}
+
+// [schedule]: the named schedule's own arguments, checked by building it on the stand-in
+// optimizer, so a bad key fails here, before any work.
+void resolve_schedule(const Resolver& r, Config& c, Optimizer& stand_in) {
+  if (!r.find("schedule")) return;
+  if (c.schedule.name.empty())
+    throw ConfigError("config: [schedule] needs a name" + r.where("schedule") +
+                      " (valid: " + join(scheduler_names()) + ")");
+  c.schedule.args = component_args(r, "schedule");
+  try {
+    make_scheduler(c.schedule, stand_in);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string("config: [schedule]: ") + e.what());
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Scheduler> make_scheduler(const Config::Schedule& schedule, Optimizer& opt) {
+  // TODO(issue 9): the registry's make_scheduler(name, SpecArgs&, ...) once it lands.
+  std::string spec = schedule.name;
+  char sep = ':';
+  for (const auto& [k, v] : schedule.args) {
+    std::string text = v.text;
+    if (v.is_list) {
+      const bool specs = !v.items.empty() && v.items[0].find(':') != std::string::npos;
+      text = "[";
+      for (size_t i = 0; i < v.items.size(); ++i)
+        text += (i ? (specs ? ";" : ",") : "") + v.items[i];
+      text += "]";
+    }
+    spec += sep + k + "=" + text;
+    sep = ',';
+  }
+  return make_scheduler(spec, opt, schedule.key);
+}
+
+Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  toml::table root;
+  std::map<std::string, std::string> origin;
+  if (!file.empty()) {
+    try {
+      root = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+      std::ostringstream os;
+      os << file.string() << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
+         << e.description();
+      throw ConfigError(os.str());
+    }
+    record_origins(root, "", file.string(), origin);
+  }
+  for (const auto& o : overrides) apply_override(root, o, origin);
+
+  const Resolver r(root, origin);
+  check_keys(r, root);
+  Config c;
+  c.early_stopping.enabled = r.find("early_stopping") != nullptr;
+  for (const Key& key : keys()) key.read(r, c);
+  if (c.data.name == "csv" && c.data.path.empty())
+    throw ConfigError("config: data.name = \"csv\" needs data.path (the CSV file)");
+  const std::unique_ptr<Optimizer> stand_in = resolve_optimizer(r, c, origin);
+  resolve_schedule(r, c, *stand_in);
+  return c;
+}
+
+std::string to_toml(const Config& c) {
+  toml::table root;
+  for (const Key& key : keys()) {
+    if (!key.written(c)) continue;
+    const std::string table = table_of(key.path);
+    if (table.empty()) {
+      key.write(c, root);
+      continue;
+    }
+    root.insert(table, toml::table{});
+    key.write(c, *root[table].as_table());
+  }
+  // The optimizer's keys typed as it declares them, so the file reads back the same; a wrapper's
+  // (lookahead's) keys as written.
+  toml::table& opt = *root["optimizer"].as_table();
+  const OptimizerInfo& info = optimizer_info(c.optimizer.name);
+  for (const auto& [k, v] : c.optimizer.args) {
+    auto def = std::find_if(info.hyperparams.begin(), info.hyperparams.end(),
+                            [&](const HyperparamDef& d) { return d.name == k; });
+    if (info.make_from_args || def == info.hyperparams.end())
+      insert_text_value(opt, k, v);
+    else if (def->kind == HyperparamKind::Bool)
+      opt.insert(k, v == "true");
+    else if (def->kind == HyperparamKind::Choice)
+      opt.insert(k, v);
+    else
+      opt.insert(k, std::stod(v));
+  }
+  if (!c.schedule.name.empty()) {
+    toml::table& sched = *root["schedule"].as_table();
+    for (const auto& [k, v] : c.schedule.args) {
+      if (!v.is_list) {
+        insert_text_value(sched, k, v.text);
+        continue;
+      }
+      toml::table items;
+      for (size_t i = 0; i < v.items.size(); ++i)
+        insert_text_value(items, std::to_string(i), v.items[i]);
+      toml::array array;
+      for (size_t i = 0; i < v.items.size(); ++i) array.push_back(*items.get(std::to_string(i)));
+      sched.insert(k, array);
+    }
+  }
+  std::ostringstream os;
+  os << root << "\n";
+  return os.str();
+}
+
+std::vector<std::string> config_keys() {
+  std::vector<std::string> paths;
+  for (const Key& key : keys()) paths.push_back(key.path);
+  return paths;
+}
+
+}  // namespace descent

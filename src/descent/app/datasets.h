@@ -1,0 +1,45 @@
+#pragma once
+// The datasets a run can name in data.name, one table: fashion-mnist, csv and the synthetic sets.
+// Each entry says which [data] keys it reads (the configuration writes only those back to
+// config.toml) and loads its training and test sets; load_experiment_data then holds out the
+// validation set and takes the train_size subset, the same for every dataset.
+// Random streams: the validation hold-out draws from Generator(seed + 1), the train_size subset
+// from Generator(seed + 3), synthetic training data from Generator(seed + 4) and synthetic test
+// data from Generator(seed + 5), the CSV test hold-out from Generator(seed + 6).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "descent/app/config.h"
+#include "descent/data/dataset.h"
+
+namespace descent {
+
+struct TrainTestData {
+  Dataset train, test;
+};
+
+struct DatasetInfo {
+  std::string name;
+  std::vector<std::string> keys;  // the [data] keys it reads besides the common ones
+  // validation_size = -1 means this many held out (< 0: a fifth of the training set).
+  int64_t default_validation_size = -1;
+  std::function<TrainTestData(const Config&)> load;
+};
+
+const std::vector<DatasetInfo>& dataset_registry();
+std::vector<std::string> dataset_names();
+const DatasetInfo* find_dataset(const std::string& name);  // null when unknown
+
+// Whether the configured dataset reads the [data] key (e.g. "dir" for fashion-mnist).
+bool dataset_reads(const Config& config, const std::string& key);
+
+struct ExperimentData {
+  Dataset train, validation, test;
+};
+
+// Resolves data.validation_size = -1 (auto) in `config`. Throws DataError or ConfigError naming
+// the file or key.
+ExperimentData load_experiment_data(Config& config);
+
+}  // namespace descent

@@ -1,0 +1,39 @@
+#pragma once
+// A training run as the command line makes it: an experiment in, a run directory out (the files
+// are listed in run_dir.h). The epochs' shuffles draw from Generator(seed + 2).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "descent/app/experiment.h"
+#include "descent/app/run_dir.h"
+#include "descent/train/evaluate.h"
+#include "descent/train/trainer.h"
+
+namespace descent {
+
+struct RunOutcome {
+  TrainResult train;
+  EvalResult test;
+  std::filesystem::path dir;
+};
+
+// Trains and writes the run directory (which must not exist or be empty). Ctrl-C stops it after
+// the step in progress with a checkpoint (outcome.train.stop_reason "interrupted").
+RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_dir);
+
+// A run directory's experiment, for resuming: its config.toml with `overrides`, of which only
+// train.epochs, checkpoint.every, threads, early_stopping.patience and early_stopping.min_delta
+// may change (anything else throws ConfigError saying so). Throws when there is no checkpoint.
+Experiment load_resumable_run(const std::filesystem::path& run_dir,
+                              const std::vector<std::string>& overrides);
+
+// Continues the run from its checkpoint to train.epochs. With the same thread count, the final
+// weights are bit-identical to a run that was never stopped.
+RunOutcome resume_run(Experiment& experiment, const std::filesystem::path& run_dir);
+
+// Rebuilds the model of a finished run from its config.toml and model.safetensors and
+// evaluates it on the test set.
+EvalResult evaluate_run(const std::filesystem::path& run_dir);
+
+}  // namespace descent

@@ -1,0 +1,32 @@
+#pragma once
+// A run directory and the files in it, named once here for every command that writes or reads
+// them (train, resume, evaluate):
+//   config.toml             the resolved configuration (written first)
+//   metrics.jsonl           one JSON object per epoch
+//   checkpoint.safetensors  every checkpoint.every epochs, at the end and on Ctrl-C
+//   curvature.jsonl         the ill-conditioning probes, with [curvature]
+//   model.safetensors       the final weights, PyTorch state_dict names
+//   summary.json            written last, when training ended (completed, stopped early, or
+//                           stopped by a non-finite loss: then without model and test)
+// An interrupted run (Ctrl-C) leaves its checkpoint and no summary; resume_run continues it.
+#include <filesystem>
+
+namespace descent {
+
+inline constexpr const char* kConfigFile = "config.toml";
+inline constexpr const char* kMetricsFile = "metrics.jsonl";
+inline constexpr const char* kCheckpointFile = "checkpoint.safetensors";
+inline constexpr const char* kCurvatureFile = "curvature.jsonl";
+inline constexpr const char* kModelFile = "model.safetensors";
+inline constexpr const char* kSummaryFile = "summary.json";
+
+// Throws unless `dir` is missing or an empty directory (checked before any work starts).
+void check_run_dir_is_free(const std::filesystem::path& dir);
+
+// Throws naming the directory unless it holds config.toml ("... is not a run directory").
+void check_is_run_dir(const std::filesystem::path& dir);
+
+// runs/<date-time>, with a suffix when that exists already.
+std::filesystem::path default_run_dir();
+
+}  // namespace descent
