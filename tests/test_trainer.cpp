@@ -147,7 +147,7 @@ class TrainerResume : public ::testing::Test {
 TEST_F(TrainerResume, MidEpochInterruptResumesBitIdentical) {
   Rig straight({.checkpoint = tmp_ / "straight.ckpt"});
   const TrainResult reference = straight.fit();
-  ASSERT_EQ(reference.stop_reason, "completed");
+  ASSERT_EQ(reference.stop_reason, StopReason::Completed);
   ASSERT_EQ(reference.history.size(), 4u);
 
   // 400 examples in batches of 32: 13 minibatches, 7 steps an epoch (accumulate 2). Step 10 is in
@@ -157,7 +157,7 @@ TEST_F(TrainerResume, MidEpochInterruptResumesBitIdentical) {
   InterruptAt stop(10);
   first.trainer->add_callback(stop);
   const TrainResult interrupted = first.fit();
-  EXPECT_EQ(interrupted.stop_reason, "interrupted");
+  EXPECT_EQ(interrupted.stop_reason, StopReason::Interrupted);
   EXPECT_EQ(interrupted.stop_message, "interrupted after step 10 (epoch 2, 6 of 13 batches done)");
   EXPECT_EQ(interrupted.history.size(), 1u);
   EXPECT_FALSE(interrupt_requested()) << "the loop clears the request it acted on";
@@ -166,7 +166,7 @@ TEST_F(TrainerResume, MidEpochInterruptResumesBitIdentical) {
   Rig resumed({.checkpoint = ckpt});
   resumed.trainer->resume_from(load_checkpoint(ckpt));
   const TrainResult rest = resumed.fit();
-  EXPECT_EQ(rest.stop_reason, "completed");
+  EXPECT_EQ(rest.stop_reason, StopReason::Completed);
   EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
   expect_same_history(rest, reference);
   EXPECT_EQ(resumed.early->best_epoch(), straight.early->best_epoch());
@@ -177,7 +177,7 @@ TEST_F(TrainerResume, EpochBoundaryCheckpointTrainsLonger) {
   straight.fit();
   const fs::path ckpt = tmp_ / "run.ckpt";
   Rig two({.epochs = 2, .checkpoint = ckpt});
-  EXPECT_EQ(two.fit().stop_reason, "completed");
+  EXPECT_EQ(two.fit().stop_reason, StopReason::Completed);
   // The end-of-run checkpoint holds the live state, not the averaged weights the model took.
   Rig resumed({.checkpoint = ckpt});
   resumed.trainer->resume_from(load_checkpoint(ckpt));
@@ -226,7 +226,7 @@ TEST(TrainerHealth, NonFiniteGradientStopsNamingEpochStepAndParameter) {
   } snapshot(ckpt, before);
   s.trainer->add_callback(snapshot);
   const TrainResult r = s.fit();
-  EXPECT_EQ(r.stop_reason, "non_finite");
+  EXPECT_EQ(r.stop_reason, StopReason::NonFinite);
   EXPECT_EQ(r.stop_message,
             "non-finite gradient at epoch 2, step 18 (batch 5 of 13): first in parameter "
             "'2.bias'");
@@ -248,7 +248,7 @@ TEST(TrainerHealth, NonFiniteLossNamesTheFirstBadWeight) {
   } poison(s.model->named_parameters()[2].tensor);  // "2.weight"
   s.trainer->add_callback(poison);
   const TrainResult r = s.fit();
-  EXPECT_EQ(r.stop_reason, "non_finite");
+  EXPECT_EQ(r.stop_reason, StopReason::NonFinite);
   EXPECT_EQ(r.stop_message.rfind("non-finite loss (", 0), 0u) << r.stop_message;
   EXPECT_NE(r.stop_message.find("at epoch 1, step 5 (batch 5 of 13): first non-finite weight in "
                                 "parameter '2.weight'"),
@@ -267,7 +267,7 @@ TEST(TrainerHealth, SkipModeSkipsTheBadStepAndGoesOn) {
   trainer.add_callback(poison);
   Generator shuffle(3);
   const TrainResult r = trainer.fit(s.train, &s.validation, shuffle);
-  EXPECT_EQ(r.stop_reason, "completed");
+  EXPECT_EQ(r.stop_reason, StopReason::Completed);
   EXPECT_EQ(r.history[0].skipped_steps, 1);
   EXPECT_EQ(r.history[0].steps, 12);
   EXPECT_EQ(r.history[1].skipped_steps, 0);
@@ -341,7 +341,7 @@ TEST(EarlyStoppingCallback, StopsAfterPatienceAndRestoresTheBestWeights) {
   const std::vector<double> losses = {1.0, 0.8, 0.85, 0.79, 0.9, 0.5};
   TrainState state;
   int64_t stopped_at = 0;
-  for (size_t i = 0; i < losses.size() && state.stop_reason.empty(); ++i) {
+  for (size_t i = 0; i < losses.size() && !state.stop_reason; ++i) {
     EpochMetrics m;
     m.epoch = static_cast<int64_t>(i + 1);
     m.val_loss = losses[i];
@@ -351,11 +351,11 @@ TEST(EarlyStoppingCallback, StopsAfterPatienceAndRestoresTheBestWeights) {
   }
   // 0.79 is not below 0.8 - min_delta: epochs 3, 4, 5 fail to improve, so epoch 5 stops.
   EXPECT_EQ(stopped_at, 5);
-  EXPECT_EQ(state.stop_reason, "early_stopping");
+  EXPECT_EQ(state.stop_reason, StopReason::EarlyStopping);
   EXPECT_EQ(es.best_epoch(), 2);
   EXPECT_EQ(state.stop_message, "val_loss did not improve for 3 epochs (best 0.8 at epoch 2)");
   TrainResult result;
-  result.stop_reason = "early_stopping";
+  result.stop_reason = StopReason::EarlyStopping;
   es.on_train_end(state, result);
   EXPECT_EQ(w.data()[0], 2.0f);
 }
@@ -371,7 +371,7 @@ TEST(EarlyStoppingCallback, MaxModeForAccuracyAndBadNames) {
     m.val_accuracy = acc;
     es.on_epoch_end(state, m);
   }
-  EXPECT_EQ(state.stop_reason, "early_stopping");
+  EXPECT_EQ(state.stop_reason, StopReason::EarlyStopping);
   EXPECT_THROW(EarlyStopping({.monitor = "val_los"}, {}), std::invalid_argument);
   EXPECT_THROW(EarlyStopping({.mode = "lowest"}, {}), std::invalid_argument);
   EpochMetrics no_validation;
@@ -391,7 +391,7 @@ TEST(EarlyStoppingCallback, StopsATrainingThatStalls) {
   trainer.add_callback(es);
   Generator g(3);
   const TrainResult r = trainer.fit(s.train, &s.validation, g);
-  EXPECT_EQ(r.stop_reason, "early_stopping");
+  EXPECT_EQ(r.stop_reason, StopReason::EarlyStopping);
   EXPECT_EQ(r.history.size(), 3u);
   EXPECT_EQ(es.best_epoch(), 1);
 }

@@ -27,13 +27,13 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
 void report(const descent::RunOutcome& outcome) {
   const auto& t = outcome.train;
   const std::string dir = outcome.dir.string();
-  if (t.stop_reason == "interrupted") {
+  if (t.stop_reason == descent::StopReason::Interrupted) {
     std::printf(
         "descent: %s; checkpoint written to %s/%s\nresume with: descent train --resume %s\n",
         t.stop_message.c_str(), dir.c_str(), descent::kCheckpointFile, dir.c_str());
     throw ExitStatus{130};
   }
-  if (t.stop_reason == "non_finite") {
+  if (t.stop_reason == descent::StopReason::NonFinite) {
     const auto checkpoint = outcome.dir / descent::kCheckpointFile;
     const std::string kept = std::filesystem::exists(checkpoint)
                                  ? "the last good checkpoint is " + checkpoint.string()
@@ -44,7 +44,7 @@ void report(const descent::RunOutcome& outcome) {
                  t.stop_message.c_str(), kept.c_str());
     throw ExitStatus{3};
   }
-  if (t.stop_reason == "early_stopping")
+  if (t.stop_reason == descent::StopReason::EarlyStopping)
     std::printf("early stopping: %s\n", t.stop_message.c_str());
   std::printf("test_loss %.4f", outcome.test.loss);
   if (std::isfinite(outcome.test.accuracy))

@@ -89,15 +89,15 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     InterruptGuard ctrl_c;
     outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
   }
-  const std::string& reason = outcome.train.stop_reason;
-  if (reason == "interrupted") return outcome;
+  const StopReason reason = outcome.train.stop_reason;
+  if (reason == StopReason::Interrupted) return outcome;
   if (early_stopping) outcome.train.best_epoch = early_stopping->best_epoch();
 
   nlohmann::json summary = {
       {"epochs", static_cast<int64_t>(outcome.train.history.size())},
       {"best_epoch", outcome.train.best_epoch},
       {"seconds", outcome.train.seconds},
-      {"stop_reason", reason},
+      {"stop_reason", to_string(reason)},
   };
   if (!outcome.train.stop_message.empty()) summary["stop_message"] = outcome.train.stop_message;
   if (early_stopping)
@@ -106,7 +106,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
                                  {"best_epoch", early_stopping->best_epoch()},
                                  {"restored_best", c.early_stopping.restore_best}};
   if (average) summary["ema"] = {{"decay", c.ema.decay}, {"evaluated", c.ema.evaluate}};
-  if (reason != "non_finite") {
+  if (reason != StopReason::NonFinite) {
     // The weights are finite here even after a non-finite gradient (the step was not taken), but
     // such a run did not finish: only its last good checkpoint is kept.
     save_weights(*e.model, dir / kModelFile);

@@ -19,7 +19,7 @@ struct RunOutcome {
 };
 
 // Trains and writes the run directory (which must not exist or be empty). Ctrl-C stops it after
-// the step in progress with a checkpoint (outcome.train.stop_reason "interrupted").
+// the step in progress with a checkpoint (StopReason::Interrupted).
 RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_dir);
 
 // A run directory's experiment, for resuming: its config.toml with `overrides`, of which only

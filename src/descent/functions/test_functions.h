@@ -1,22 +1,24 @@
 #pragma once
+// clang-format off
 // Classic 2-D test functions for watching optimizers, written with descent's differentiable ops so
 // their gradients come from the autodiff tape (no hand-written or finite-difference gradients).
 //
-//   rosenbrock       (1-x)^2 + 100 (y-x^2)^2                                  min (1,1) = 0
-//   beale            (1.5-x+xy)^2 + (2.25-x+xy^2)^2 + (2.625-x+xy^3)^2        min (3,0.5) = 0
-//   himmelblau       (x^2+y-11)^2 + (x+y^2-7)^2                               four minima = 0
-//   booth            (x+2y-7)^2 + (2x+y-5)^2                                  min (1,3) = 0
-//   matyas           0.26 (x^2+y^2) - 0.48 xy                                 min (0,0) = 0
-//   rastrigin        20 + x^2 - 10 cos(2 pi x) + y^2 - 10 cos(2 pi y)         min (0,0) = 0
+//   rosenbrock       (1-x)^2 + 100 (y-x^2)^2                                 min (1, 1) = 0
+//   beale            (1.5-x+xy)^2 + (2.25-x+xy^2)^2 + (2.625-x+xy^3)^2       min (3, 0.5) = 0
+//   himmelblau       (x^2+y-11)^2 + (x+y^2-7)^2                              four minima = 0
+//   booth            (x+2y-7)^2 + (2x+y-5)^2                                 min (1, 3) = 0
+//   matyas           0.26 (x^2+y^2) - 0.48 xy                                min (0, 0) = 0
+//   rastrigin        20 + x^2 - 10 cos(2 pi x) + y^2 - 10 cos(2 pi y)        min (0, 0) = 0
 //   ackley           -20 exp(-0.2 sqrt(0.5 (x^2+y^2)))
-//                      - exp(0.5 (cos 2 pi x + cos 2 pi y)) + e + 20          min (0,0) = 0
-//   styblinski_tang  0.5 (x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y)                min (-2.9035,-2.9035)
+//                      - exp(0.5 (cos 2 pi x + cos 2 pi y)) + e + 20         min (0, 0) = 0
+//   styblinski_tang  0.5 (x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y)               min (-2.9035, -2.9035)
 //   goldstein_price  [1 + (x+y+1)^2 (19-14x+3x^2-14y+6xy+3y^2)]
-//                    * [30 + (2x-3y)^2 (18-32x+12x^2+48y-36xy+27y^2)]        min (0,-1) = 3
-//   mccormick        sin(x+y) + (x-y)^2 - 1.5x + 2.5y + 1                     min (0.5-pi/3,
-//   -0.5-pi/3) saddle           x^2 - y^2                                                saddle at
-//   (0,0) monkey_saddle    x^3 - 3xy^2                                              degenerate
-//   saddle quadratic        0.5 (x^2 + kappa y^2)   ("quadratic:kappa=K", default 10) min (0,0) = 0
+//                    * [30 + (2x-3y)^2 (18-32x+12x^2+48y-36xy+27y^2)]       min (0, -1) = 3
+//   mccormick        sin(x+y) + (x-y)^2 - 1.5x + 2.5y + 1                    min (0.5-pi/3, -0.5-pi/3)
+//   saddle           x^2 - y^2                                               saddle at (0, 0)
+//   monkey_saddle    x^3 - 3xy^2                                             degenerate saddle
+//   quadratic        0.5 (x^2 + kappa y^2)   ("quadratic:kappa=K", default 10) min (0, 0) = 0
+// clang-format on
 //
 // f works elementwise on x and y of any (broadcastable) shape, so a plot can evaluate a whole grid
 // in one call. An optimizer's point is one [2]-shaped parameter tensor (as torch.tensor([x, y])):

@@ -3,6 +3,7 @@
 // schedules, monitors), as in Keras and ensmallen. Each hook sees the loop's state; setting
 // state.stop_reason asks the loop to stop after the current epoch. A callback with state of its
 // own saves it into checkpoints, so a resumed run continues exactly.
+#include <optional>
 #include <string>
 
 #include "descent/data/loader.h"
@@ -16,13 +17,13 @@ struct TrainState {
   int64_t epochs = 0;  // planned total
   int64_t batch = 0;   // 1-based batch within the epoch
   int64_t batches_per_epoch = 0;
-  int64_t step = 0;              // optimizer steps taken since the start of training
-  int64_t samples_in_epoch = 0;  // training examples seen so far this epoch
-  double epoch_seconds = 0;      // wall time since the epoch started
-  double running_loss = 0;       // mean training loss so far this epoch
-  double lr = 0;                 // the first group's learning rate for the coming step
-  std::string stop_reason;       // non-empty: stop after this epoch
-  std::string stop_message;      // why, in words, for the summary and the console
+  int64_t step = 0;                       // optimizer steps taken since the start of training
+  int64_t samples_in_epoch = 0;           // training examples seen so far this epoch
+  double epoch_seconds = 0;               // wall time since the epoch started
+  double running_loss = 0;                // mean training loss so far this epoch
+  double lr = 0;                          // the first group's learning rate for the coming step
+  std::optional<StopReason> stop_reason;  // set: stop after this epoch
+  std::string stop_message;               // why, in words, for the summary and the console
 };
 
 class Callback {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "descent/train/stop_reason.h"
+
 namespace descent {
 
 struct EvalResult {
@@ -35,8 +37,7 @@ struct TrainResult {
   std::vector<EpochMetrics> history;
   int64_t best_epoch = 0;  // lowest val_loss (train_loss without validation)
   double seconds = 0;
-  // completed, early_stopping, interrupted (Ctrl-C) or non_finite; stop_message says more.
-  std::string stop_reason = "completed";
+  StopReason stop_reason = StopReason::Completed;  // stop_message says more
   std::string stop_message;
 };
 

@@ -117,8 +117,7 @@ EpochMetrics Trainer::close_epoch(const Dataset& train, const Dataset* validatio
 }
 
 void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& totals,
-                               const std::array<uint64_t, 5>& epoch_rng,
-                               const TrainResult& result) const {
+                               const GeneratorState& epoch_rng, const TrainResult& result) const {
   if (options_.checkpoint_path.empty()) return;
   Checkpoint cp;
   cp.meta["format"] = "descent-checkpoint-1";
@@ -156,14 +155,14 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
       average_->load_state(cp.meta.at("ema"), ema);
     }
     const auto& rng = cp.meta.at("rng");
-    gen.set_state(rng.at("epoch_start").get<std::array<uint64_t, 5>>());
+    gen.set_state(rng.at("epoch_start").get<GeneratorState>());
     const std::vector<Generator*> generators = model_.generators();
     if (rng.at("model").size() != generators.size())
       throw std::runtime_error("the checkpoint holds " + std::to_string(rng.at("model").size()) +
                                " layer random generators, the model has " +
                                std::to_string(generators.size()));
     for (size_t i = 0; i < generators.size(); ++i)
-      generators[i]->set_state(rng.at("model")[i].get<std::array<uint64_t, 5>>());
+      generators[i]->set_state(rng.at("model")[i].get<GeneratorState>());
     const auto& loop = cp.meta.at("loop");
     state.epoch = loop.at("epoch").get<int64_t>();
     state.batch = loop.at("batch").get<int64_t>();
@@ -225,7 +224,7 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
   double norm = 0;
   if (bad_loss || !gradients_are_finite(state, norm)) {
     if (!options_.skip_non_finite) {
-      state.stop_reason = "non_finite";
+      state.stop_reason = StopReason::NonFinite;
       return false;
     }
     totals.skipped++;
@@ -270,9 +269,8 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     resumed_batches = state.batch;
   }
   for (Callback* c : callbacks_) c->on_train_begin(state);
-  std::array<uint64_t, 5> epoch_rng{};
-  for (int64_t epoch = first_epoch; epoch <= options_.epochs && state.stop_reason.empty();
-       ++epoch) {
+  GeneratorState epoch_rng{};
+  for (int64_t epoch = first_epoch; epoch <= options_.epochs && !state.stop_reason; ++epoch) {
     state.epoch = epoch;
     if (epoch != first_epoch || resumed_batches == 0) {
       state.batch = 0;
@@ -285,11 +283,11 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     loader.start_epoch(gen);
     loader.skip(state.batch);
     Batch batch;
-    for (bool more = true; more && state.stop_reason.empty();) {
+    for (bool more = true; more && !state.stop_reason;) {
       if (interrupt_requested()) {  // between steps: the checkpoint is a consistent state
         clear_interrupt();
         write_checkpoint(state, totals, epoch_rng, result);
-        state.stop_reason = "interrupted";
+        state.stop_reason = StopReason::Interrupted;
         state.stop_message = "interrupted after step " + std::to_string(state.step) + " (epoch " +
                              std::to_string(state.epoch) + ", " + std::to_string(state.batch) +
                              " of " + std::to_string(state.batches_per_epoch) + " batches done)";
@@ -297,12 +295,13 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
       }
       more = train_step(loader, train.num_classes, batch, state, totals);
     }
-    if (state.stop_reason == "non_finite" || state.stop_reason == "interrupted") break;
+    if (state.stop_reason == StopReason::NonFinite || state.stop_reason == StopReason::Interrupted)
+      break;
     EpochMetrics m = close_epoch(train, validation, state, totals, since(epoch_start_));
     m.seconds = since(epoch_start_);
     for (Callback* c : callbacks_) c->on_epoch_end(state, m);
     result.history.push_back(m);
-    const bool last = epoch == options_.epochs || !state.stop_reason.empty();
+    const bool last = epoch == options_.epochs || state.stop_reason.has_value();
     const bool due = options_.checkpoint_every > 0 && epoch % options_.checkpoint_every == 0;
     if (last || due) {
       // Positioned at the start of the next epoch, before its shuffle.
@@ -312,8 +311,8 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
       write_checkpoint(next, EpochTotals(params_.size()), gen.state(), result);
     }
   }
-  if (!state.stop_reason.empty()) {
-    result.stop_reason = state.stop_reason;
+  if (state.stop_reason) {
+    result.stop_reason = *state.stop_reason;
     result.stop_message = state.stop_message;
   }
   double best = INFINITY;
@@ -327,7 +326,8 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
   result.seconds = since(run_start);
   for (Callback* c : callbacks_) c->on_train_end(state, result);
   // Training is over: the model takes the averaged weights it was evaluated with.
-  if (average_ && evaluate_average_ && result.stop_reason != "interrupted") average_->swap();
+  if (average_ && evaluate_average_ && result.stop_reason != StopReason::Interrupted)
+    average_->swap();
   return result;
 }
 

@@ -68,7 +68,7 @@ class Trainer {
   void restore(const Checkpoint& checkpoint, Generator& gen, TrainState& state, EpochTotals& totals,
                TrainResult& result);
   void write_checkpoint(const TrainState& state, const EpochTotals& totals,
-                        const std::array<uint64_t, 5>& epoch_rng, const TrainResult& result) const;
+                        const GeneratorState& epoch_rng, const TrainResult& result) const;
   // Returns false when the step's gradients are not finite (message in state.stop_message).
   bool gradients_are_finite(TrainState& state, double& norm);
   void measure_update_ratios(EpochTotals& totals);

@@ -69,11 +69,11 @@ void Generator::shuffle(std::vector<int64_t>& v) {
   for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
 }
 
-std::array<uint64_t, 5> Generator::state() const {
+GeneratorState Generator::state() const {
   return {s_[0], s_[1], s_[2], s_[3], has_spare_ ? std::bit_cast<uint64_t>(spare_) : ~0ULL};
 }
 
-void Generator::set_state(const std::array<uint64_t, 5>& s) {
+void Generator::set_state(const GeneratorState& s) {
   for (int i = 0; i < 4; ++i) s_[i] = s[i];
   has_spare_ = s[4] != ~0ULL;
   spare_ = has_spare_ ? std::bit_cast<double>(s[4]) : 0;

@@ -7,6 +7,10 @@
 
 namespace descent {
 
+// What a checkpoint saves of a Generator: the 4 xoshiro words plus the cached normal (its bits;
+// all ones when there is none).
+using GeneratorState = std::array<uint64_t, 5>;
+
 class Generator {
  public:
   explicit Generator(uint64_t seed = 0) { reseed(seed); }
@@ -18,8 +22,8 @@ class Generator {
   uint64_t below(uint64_t n);             // uniform integer in [0, n), unbiased
   void shuffle(std::vector<int64_t>& v);  // Fisher-Yates
 
-  std::array<uint64_t, 5> state() const;  // 4 state words plus the cached normal (as bits)
-  void set_state(const std::array<uint64_t, 5>& s);
+  GeneratorState state() const;
+  void set_state(const GeneratorState& s);
 
  private:
   uint64_t s_[4];

@@ -47,7 +47,7 @@ void EarlyStopping::on_epoch_end(TrainState& state, EpochMetrics& m) {
     return;
   }
   if (++wait_ >= options_.patience) {
-    state.stop_reason = "early_stopping";
+    state.stop_reason = StopReason::EarlyStopping;
     state.stop_message = options_.monitor + " did not improve for " + std::to_string(wait_) +
                          " epoch" + (wait_ == 1 ? "" : "s") +
                          fmt::format(" (best {:.6g} at epoch {})", best_, best_epoch_);
@@ -55,7 +55,8 @@ void EarlyStopping::on_epoch_end(TrainState& state, EpochMetrics& m) {
 }
 
 void EarlyStopping::on_train_end(TrainState&, const TrainResult& result) {
-  const bool finished = result.stop_reason == "completed" || result.stop_reason == "early_stopping";
+  const bool finished = result.stop_reason == StopReason::Completed ||
+                        result.stop_reason == StopReason::EarlyStopping;
   if (!options_.restore_best || !finished || best_epoch_ == 0) return;
   for (size_t i = 0; i < weights_.size(); ++i) {
     Tensor w = weights_[i].tensor;
