@@ -1,0 +1,74 @@
+// The configuration: every key declared once (docs, reading and config.toml follow the table),
+// values reach the registries as given, and config.toml reads back to itself.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "descent/app/config.h"
+#include "throws_with.h"
+
+namespace descent {
+namespace {
+
+using testutil::throws_with;
+namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ConfigKeys, EveryKeyIsDocumented) {
+  const std::string doc = read_text(fs::path(DESCENT_SOURCE_DIR) / "docs/configuration.md");
+  const auto keys = config_keys();
+  ASSERT_GT(keys.size(), 40u);
+  for (const std::string& key : keys)
+    EXPECT_NE(doc.find("| `" + key + "` |"), std::string::npos)
+        << key << " has no row in docs/configuration.md";
+}
+
+// config.toml is the resolved configuration: loading it gives the same configuration again.
+TEST(ConfigToml, ReadsBackToItself) {
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"data.name=spirals", "clip.max_norm=1", "ema.decay=0.9", "early_stopping.patience=2",
+       "curvature.every=5", "regularization.l2=0.01", "optimizer.name=sgd",
+       "optimizer.momentum=0.9", "optimizer.no_weight_decay_1d=true", "data.noise=0.3"},
+      {"data.name=csv", "data.path=x.csv", "data.target=2", "schedule.name=multistep",
+       "schedule.milestones=[2, 4]", "data.train_size=10"},
+      {"optimizer.name=lookahead", "optimizer.base=sgd", "optimizer.lr=0.1", "optimizer.k=3",
+       "schedule.name=sequential", "schedule.interval=step",
+       R"(schedule.schedulers=["linear:start_factor=0.5,total_iters=2", "exponential:gamma=0.9"])",
+       "schedule.milestones=[2]"},
+  };
+  const fs::path file = fs::temp_directory_path() / ("descent_config_" + std::to_string(getpid()));
+  for (const auto& sets : cases) {
+    const std::string first = to_toml(load_config("", sets));
+    std::ofstream(file) << first;
+    EXPECT_EQ(to_toml(load_config(file, {})), first);
+  }
+  fs::remove(file);
+}
+
+TEST(ConfigToml, WritesOnlyTheKeysInUse) {
+  const std::string toml = to_toml(load_config("", {"data.name=moons"}));
+  EXPECT_NE(toml.find("size = 1000"), std::string::npos);
+  EXPECT_EQ(toml.find("dir ="), std::string::npos) << "fashion-mnist's key on a synthetic set";
+  EXPECT_EQ(toml.find("[clip]"), std::string::npos) << "clipping is off";
+  EXPECT_EQ(toml.find("[schedule]"), std::string::npos);
+}
+
+TEST(ConfigErrors, UnknownKeysListTheTablesKeysInOrder) {
+  EXPECT_TRUE(throws_with<ConfigError>([] { load_config("", {"train.epoch=3"}); },
+                                       {"unknown key 'train.epoch'", "--set train.epoch=3",
+                                        "valid keys in [train]: epochs, batch_size, shuffle"}));
+  EXPECT_TRUE(throws_with<ConfigError>([] { load_config("", {"trian.epochs=3"}); },
+                                       {"unknown key 'trian'", "seed, threads, data, model"}));
+}
+
+}  // namespace
+}  // namespace descent
