@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <stdexcept>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -85,7 +86,7 @@ void collect_layers(Sequential& seq, const std::string& prefix, std::vector<Laye
       collect_layers(*inner, prefix + std::to_string(i) + ".", out);
       continue;
     } else if (dynamic_cast<Dropout*>(&m)) {
-      continue;  // the probe runs in evaluation mode, where dropout is the identity
+      continue;  // run in evaluation mode (see the header), where dropout is the identity
     } else if (auto* lin = dynamic_cast<Linear*>(&m)) {
       l.kind = Kind::Linear;
       l.linear = lin;
@@ -138,6 +139,7 @@ void load_linear(Layer& l) {
   if (l.linear->bias.defined()) l.bias = to_mat(l.linear->bias, 1);
 }
 
+// g'g from the forward and backward passes, g'Hg from the R-passes, over the collected layers.
 GradientCurvature r_operator(const std::string& loss_name, const Tensor& inputs,
                              const Tensor& target, std::vector<Layer>& layers) {
   const int64_t n = inputs.dim() == 0 ? 1 : inputs.size(0);
