@@ -1,63 +1,70 @@
 #pragma once
-// Activation layers: parameter-free modules around the activation ops.
+// Activation layers: parameter-free modules around the activation ops. One Activation class serves
+// every entry of the activation table (ops/activation.h); the named classes below are shorthands
+// for building networks in code (layer SPECs need none of them). LogSoftmax is not elementwise,
+// so it is its own module.
+#include <initializer_list>
+#include <string_view>
+
 #include "descent/nn/module.h"
+#include "descent/ops/activation.h"
 #include "descent/ops/ops.h"
 
 namespace descent {
 
-class Sigmoid : public Module {
+class Activation : public Module {
  public:
-  Tensor forward(const Tensor& x) override { return sigmoid(x); }
-  std::string describe() const override { return "Sigmoid"; }
-};
+  Activation(const ActivationEntry& entry, const ActivationArgs& args)
+      : entry_(&entry), args_(args) {}
+  // The table entry of that SPEC name, with its first arguments given (the rest take the
+  // defaults); throws std::invalid_argument for an unknown name or too many arguments.
+  explicit Activation(std::string_view name, std::initializer_list<float> args = {});
 
-class Tanh : public Module {
- public:
-  Tensor forward(const Tensor& x) override { return tanh(x); }
-  std::string describe() const override { return "Tanh"; }
-};
+  Tensor forward(const Tensor& x) override { return entry_->forward(x, args_); }
+  // The module name, then the described arguments: "ReLU", "ELU(alpha=1.000000)".
+  std::string describe() const override;
 
-class ReLU : public Module {
- public:
-  Tensor forward(const Tensor& x) override { return relu(x); }
-  std::string describe() const override { return "ReLU"; }
-};
-
-class ELU : public Module {
- public:
-  explicit ELU(float alpha = 1.0f) : alpha_(alpha) {}
-  Tensor forward(const Tensor& x) override { return elu(x, alpha_); }
-  std::string describe() const override { return "ELU(alpha=" + std::to_string(alpha_) + ")"; }
-  float alpha() const { return alpha_; }
+  const ActivationEntry& entry() const { return *entry_; }
+  const ActivationArgs& args() const { return args_; }
 
  private:
-  float alpha_;
+  const ActivationEntry* entry_;
+  ActivationArgs args_;
 };
 
-class LeakyReLU : public Module {
+// Shorthands: the arguments left out take the table's defaults.
+class ReLU : public Activation {
  public:
-  explicit LeakyReLU(float negative_slope = 0.01f) : slope_(negative_slope) {}
-  Tensor forward(const Tensor& x) override { return leaky_relu(x, slope_); }
-  std::string describe() const override {
-    return "LeakyReLU(negative_slope=" + std::to_string(slope_) + ")";
-  }
-  float negative_slope() const { return slope_; }
-
- private:
-  float slope_;
+  ReLU() : Activation("relu") {}
 };
 
-class Softplus : public Module {
+class Sigmoid : public Activation {
  public:
-  explicit Softplus(float beta = 1.0f, float threshold = 20.0f)
-      : beta_(beta), threshold_(threshold) {}
-  Tensor forward(const Tensor& x) override { return softplus(x, beta_, threshold_); }
-  std::string describe() const override { return "Softplus(beta=" + std::to_string(beta_) + ")"; }
-  float beta() const { return beta_; }
-  float threshold() const { return threshold_; }
+  Sigmoid() : Activation("sigmoid") {}
+};
 
- private:
-  float beta_, threshold_;
+class Tanh : public Activation {
+ public:
+  Tanh() : Activation("tanh") {}
+};
+
+class ELU : public Activation {
+ public:
+  ELU() : Activation("elu") {}
+  explicit ELU(float alpha) : Activation("elu", {alpha}) {}
+};
+
+class LeakyReLU : public Activation {
+ public:
+  LeakyReLU() : Activation("leaky_relu") {}
+  explicit LeakyReLU(float negative_slope) : Activation("leaky_relu", {negative_slope}) {}
+};
+
+class Softplus : public Activation {
+ public:
+  Softplus() : Activation("softplus") {}
+  explicit Softplus(float beta) : Activation("softplus", {beta}) {}
+  Softplus(float beta, float threshold) : Activation("softplus", {beta, threshold}) {}
 };
 
 // LogSoftmax over the last dimension: log-probabilities, the input nll expects.

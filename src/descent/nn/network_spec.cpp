@@ -8,8 +8,20 @@
 namespace descent {
 namespace {
 
-const char* kLayerNames =
-    "linear, relu, sigmoid, tanh, elu, leaky_relu, softplus, log_softmax, dropout";
+// "linear, relu, sigmoid, ..., log_softmax, dropout": the activations in table order.
+std::string layer_names() {
+  std::string names = "linear";
+  for (const ActivationEntry& e : activation_table()) names += std::string(", ") + e.name;
+  return names + ", log_softmax, dropout";
+}
+
+// An activation layer with its SPEC arguments, each read with its default.
+std::unique_ptr<Module> build_activation(const ActivationEntry& entry, SpecArgs& args) {
+  ActivationArgs values{};
+  for (size_t i = 0; i < entry.params.size(); ++i)
+    values[i] = static_cast<float>(args.get_double(entry.params[i].name, entry.params[i].fallback));
+  return std::make_unique<Activation>(entry, values);
+}
 
 // The seed of the k-th dropout layer (see network_spec.h).
 uint64_t dropout_seed(uint64_t noise_seed, uint64_t k) { return noise_seed + 1000003 * (k + 1); }
@@ -30,23 +42,10 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
     args.finish();
     layer = std::make_unique<Linear>(features, out, bias, gen, weight_init, bias_init);
     features = out;
-  } else if (spec.name == "relu") {
-    layer = std::make_unique<ReLU>();
-  } else if (spec.name == "sigmoid") {
-    layer = std::make_unique<Sigmoid>();
+  } else if (const ActivationEntry* activation = find_activation(spec.name)) {
+    layer = build_activation(*activation, args);
   } else if (spec.name == "log_softmax") {
     layer = std::make_unique<LogSoftmax>();
-  } else if (spec.name == "tanh") {
-    layer = std::make_unique<Tanh>();
-  } else if (spec.name == "elu") {
-    layer = std::make_unique<ELU>(static_cast<float>(args.get_double("alpha", 1.0)));
-  } else if (spec.name == "leaky_relu") {
-    layer =
-        std::make_unique<LeakyReLU>(static_cast<float>(args.get_double("negative_slope", 0.01)));
-  } else if (spec.name == "softplus") {
-    const double beta = args.get_double("beta", 1.0);
-    layer = std::make_unique<Softplus>(static_cast<float>(beta),
-                                       static_cast<float>(args.get_double("threshold", 20.0)));
   } else if (spec.name == "dropout") {
     const double p = args.get_double("p", 0.5);
     if (!(p >= 0.0 && p <= 1.0))
@@ -54,7 +53,7 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
     layer = std::make_unique<Dropout>(p, dropout_seed(noise_seed, dropout_count++));
   } else {
     throw SpecError("layer '" + text + "': unknown layer '" + spec.name +
-                    "' (valid: " + kLayerNames + ")");
+                    "' (valid: " + layer_names() + ")");
   }
   args.finish();
   return layer;

@@ -1,8 +1,10 @@
 #pragma once
 // Builds a network from a list of layer SPECs, the form used in configuration files:
 //   linear:out=256[,bias=false][,init=POLICY,init_gain=..,...][,bias_init=POLICY,...]
-//   relu | sigmoid | tanh | elu[:alpha=1] | leaky_relu[:negative_slope=0.01]
-//   softplus[:beta=1,threshold=20] | log_softmax (last dimension; for the nll loss)
+//   an activation of the table in ops/activation_table.cpp, by name with its optional arguments:
+//     relu | sigmoid | tanh | elu[:alpha=1] | leaky_relu[:negative_slope=0.01]
+//     softplus[:beta=1,threshold=20]
+//   log_softmax (last dimension; for the nll loss)
 //   dropout[:p=0.5] (active in training mode only)
 // A Linear layer's input size is the previous layer's output (the first one's is the data's).
 //

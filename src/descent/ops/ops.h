@@ -30,13 +30,18 @@ Tensor abs(const Tensor& x);  // gradient 0 at 0, as PyTorch
 Tensor sin(const Tensor& x);
 Tensor cos(const Tensor& x);
 
-// Activations.
+// Activations: the named forms of the activation table's entries (ops/activation.h, formulas in
+// ops/activation_table.cpp). Arguments left out take the table's defaults, which are PyTorch's.
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);  // gradient 0 at 0, as PyTorch
-Tensor elu(const Tensor& x, float alpha = 1.0f);
-Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
-Tensor softplus(const Tensor& x, float beta = 1.0f, float threshold = 20.0f);
+Tensor elu(const Tensor& x);
+Tensor elu(const Tensor& x, float alpha);
+Tensor leaky_relu(const Tensor& x);
+Tensor leaky_relu(const Tensor& x, float negative_slope);
+Tensor softplus(const Tensor& x);
+Tensor softplus(const Tensor& x, float beta);
+Tensor softplus(const Tensor& x, float beta, float threshold);
 
 // Reductions. An axis may be negative (counted from the end).
 Tensor sum(const Tensor& x);  // all elements, shape []

@@ -5,7 +5,8 @@
 // says the step raises the loss, however large the gradient, once the curvature term
 // 0.5 eps^2 g'Hg exceeds the first-order decrease eps g'g. probe_curvature measures both terms at
 // the current weights on one batch; g'Hg needs one Hessian-vector product, either from a central
-// difference of two tape gradients or exactly with Pearlmutter's R-operator (docs/curvature.md).
+// difference of two tape gradients (nn/hessian_difference.h) or exactly with Pearlmutter's
+// R-operator (nn/hessian_vector.h); docs/curvature.md.
 #include <cstdint>
 #include <string>
 
