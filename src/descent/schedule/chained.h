@@ -6,28 +6,34 @@
 // this); reduce_on_plateau is rejected (PyTorch's chain cannot pass it a metric either).
 #include <memory>
 
-#include "descent/schedule/scheduler.h"
+#include "descent/schedule/composite.h"
 
 namespace descent {
 
-class ChainedScheduler : public Scheduler {
+class ChainedScheduler : public CompositeScheduler {
  public:
   ChainedScheduler(Optimizer& opt, std::vector<std::unique_ptr<Scheduler>> children,
-                   std::string key = "lr", InitialValues initial = nullptr);
+                   std::string key = "lr", InitialValues initial = nullptr)
+      : CompositeScheduler("chained", opt, std::move(children), std::move(key),
+                           std::move(initial)) {
+    last_ = group_values(opt_, key_);
+  }
 
-  void step() override;
-  bool restartable() const override { return false; }
-  std::string momentum_key() const override;
-  const std::vector<std::unique_ptr<Scheduler>>& children() const { return children_; }
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::schedules("schedulers").required()};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    auto children = children_from_args(a, opt, key, initial);
+    return std::make_unique<ChainedScheduler>(opt, std::move(children), key, std::move(initial));
+  }
 
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
-
- protected:
-  std::vector<double> compute() override { return group_values(opt_, key_); }
-
- private:
-  std::vector<std::unique_ptr<Scheduler>> children_;
+  void step() override {
+    ++last_epoch_;
+    ++step_count_;
+    for (auto& c : children_) c->step();
+    last_ = group_values(opt_, key_);
+  }
 };
 
 }  // namespace descent

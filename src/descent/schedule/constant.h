@@ -2,14 +2,25 @@
 // constant (PyTorch ConstantLR): v_t = v_0 * factor for t < total_iters, v_0 after.
 // Chainable: multiplies by factor at t = 0 and by 1/factor at t = total_iters.
 // Defaults: factor 1/3, total_iters 5; factor in (0, 1] (PyTorch allows 0, then divides by it).
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class ConstantScheduler : public Scheduler {
  public:
-  ConstantScheduler(Optimizer& opt, double factor = 1.0 / 3, int64_t total_iters = 5,
-                    std::string key = "lr", InitialValues initial = nullptr)
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::real("factor", 1.0 / 3).within("in (0, 1]"),
+            arg::integer("total_iters", 5).within(">= 0")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<ConstantScheduler>(opt, a.real("factor"), a.integer("total_iters"), key,
+                                               std::move(initial));
+  }
+
+  ConstantScheduler(Optimizer& opt, double factor, int64_t total_iters, std::string key = "lr",
+                    InitialValues initial = nullptr)
       : Scheduler("constant", opt, std::move(key), std::move(initial)),
         factor_(factor),
         total_(total_iters) {

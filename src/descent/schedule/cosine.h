@@ -9,13 +9,23 @@
 #include <cmath>
 #include <numbers>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class CosineScheduler : public Scheduler {
  public:
-  CosineScheduler(Optimizer& opt, int64_t t_max, double eta_min = 0.0, std::string key = "lr",
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("t_max").required().within(">= 1"), arg::real("eta_min", 0)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<CosineScheduler>(opt, a.integer("t_max"), a.real("eta_min"), key,
+                                             std::move(initial));
+  }
+
+  CosineScheduler(Optimizer& opt, int64_t t_max, double eta_min, std::string key = "lr",
                   InitialValues initial = nullptr)
       : Scheduler("cosine", opt, std::move(key), std::move(initial)),
         t_max_(t_max),

@@ -7,13 +7,24 @@
 #include <cmath>
 #include <numbers>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class CosineRestartsScheduler : public Scheduler {
  public:
-  CosineRestartsScheduler(Optimizer& opt, int64_t t_0, int64_t t_mult = 1, double eta_min = 0.0,
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("t_0").required().within(">= 1"), arg::integer("t_mult", 1).within(">= 1"),
+            arg::real("eta_min", 0)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<CosineRestartsScheduler>(opt, a.integer("t_0"), a.integer("t_mult"),
+                                                     a.real("eta_min"), key, std::move(initial));
+  }
+
+  CosineRestartsScheduler(Optimizer& opt, int64_t t_0, int64_t t_mult, double eta_min,
                           std::string key = "lr", InitialValues initial = nullptr)
       : Scheduler("cosine_restarts", opt, std::move(key), std::move(initial)),
         t_0_(t_0),

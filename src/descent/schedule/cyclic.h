@@ -13,6 +13,7 @@
 // base_lr takes over from the next step on; they differ only inside a composition.
 #include <cmath>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
@@ -31,6 +32,10 @@ class CyclicScheduler : public Scheduler {
     double base_momentum = 0.8, max_momentum = 0.9;
   };
 
+  static std::vector<ScheduleArgDef> spec_args();
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial);
+
   CyclicScheduler(Optimizer& opt, const Options& o, std::string key = "lr",
                   InitialValues initial = nullptr)
       : Scheduler("cyclic", opt, std::move(key), std::move(initial)), o_(o) {
@@ -42,14 +47,7 @@ class CyclicScheduler : public Scheduler {
     const double down = o.step_size_down ? *o.step_size_down : o.step_size_up;
     total_size_ = o.step_size_up + down;
     step_ratio_ = o.step_size_up / total_size_;
-    if (o.cycle_momentum) {
-      mkey_ = momentum_key_of(opt_);
-      schedule_check(!mkey_.empty(), name_,
-                     "cycle_momentum needs an optimizer with momentum or beta1 (or "
-                     "cycle_momentum=false)");
-      schedule_check(mkey_ != key_, name_, "cannot cycle " + mkey_ + " twice");
-      for (auto& g : opt_.param_groups()) g.options[mkey_] = o.base_momentum;
-    }
+    if (o.cycle_momentum) mkey_ = start_momentum_cycle(o.base_momentum);
     attach();
     initial_step();
     base_ = base;
@@ -83,5 +81,37 @@ class CyclicScheduler : public Scheduler {
   double total_size_ = 0, step_ratio_ = 0;
   std::string mkey_;
 };
+
+inline std::vector<ScheduleArgDef> CyclicScheduler::spec_args() {
+  const Options d;
+  return {arg::real("base_lr").optional("default: the group's value"),
+          arg::real("max_lr").required(),
+          arg::real("step_size_up", d.step_size_up).within("> 0"),
+          arg::real("step_size_down").optional("default: step_size_up"),
+          arg::choice("mode", {"triangular", "triangular2", "exp_range"}),
+          arg::real("gamma", d.gamma),
+          arg::flag("cycle_momentum", d.cycle_momentum),
+          arg::real("base_momentum", d.base_momentum),
+          arg::real("max_momentum", d.max_momentum)};
+}
+
+inline std::unique_ptr<Scheduler> CyclicScheduler::from_args(const ScheduleArgs& a, Optimizer& opt,
+                                                             const std::string& key,
+                                                             InitialValues initial) {
+  Options o;
+  if (a.given("base_lr")) o.base_lr = a.real("base_lr");
+  o.max_lr = a.real("max_lr");
+  o.step_size_up = a.real("step_size_up");
+  if (a.given("step_size_down")) o.step_size_down = a.real("step_size_down");
+  const std::string& mode = a.choice("mode");
+  o.mode = mode == "triangular"    ? Mode::Triangular
+           : mode == "triangular2" ? Mode::Triangular2
+                                   : Mode::ExpRange;
+  o.gamma = a.real("gamma");
+  o.cycle_momentum = a.flag("cycle_momentum");
+  o.base_momentum = a.real("base_momentum");
+  o.max_momentum = a.real("max_momentum");
+  return std::make_unique<CyclicScheduler>(opt, o, key, std::move(initial));
+}
 
 }  // namespace descent

@@ -3,12 +3,19 @@
 // gamma is required.
 #include <cmath>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class ExponentialScheduler : public Scheduler {
  public:
+  static std::vector<ScheduleArgDef> spec_args() { return {arg::real("gamma").required()}; }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<ExponentialScheduler>(opt, a.real("gamma"), key, std::move(initial));
+  }
+
   ExponentialScheduler(Optimizer& opt, double gamma, std::string key = "lr",
                        InitialValues initial = nullptr)
       : Scheduler("exponential", opt, std::move(key), std::move(initial)), gamma_(gamma) {

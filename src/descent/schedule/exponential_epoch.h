@@ -5,12 +5,22 @@
 #include <cmath>
 
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class ExponentialEpochScheduler : public FactorScheduler {
  public:
-  ExponentialEpochScheduler(Optimizer& opt, double gamma, int64_t steps_per_epoch = 1,
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::real("gamma").required(), arg::integer("steps_per_epoch", 1).within(">= 1")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<ExponentialEpochScheduler>(
+        opt, a.real("gamma"), a.integer("steps_per_epoch"), key, std::move(initial));
+  }
+
+  ExponentialEpochScheduler(Optimizer& opt, double gamma, int64_t steps_per_epoch,
                             std::string key = "lr", InitialValues initial = nullptr)
       : FactorScheduler("exponential_epoch", opt, std::move(key), std::move(initial)),
         gamma_(gamma),

@@ -4,18 +4,17 @@
 // Compositions hold their parts in a bracket list separated by ';':
 //   sequential:schedulers=[linear:start_factor=0.1,total_iters=5;cosine:t_max=95],milestones=[5]
 //   chained:schedulers=[constant:factor=0.5,total_iters=3;exponential:gamma=0.9]
-// (';' splits only at the list's own depth, so compositions nest). Unknown names and keys throw
-// SpecError listing the valid ones. See docs/schedules.md.
+// (';' splits only at the list's own depth, so compositions nest). The string is parsed once,
+// here, and built by the registry (registry.h: names, arguments, make_scheduler from parsed
+// arguments). Unknown names and keys throw SpecError listing the valid ones. See
+// docs/schedules.md.
 #include <memory>
 #include <string>
-#include <vector>
 
+#include "descent/schedule/registry.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
-
-// Every name make_scheduler accepts.
-const std::vector<std::string>& scheduler_names();
 
 // Builds the schedule on opt's groups for hyper-parameter key; it takes its initial step at once
 // (the groups then hold the value for the first optimizer step).
@@ -25,8 +24,5 @@ std::unique_ptr<Scheduler> make_scheduler(const std::string& spec, Optimizer& op
 // The same, sharing `initial` with other schedules on the same groups (PyTorch's initial_lr).
 std::unique_ptr<Scheduler> make_scheduler(const std::string& spec, Optimizer& opt,
                                           const std::string& key, InitialValues initial);
-
-// Splits "[a;b;c]" on ';' outside nested brackets; throws SpecError when not a bracket list.
-std::vector<std::string> split_schedule_list(const std::string& text, const std::string& context);
 
 }  // namespace descent

@@ -7,13 +7,26 @@
 #include <cmath>
 
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class InverseSqrtScheduler : public FactorScheduler {
  public:
-  InverseSqrtScheduler(Optimizer& opt, int64_t warmup_steps = 0, double start_factor = 0.0,
-                       int64_t steps_per_epoch = 1, std::string key = "lr",
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("warmup_steps", 0).within(">= 0"),
+            arg::real("start_factor", 0).within("in [0, 1]"),
+            arg::integer("steps_per_epoch", 1).within(">= 1")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<InverseSqrtScheduler>(
+        opt, a.integer("warmup_steps"), a.real("start_factor"), a.integer("steps_per_epoch"), key,
+        std::move(initial));
+  }
+
+  InverseSqrtScheduler(Optimizer& opt, int64_t warmup_steps, double start_factor,
+                       int64_t steps_per_epoch, std::string key = "lr",
                        InitialValues initial = nullptr)
       : FactorScheduler("inverse_sqrt", opt, std::move(key), std::move(initial)),
         warmup_(warmup_steps),

@@ -3,12 +3,23 @@
 // steps_per_epoch) the 1-based epoch of step t. Defaults: decay 1, steps_per_epoch 1 (the
 // schedule is stepped once per epoch).
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class InverseTimeScheduler : public FactorScheduler {
  public:
-  InverseTimeScheduler(Optimizer& opt, double decay = 1.0, int64_t steps_per_epoch = 1,
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::real("decay", 1).within(">= 0"),
+            arg::integer("steps_per_epoch", 1).within(">= 1")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<InverseTimeScheduler>(
+        opt, a.real("decay"), a.integer("steps_per_epoch"), key, std::move(initial));
+  }
+
+  InverseTimeScheduler(Optimizer& opt, double decay, int64_t steps_per_epoch,
                        std::string key = "lr", InitialValues initial = nullptr)
       : FactorScheduler("inverse_time", opt, std::move(key), std::move(initial)),
         decay_(decay),

@@ -5,14 +5,25 @@
 #include <cmath>
 
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class InverseTimeDecayScheduler : public FactorScheduler {
  public:
-  InverseTimeDecayScheduler(Optimizer& opt, double decay_rate = 1.0, double decay_steps = 1.0,
-                            bool staircase = false, std::string key = "lr",
-                            InitialValues initial = nullptr)
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::real("decay_rate", 1).within(">= 0"), arg::real("decay_steps", 1).within("> 0"),
+            arg::flag("staircase", false)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<InverseTimeDecayScheduler>(opt, a.real("decay_rate"),
+                                                       a.real("decay_steps"), a.flag("staircase"),
+                                                       key, std::move(initial));
+  }
+
+  InverseTimeDecayScheduler(Optimizer& opt, double decay_rate, double decay_steps, bool staircase,
+                            std::string key = "lr", InitialValues initial = nullptr)
       : FactorScheduler("inverse_time_decay", opt, std::move(key), std::move(initial)),
         rate_(decay_rate),
         steps_(decay_steps),

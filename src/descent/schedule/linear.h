@@ -7,14 +7,26 @@
 // start_factor 0 is rejected too, as the recursion would divide by zero).
 #include <algorithm>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class LinearScheduler : public Scheduler {
  public:
-  LinearScheduler(Optimizer& opt, double start_factor = 1.0 / 3, double end_factor = 1.0,
-                  int64_t total_iters = 5, std::string key = "lr", InitialValues initial = nullptr)
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::real("start_factor", 1.0 / 3).within("in (0, 1]"),
+            arg::real("end_factor", 1).within("in [0, 1]"),
+            arg::integer("total_iters", 5).within(">= 1")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<LinearScheduler>(opt, a.real("start_factor"), a.real("end_factor"),
+                                             a.integer("total_iters"), key, std::move(initial));
+  }
+
+  LinearScheduler(Optimizer& opt, double start_factor, double end_factor, int64_t total_iters,
+                  std::string key = "lr", InitialValues initial = nullptr)
       : Scheduler("linear", opt, std::move(key), std::move(initial)),
         start_(start_factor),
         end_(end_factor),

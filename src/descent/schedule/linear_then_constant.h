@@ -6,13 +6,29 @@
 #include <optional>
 
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class LinearThenConstantScheduler : public FactorScheduler {
  public:
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("tau").required().within(">= 1"),
+            arg::real("eps_tau").optional("or final_factor: v_tau itself"),
+            arg::real("final_factor", 0.01)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    if (a.given("eps_tau") && a.given("final_factor"))
+      a.fail("give eps_tau or final_factor, not both");
+    std::optional<double> eps_tau;
+    if (a.given("eps_tau")) eps_tau = a.real("eps_tau");
+    return std::make_unique<LinearThenConstantScheduler>(
+        opt, a.integer("tau"), eps_tau, a.real("final_factor"), key, std::move(initial));
+  }
+
   LinearThenConstantScheduler(Optimizer& opt, int64_t tau, std::optional<double> eps_tau,
-                              double final_factor = 0.01, std::string key = "lr",
+                              double final_factor, std::string key = "lr",
                               InitialValues initial = nullptr)
       : FactorScheduler("linear_then_constant", opt, std::move(key), std::move(initial)),
         tau_(tau),

@@ -6,12 +6,23 @@
 #include <algorithm>
 
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class LinearWarmupScheduler : public FactorScheduler {
  public:
-  LinearWarmupScheduler(Optimizer& opt, int64_t warmup_steps = 5, double start_factor = 0.1,
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("warmup_steps", 5).within(">= 1"),
+            arg::real("start_factor", 0.1).within("in [0, 1]")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<LinearWarmupScheduler>(opt, a.integer("warmup_steps"),
+                                                   a.real("start_factor"), key, std::move(initial));
+  }
+
+  LinearWarmupScheduler(Optimizer& opt, int64_t warmup_steps, double start_factor,
                         std::string key = "lr", InitialValues initial = nullptr)
       : FactorScheduler("linear_warmup", opt, std::move(key), std::move(initial)),
         warmup_(warmup_steps),

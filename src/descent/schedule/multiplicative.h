@@ -4,12 +4,20 @@
 // callable is not part of state_dict(); a resumed run must pass the same one.
 #include <functional>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class MultiplicativeScheduler : public Scheduler {
  public:
+  static std::vector<ScheduleArgDef> spec_args() { return {arg::real("factor").required()}; }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<MultiplicativeScheduler>(opt, a.real("factor"), key,
+                                                     std::move(initial));
+  }
+
   using Fn = std::function<double(int64_t)>;
   MultiplicativeScheduler(Optimizer& opt, Fn fn, std::string key = "lr",
                           InitialValues initial = nullptr)

@@ -5,13 +5,23 @@
 #include <cmath>
 #include <map>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class MultiStepScheduler : public Scheduler {
  public:
-  MultiStepScheduler(Optimizer& opt, std::vector<int64_t> milestones, double gamma = 0.1,
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integers("milestones").required(), arg::real("gamma", 0.1)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<MultiStepScheduler>(opt, a.integers("milestones"), a.real("gamma"), key,
+                                                std::move(initial));
+  }
+
+  MultiStepScheduler(Optimizer& opt, std::vector<int64_t> milestones, double gamma,
                      std::string key = "lr", InitialValues initial = nullptr)
       : Scheduler("multistep", opt, std::move(key), std::move(initial)),
         milestones_(std::move(milestones)),

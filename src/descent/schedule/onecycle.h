@@ -14,6 +14,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
@@ -31,6 +32,10 @@ class OneCycleScheduler : public Scheduler {
     bool three_phase = false;
   };
 
+  static std::vector<ScheduleArgDef> spec_args();
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial);
+
   OneCycleScheduler(Optimizer& opt, const Options& o, std::string key = "lr",
                     InitialValues initial = nullptr)
       : Scheduler("onecycle", opt, std::move(key), std::move(initial)), o_(o) {
@@ -47,14 +52,7 @@ class OneCycleScheduler : public Scheduler {
     initial_lr_ = o.max_lr / o.div_factor;
     min_lr_ = initial_lr_ / o.final_div_factor;
     *initial_ = std::vector<double>(num_groups(), initial_lr_);
-    if (o.cycle_momentum) {
-      mkey_ = momentum_key_of(opt_);
-      schedule_check(!mkey_.empty(), name_,
-                     "cycle_momentum needs an optimizer with momentum or beta1 (or "
-                     "cycle_momentum=false)");
-      schedule_check(mkey_ != key_, name_, "cannot cycle " + mkey_ + " twice");
-      for (auto& g : opt_.param_groups()) g.options[mkey_] = o.max_momentum;
-    }
+    if (o.cycle_momentum) mkey_ = start_momentum_cycle(o.max_momentum);
     attach();
     initial_step();
   }
@@ -106,5 +104,44 @@ class OneCycleScheduler : public Scheduler {
   double initial_lr_ = 0, min_lr_ = 0;
   std::string mkey_;
 };
+
+inline std::vector<ScheduleArgDef> OneCycleScheduler::spec_args() {
+  const Options d;
+  return {arg::real("max_lr").required(),
+          arg::integer("total_steps").optional("or epochs and steps_per_epoch").within(">= 1"),
+          arg::integer("epochs").optional("with steps_per_epoch, instead of total_steps"),
+          arg::integer("steps_per_epoch").optional("with epochs, instead of total_steps"),
+          arg::real("pct_start", d.pct_start).within("in [0, 1]"),
+          arg::choice("anneal_strategy", {"cos", "linear"}),
+          arg::flag("cycle_momentum", d.cycle_momentum),
+          arg::real("base_momentum", d.base_momentum),
+          arg::real("max_momentum", d.max_momentum),
+          arg::real("div_factor", d.div_factor),
+          arg::real("final_div_factor", d.final_div_factor),
+          arg::flag("three_phase", d.three_phase)};
+}
+
+inline std::unique_ptr<Scheduler> OneCycleScheduler::from_args(const ScheduleArgs& a,
+                                                               Optimizer& opt,
+                                                               const std::string& key,
+                                                               InitialValues initial) {
+  Options o;
+  o.max_lr = a.real("max_lr");
+  if (a.given("total_steps"))
+    o.total_steps = a.integer("total_steps");
+  else if (a.given("epochs") && a.given("steps_per_epoch"))
+    o.total_steps = a.integer("epochs") * a.integer("steps_per_epoch");
+  else
+    a.fail("needs total_steps, or epochs and steps_per_epoch");
+  o.pct_start = a.real("pct_start");
+  o.linear = a.choice("anneal_strategy") == "linear";
+  o.cycle_momentum = a.flag("cycle_momentum");
+  o.base_momentum = a.real("base_momentum");
+  o.max_momentum = a.real("max_momentum");
+  o.div_factor = a.real("div_factor");
+  o.final_div_factor = a.real("final_div_factor");
+  o.three_phase = a.flag("three_phase");
+  return std::make_unique<OneCycleScheduler>(opt, o, key, std::move(initial));
+}
 
 }  // namespace descent

@@ -6,15 +6,30 @@
 #include <algorithm>
 
 #include "descent/schedule/factor_schedule.h"
+#include "descent/schedule/schedule_args.h"
 
 namespace descent {
 
 class PiecewiseConstantScheduler : public FactorScheduler {
  public:
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integers("boundaries").required(), arg::reals("values").optional("or factors"),
+            arg::reals("factors").optional("or values: factors of v_0")};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    if (a.given("values") == a.given("factors"))
+      a.fail("give either values or factors (one more than boundaries)");
+    const bool relative = a.given("factors");
+    return std::make_unique<PiecewiseConstantScheduler>(opt, a.integers("boundaries"),
+                                                        a.reals(relative ? "factors" : "values"),
+                                                        relative, key, std::move(initial));
+  }
+
   // relative: values are factors of the base value.
   PiecewiseConstantScheduler(Optimizer& opt, std::vector<int64_t> boundaries,
-                             std::vector<double> values, bool relative = false,
-                             std::string key = "lr", InitialValues initial = nullptr)
+                             std::vector<double> values, bool relative, std::string key = "lr",
+                             InitialValues initial = nullptr)
       : FactorScheduler("piecewise_constant", opt, std::move(key), std::move(initial)),
         boundaries_(std::move(boundaries)),
         values_(std::move(values)),

@@ -5,14 +5,24 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class PolynomialScheduler : public Scheduler {
  public:
-  PolynomialScheduler(Optimizer& opt, int64_t total_iters = 5, double power = 1.0,
-                      std::string key = "lr", InitialValues initial = nullptr)
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("total_iters", 5).within(">= 1"), arg::real("power", 1)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<PolynomialScheduler>(opt, a.integer("total_iters"), a.real("power"),
+                                                 key, std::move(initial));
+  }
+
+  PolynomialScheduler(Optimizer& opt, int64_t total_iters, double power, std::string key = "lr",
+                      InitialValues initial = nullptr)
       : Scheduler("polynomial", opt, std::move(key), std::move(initial)),
         total_(total_iters),
         power_(power) {

@@ -12,6 +12,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
@@ -41,6 +42,10 @@ class ReduceOnPlateauScheduler : public Scheduler {
     last_epoch_ = 0;
     base_ = last_ = group_values(opt_, key_);
   }
+
+  static std::vector<ScheduleArgDef> spec_args();
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial);
 
   bool needs_metric() const override { return true; }
   bool restartable() const override { return false; }
@@ -105,5 +110,33 @@ class ReduceOnPlateauScheduler : public Scheduler {
   double best_;
   int64_t num_bad_ = 0, cooldown_counter_ = 0;
 };
+
+inline std::vector<ScheduleArgDef> ReduceOnPlateauScheduler::spec_args() {
+  const Options d;
+  return {arg::choice("mode", {"min", "max"}),
+          arg::real("factor", d.factor).within("< 1"),
+          arg::integer("patience", d.patience).within(">= 0"),
+          arg::real("threshold", d.threshold),
+          arg::choice("threshold_mode", {"rel", "abs"}),
+          arg::integer("cooldown", d.cooldown).within(">= 0"),
+          arg::real_or_reals("min_lr", d.min_lr[0]).within("one value, or one per group"),
+          arg::real("eps", d.eps)};
+}
+
+inline std::unique_ptr<Scheduler> ReduceOnPlateauScheduler::from_args(const ScheduleArgs& a,
+                                                                      Optimizer& opt,
+                                                                      const std::string& key,
+                                                                      InitialValues initial) {
+  Options o;
+  o.max_mode = a.choice("mode") == "max";
+  o.factor = a.real("factor");
+  o.patience = a.integer("patience");
+  o.threshold = a.real("threshold");
+  o.abs_threshold = a.choice("threshold_mode") == "abs";
+  o.cooldown = a.integer("cooldown");
+  o.min_lr = a.reals("min_lr");
+  o.eps = a.real("eps");
+  return std::make_unique<ReduceOnPlateauScheduler>(opt, o, key, std::move(initial));
+}
 
 }  // namespace descent

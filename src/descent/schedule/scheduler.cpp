@@ -55,6 +55,16 @@ void Scheduler::apply(const std::vector<double>& values) {
   last_ = group_values(opt_, key_);
 }
 
+std::string Scheduler::start_momentum_cycle(double start) {
+  const std::string mkey = momentum_key_of(opt_);
+  schedule_check(!mkey.empty(), name_,
+                 "cycle_momentum needs an optimizer with momentum or beta1 (or "
+                 "cycle_momentum=false)");
+  schedule_check(mkey != key_, name_, "cannot cycle " + mkey + " twice");
+  for (auto& g : opt_.param_groups()) g.options[mkey] = start;
+  return mkey;
+}
+
 void Scheduler::step() {
   ++step_count_;
   ++last_epoch_;

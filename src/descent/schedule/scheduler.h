@@ -74,7 +74,6 @@ class Scheduler {
 
  protected:
   friend class SequentialScheduler;  // moves its children's last_epoch, as SequentialLR does
-  friend class ChainedScheduler;
 
   Scheduler(std::string name, Optimizer& opt, std::string key, InitialValues initial);
 
@@ -92,6 +91,9 @@ class Scheduler {
   size_t num_groups() const { return opt_.param_groups().size(); }
   double group_value(size_t i) const { return opt_.param_groups()[i].get(key_); }
   void apply(const std::vector<double>& values);  // writes values, updates last_values
+  // For cyclic/onecycle's cycle_momentum: finds the momentum key (momentum_key_of), checks it is
+  // there and not key(), sets every group's to `start`; returns the key.
+  std::string start_momentum_cycle(double start);
 
   std::string name_;
   Optimizer& opt_;

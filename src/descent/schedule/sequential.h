@@ -8,29 +8,26 @@
 // does this); composites and reduce_on_plateau cannot be restarted and are rejected.
 #include <memory>
 
-#include "descent/schedule/scheduler.h"
+#include "descent/schedule/composite.h"
 
 namespace descent {
 
-class SequentialScheduler : public Scheduler {
+class SequentialScheduler : public CompositeScheduler {
  public:
   SequentialScheduler(Optimizer& opt, std::vector<std::unique_ptr<Scheduler>> children,
                       std::vector<int64_t> milestones, std::string key = "lr",
                       InitialValues initial = nullptr);
 
-  void step() override;
-  bool restartable() const override { return false; }
-  std::string momentum_key() const override;
-  const std::vector<std::unique_ptr<Scheduler>>& children() const { return children_; }
+  static std::vector<ScheduleArgDef> spec_args();
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial);
 
-  nlohmann::json state_dict() const override;
-  void load_state_dict(const nlohmann::json& state) override;
+  void step() override;
 
  protected:
-  std::vector<double> compute() override { return group_values(opt_, key_); }
+  void save_extra(nlohmann::json& state) const override;  // the children's and the milestones
 
  private:
-  std::vector<std::unique_ptr<Scheduler>> children_;
   std::vector<int64_t> milestones_;
 };
 

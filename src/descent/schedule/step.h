@@ -4,13 +4,23 @@
 // Defaults: gamma 0.1; step_size is required.
 #include <cmath>
 
+#include "descent/schedule/schedule_args.h"
 #include "descent/schedule/scheduler.h"
 
 namespace descent {
 
 class StepScheduler : public Scheduler {
  public:
-  StepScheduler(Optimizer& opt, int64_t step_size, double gamma = 0.1, std::string key = "lr",
+  static std::vector<ScheduleArgDef> spec_args() {
+    return {arg::integer("step_size").required().within(">= 1"), arg::real("gamma", 0.1)};
+  }
+  static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
+                                              const std::string& key, InitialValues initial) {
+    return std::make_unique<StepScheduler>(opt, a.integer("step_size"), a.real("gamma"), key,
+                                           std::move(initial));
+  }
+
+  StepScheduler(Optimizer& opt, int64_t step_size, double gamma, std::string key = "lr",
                 InitialValues initial = nullptr)
       : Scheduler("step", opt, std::move(key), std::move(initial)),
         step_size_(step_size),
