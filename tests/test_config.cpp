@@ -70,5 +70,14 @@ TEST(ConfigErrors, UnknownKeysListTheTablesKeysInOrder) {
                                        {"unknown key 'trian'", "seed, threads, data, model"}));
 }
 
+// A value is never spliced into a SPEC: "2,gamma=0.5" is one bad step_size, not a gamma.
+TEST(ConfigErrors, ScheduleValuesAreNotSplicedIntoASpec) {
+  EXPECT_TRUE(throws_with<ConfigError>(
+      [] {
+        load_config("", {"schedule.name=step", R"(schedule.step_size="2,gamma=0.5")"});
+      },
+      {"step_size=2,gamma=0.5", "integer"}));
+}
+
 }  // namespace
 }  // namespace descent

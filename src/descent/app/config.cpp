@@ -13,7 +13,7 @@
 #include "descent/app/datasets.h"
 #include "descent/nn/loss.h"
 #include "descent/optim/registry.h"
-#include "descent/schedule/factory.h"
+#include "descent/schedule/registry.h"
 
 namespace descent {
 namespace {
@@ -445,22 +445,8 @@ void resolve_schedule(const Resolver& r, Config& c, Optimizer& stand_in) {
 }  // namespace
 
 std::unique_ptr<Scheduler> make_scheduler(const Config::Schedule& schedule, Optimizer& opt) {
-  // TODO(issue 9): the registry's make_scheduler(name, SpecArgs&, ...) once it lands.
-  std::string spec = schedule.name;
-  char sep = ':';
-  for (const auto& [k, v] : schedule.args) {
-    std::string text = v.text;
-    if (v.is_list) {
-      const bool specs = !v.items.empty() && v.items[0].find(':') != std::string::npos;
-      text = "[";
-      for (size_t i = 0; i < v.items.size(); ++i)
-        text += (i ? (specs ? ";" : ",") : "") + v.items[i];
-      text += "]";
-    }
-    spec += sep + k + "=" + text;
-    sep = ',';
-  }
-  return make_scheduler(spec, opt, schedule.key);
+  SpecArgs args("schedule '" + schedule.name + "'", schedule.args);
+  return make_scheduler(schedule.name, args, opt, schedule.key);
 }
 
 Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {

@@ -77,15 +77,7 @@ std::string chosen(SpecArgs& args, const ScheduleArgDef& def) {
 // One number for every group, or a list with one per group: "0.001", "[0.001,0.0001]" or an array
 // item by item. SpecArgs answers only by type, so an array shows itself by refusing get_string.
 std::vector<double> number_or_list(SpecArgs& args, const std::string& key, double fallback) {
-  if (!args.has(key)) return {args.get_double(key, fallback)};
-  std::string text;
-  try {
-    text = args.get_string(key, "");
-  } catch (const SpecError&) {
-    return args.get_list(key, {});  // an array given item by item
-  }
-  const size_t first = text.find_first_not_of(" \t");
-  if (first != std::string::npos && text[first] == '[') return args.get_list(key, {});
+  if (args.is_list(key)) return args.get_list(key, {});
   return {args.get_double(key, fallback)};
 }
 

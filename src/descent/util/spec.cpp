@@ -176,6 +176,12 @@ std::vector<double> SpecArgs::get_list(const std::string& key,
   return out;
 }
 
+bool SpecArgs::is_list(const std::string& key) const {
+  auto it = args_.find(key);
+  if (it == args_.end()) return false;
+  return it->second.is_list || trim(it->second.text).rfind('[', 0) == 0;
+}
+
 std::vector<std::string> SpecArgs::get_spec_list(const std::string& key, const std::string& what) {
   const SpecValue* value = lookup(key);
   if (!value) return {};

@@ -54,6 +54,8 @@ class SpecArgs {
   // empty when absent. `what` names an entry in messages ("an empty schedule in ...").
   std::vector<std::string> get_spec_list(const std::string& key, const std::string& what);
   bool has(const std::string& key) const { return args_.count(key) > 0; }
+  // Whether the value is a list: an array given item by item, or text in brackets.
+  bool is_list(const std::string& key) const;
 
   // Throws SpecError if any given key was never asked for, listing the accepted keys.
   void finish() const;
