@@ -40,4 +40,8 @@ void check_hyperparam(const std::string& context, const HyperparamDef& def, doub
 // The value as it is written in SPECs and TOML ("true", "0.001", "pytorch").
 std::string hyperparam_text(const HyperparamDef& def, double value);
 
+// The name a Choice hyper-parameter's value selects; throws std::invalid_argument when the value
+// is not one of def's choices.
+const std::string& choice_name(const HyperparamDef& def, double value);
+
 }  // namespace descent

@@ -1,0 +1,53 @@
+#pragma once
+// The scalar parts that the optimizers' update() functions share. Each optimizer still writes its
+// own per-element loop, in its own order of operations: results are held bit for bit to
+// PyTorch's, where one reordered product or one multiply-add contracted differently changes the
+// last bit. These are the values around the loops, computed the same way everywhere.
+#include <cmath>
+
+#include "descent/optim/optimizer.h"
+
+namespace descent {
+
+// t <- t + 1 in the state's "step" scalar; returns the new t (1 on the first step).
+inline double next_step(ParamState& state) { return state.scalars["step"] += 1.0; }
+
+// 1 - beta^t, the bias correction of a moving average started at 0, in double.
+inline double bias_correction(double beta, double t) { return 1.0 - std::pow(beta, t); }
+
+// A decay rate as the loops use it: beta and 1 - beta, each rounded once to float from double
+// (1 - float(0.999) is 1.3e-5 away from float(1 - 0.999)).
+struct FloatBeta {
+  float beta, one_minus_beta;
+};
+inline FloatBeta float_beta(double beta) {
+  return {static_cast<float>(beta), static_cast<float>(1.0 - beta)};
+}
+
+// Weight decay in one of its two forms: coupled (L2), added to the gradient as weight_decay p,
+// or decoupled, p <- p (1 - lr weight_decay) with the factor taken in double and rounded once,
+// as PyTorch passes it to mul_.
+struct WeightDecay {
+  float coupled = 0.0f;  // the gradient's weight_decay
+  float decay = 1.0f;    // the parameter's factor
+};
+inline float decoupled_decay(double lr, double weight_decay) {
+  return static_cast<float>(1.0 - lr * weight_decay);
+}
+inline WeightDecay weight_decay_of(double lr, double weight_decay, bool decoupled) {
+  if (decoupled) return {0.0f, decoupled_decay(lr, weight_decay)};
+  return {static_cast<float>(weight_decay), 1.0f};
+}
+
+// The gradient as most updates start:  g <- -g if maximize;  g <- g + weight_decay p  (coupled
+// weight decay; 0 for none). One expression in this order, as every loop wrote it.
+inline float maximize_sign(bool maximize) { return maximize ? -1.0f : 1.0f; }
+struct GradPrologue {
+  float sign;
+  float weight_decay;
+  GradPrologue(bool maximize, double coupled_weight_decay)
+      : sign(maximize_sign(maximize)), weight_decay(static_cast<float>(coupled_weight_decay)) {}
+  float operator()(float grad, float param) const { return sign * grad + weight_decay * param; }
+};
+
+}  // namespace descent
