@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
 namespace {
 
@@ -13,6 +15,16 @@ float lerp(float start, float end, float weight) {
   return std::abs(weight) < 0.5f ? start + weight * (end - start)
                                  : end - (end - start) * (1.0f - weight);
 }
+
+struct AdafactorOptions {
+  double lr, beta2_decay, eps1, eps2, d, weight_decay;
+  bool maximize;
+
+  static AdafactorOptions from(const ParamGroup& group) {
+    return {group.get("lr"), group.get("beta2_decay"),  group.get("eps1"),     group.get("eps2"),
+            group.get("d"),  group.get("weight_decay"), group.flag("maximize")};
+  }
+};
 
 }  // namespace
 
@@ -37,13 +49,13 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
                        ParamState& state) {
   const int64_t n = param.numel();
   if (n == 0) return;
-  const double lr = group.get("lr");
-  const double eps1 = group.get("eps1");
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
-  const double t = (state.scalars["step"] += 1.0);
-  const float weight = static_cast<float>(std::pow(t, group.get("beta2_decay")));
-  const double rho = std::min(lr, 1.0 / std::sqrt(t));
-  const float decay = static_cast<float>(1.0 - lr * group.get("weight_decay"));
+  const AdafactorOptions o = AdafactorOptions::from(group);
+  const double eps1 = o.eps1;
+  const float sign = maximize_sign(o.maximize);
+  const double t = next_step(state);
+  const float weight = static_cast<float>(std::pow(t, o.beta2_decay));
+  const double rho = std::min(o.lr, 1.0 / std::sqrt(t));
+  const float decay = decoupled_decay(o.lr, o.weight_decay);
   const float eps1_f = static_cast<float>(eps1);
   const float eps1_sq = static_cast<float>(eps1 * eps1);
   float* p = param.data();
@@ -158,8 +170,8 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
       pass.template operator()<false>();
   }
   const double root_n = std::sqrt(static_cast<double>(n));
-  const double alpha = std::max(group.get("eps2"), std::sqrt(p_sq) / root_n) * rho;
-  const double clip = std::max(1.0, std::sqrt(u_sq) / (root_n * group.get("d")));
+  const double alpha = std::max(o.eps2, std::sqrt(p_sq) / root_n) * rho;
+  const double clip = std::max(1.0, std::sqrt(u_sq) / (root_n * o.d));
   const float neg_step = static_cast<float>(-alpha / clip);
 
   // Pass 3: the step.

@@ -3,7 +3,9 @@
 // own per-element loop, in its own order of operations: results are held bit for bit to
 // PyTorch's, where one reordered product or one multiply-add contracted differently changes the
 // last bit. These are the values around the loops, computed the same way everywhere.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "descent/optim/optimizer.h"
 
@@ -49,5 +51,23 @@ struct GradPrologue {
       : sign(maximize_sign(maximize)), weight_decay(static_cast<float>(coupled_weight_decay)) {}
   float operator()(float grad, float param) const { return sign * grad + weight_decay * param; }
 };
+
+// c ? a : b as a bitwise blend, so both sides are computed unconditionally: with a plain select
+// the compiler sinks the arithmetic or a comparison into one branch, where it may trap, and
+// keeps the loop scalar.
+inline float blend(bool c, float a, float b) {
+  const uint32_t mask = 0u - static_cast<uint32_t>(c);
+  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & mask) |
+                              (std::bit_cast<uint32_t>(b) & ~mask));
+}
+
+// The "convention" of optimizers written after PyTorch with a Keras variant (adagrad, rmsprop).
+inline const HyperparamDef& keras_convention_def() {
+  static const HyperparamDef def = choice("convention", {"pytorch", "keras"}, "pytorch");
+  return def;
+}
+inline bool keras_convention(const ParamGroup& group) {
+  return group.choice<bool>(keras_convention_def(), {{"pytorch", false}, {"keras", true}});
+}
 
 }  // namespace descent
