@@ -123,13 +123,17 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
   constexpr int64_t kBlock = 64;
   float u_block[kBlock];
   double u_sq = 0;
-  if (factored) {
-    // Pass 2: RMS(U) for the clipping.
+  // For a factored parameter, f(bi, r, mean, c, g) for each row bi over the batch of matrices:
+  // its R_i, its matrix's max(mean_i R_i, eps1), its matrix's C and its gradient row.
+  auto for_each_row = [&](auto&& f) {
     for (int64_t bi = 0; bi < batch * rows; ++bi) {
       const int64_t b = bi / rows;
-      const float r = row[bi], mean = row_mean_clamped[b];
-      const float* c = col + b * cols;
-      const float* g = grad + bi * cols;
+      f(bi, row[bi], row_mean_clamped[b], col + b * cols, grad + bi * cols);
+    }
+  };
+  if (factored) {
+    // Pass 2: RMS(U) for the clipping.
+    for_each_row([&](int64_t, float r, float mean, const float* c, const float* g) {
       for (int64_t start = 0; start < cols; start += kBlock) {
         const int64_t len = std::min(kBlock, cols - start);
         for (int64_t j = 0; j < len; ++j) u_block[j] = u_of(g[start + j], r * c[start + j] / mean);
@@ -138,7 +142,7 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
           u_sq += u * u;
         }
       }
-    }
+    });
   } else {
     // Passes 1 and 2 together, as U_k needs only v_k: the variance, RMS(p) and RMS(U).
     auto pass = [&]<bool kNearStart>() {
@@ -176,11 +180,7 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
 
   // Pass 3: the step.
   if (factored) {
-    for (int64_t bi = 0; bi < batch * rows; ++bi) {
-      const int64_t b = bi / rows;
-      const float r = row[bi], mean = row_mean_clamped[b];
-      const float* c = col + b * cols;
-      const float* g = grad + bi * cols;
+    for_each_row([&](int64_t bi, float r, float mean, const float* c, const float* g) {
       float* pr = p + bi * cols;
       for (int64_t j = 0; j < cols; ++j) {
         // neg_step * U first: the contraction into an FMA takes that product, as it did here
@@ -188,7 +188,7 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
         const float step = neg_step * u_of(g[j], r * c[j] / mean);
         pr[j] = pr[j] * decay + step;
       }
-    }
+    });
   } else {
     for (int64_t k = 0; k < n; ++k) p[k] = p[k] * decay + neg_step * u_of(grad[k], var[k]);
   }

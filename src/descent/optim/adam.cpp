@@ -55,12 +55,10 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
   const float bc1 = static_cast<float>(bias_correction1);
   const float bc2 = static_cast<float>(bias_correction2);
   const float neg_lr = static_cast<float>(-lr);
-  const auto [b1, one_minus_b1] = float_beta(options.beta1);
-  const auto [b2, one_minus_b2] = float_beta(options.beta2);
+  const FloatBeta beta1 = float_beta(options.beta1), beta2 = float_beta(options.beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
+  const auto [m, v] = moment_buffers(state, param);
   float* vmax = options.amsgrad ? state.buffer("max_exp_avg_sq", param).data() : nullptr;
   // The convention and the flags are template arguments, so each combination is its own
   // branch-free loop that the compiler vectorizes (a switch inside the loop kept it scalar, 9x
@@ -70,8 +68,7 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
       // Decoupled, the gradient has no weight decay term to add (PyTorch's AdamW adds none).
       const float g = kDecoupled ? prologue.sign * grad[i] : prologue(grad[i], p[i]);
       if constexpr (kDecoupled) p[i] *= wd.decay;
-      m[i] = m[i] * b1 + one_minus_b1 * g;
-      v[i] = v[i] * b2 + one_minus_b2 * g * g;
+      update_moments(m[i], v[i], g, beta1, beta2);
       if constexpr (kConvention == AdamConvention::Optax) {
         float v_hat = v[i] / bc2;
         if constexpr (kAmsgrad) v_hat = vmax[i] = std::max(vmax[i], v_hat);  // max over v_hat

@@ -41,12 +41,10 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
       o.bias_correction ? static_cast<float>(1.0 / bias_correction(o.beta1, t)) : 1.0f;
   const float bc2_sqrt =
       o.bias_correction ? static_cast<float>(std::sqrt(bias_correction(o.beta2, t))) : 1.0f;
-  const auto [b1, one_minus_b1] = float_beta(o.beta1);
-  const auto [b2, one_minus_b2] = float_beta(o.beta2);
+  const FloatBeta b1 = float_beta(o.beta1), b2 = float_beta(o.beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
+  const auto [m, v] = moment_buffers(state, param);
   // The same expression in both passes, so the r applied is the r whose norm was taken.
   auto r_of = [&](int64_t i) {
     return m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i];
@@ -66,8 +64,7 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     const float* gb = grad + start;
     for (int64_t i = 0; i < len; ++i) {
       const float g = sign * gb[i];
-      mb[i] = mb[i] * b1 + one_minus_b1 * g;
-      vb[i] = vb[i] * b2 + one_minus_b2 * g * g;
+      update_moments(mb[i], vb[i], g, b1, b2);
       r_block[i] = mb[i] * inv_bc1 / (std::sqrt(vb[i]) / bc2_sqrt + eps) + wd * pb[i];  // r_of
     }
     for (int64_t i = 0; i < len; ++i) {

@@ -179,13 +179,16 @@ LineSearchResult strong_wolfe(Obj&& obj, Num t, const std::vector<float>& d, Num
   Num bracket[2], bracket_f[2], bracket_gtd[2];
   std::vector<float> bracket_g[2];
   int bracket_size = 0;
+  auto bracket_previous_and_new = [&] {  // the interval [t_prev, t]
+    bracket_size = 2;
+    bracket[0] = t_prev, bracket[1] = t;
+    bracket_f[0] = f_prev, bracket_f[1] = f_new;
+    bracket_g[0] = g_prev, bracket_g[1] = g_new;
+    bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
+  };
   while (ls_iter < max_ls) {
     if (f_new > (f + c1 * t * gtd) || (ls_iter > 1 && f_new >= f_prev)) {
-      bracket_size = 2;
-      bracket[0] = t_prev, bracket[1] = t;
-      bracket_f[0] = f_prev, bracket_f[1] = f_new;
-      bracket_g[0] = g_prev, bracket_g[1] = g_new;
-      bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
+      bracket_previous_and_new();
       break;
     }
     if (abs(gtd_new) <= -c2 * gtd) {
@@ -197,11 +200,7 @@ LineSearchResult strong_wolfe(Obj&& obj, Num t, const std::vector<float>& d, Num
       break;
     }
     if (gtd_new >= py(0)) {
-      bracket_size = 2;
-      bracket[0] = t_prev, bracket[1] = t;
-      bracket_f[0] = f_prev, bracket_f[1] = f_new;
-      bracket_g[0] = g_prev, bracket_g[1] = g_new;
-      bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
+      bracket_previous_and_new();
       break;
     }
     const Num min_step = t + py(0.01) * (t - t_prev);

@@ -53,17 +53,14 @@ void NAdam::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   const float grad_coef = static_cast<float>(-lr * (1.0 - mu) / (1.0 - product));
   const float avg_coef = static_cast<float>(-lr * mu_next / (1.0 - product_next));
   const float bc2 = static_cast<float>(bias_correction(o.beta2, t));
-  const auto [b1, one_minus_b1] = float_beta(beta1);
-  const auto [b2, one_minus_b2] = float_beta(o.beta2);
+  const FloatBeta b1 = float_beta(beta1), b2 = float_beta(o.beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
+  const auto [m, v] = moment_buffers(state, param);
   for (int64_t i = 0; i < n; ++i) {
     const float g = prologue(grad[i], p[i]);
     if (decoupled) p[i] *= wd.decay;
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    v[i] = v[i] * b2 + one_minus_b2 * g * g;
+    update_moments(m[i], v[i], g, b1, b2);
     const float denom = std::sqrt(v[i] / bc2) + eps;
     // Two roundings of p, as PyTorch's two addcdiv_ calls.
     p[i] += grad_coef * g / denom;

@@ -46,17 +46,14 @@ void RAdam::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   const float bc1 = static_cast<float>(bias_correction(o.beta1, t));
   const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
   const float lr_f = static_cast<float>(o.lr), rect_f = static_cast<float>(rect);
-  const auto [b1, one_minus_b1] = float_beta(o.beta1);
-  const auto [b2, one_minus_b2] = float_beta(beta2);
+  const FloatBeta b1 = float_beta(o.beta1), b2 = float_beta(beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
+  const auto [m, v] = moment_buffers(state, param);
   for (int64_t i = 0; i < n; ++i) {
     const float g = prologue(grad[i], p[i]);
     if (decoupled) p[i] *= wd.decay;
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    v[i] = v[i] * b2 + one_minus_b2 * g * g;
+    update_moments(m[i], v[i], g, b1, b2);
     const float step = m[i] / bc1 * lr_f;
     if (rectified) {
       // torch 1.13 order: sqrt(bc2) / (sqrt(v) + eps) is a reciprocal times sqrt(bc2) (Python's

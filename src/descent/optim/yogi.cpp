@@ -39,8 +39,7 @@ void Yogi::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const float one_minus_b2 = float_beta(o.beta2).one_minus_beta;
   const int64_t n = param.numel();
   float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
+  const auto [m, v] = moment_buffers(state, param);
   for (int64_t i = 0; i < n; ++i) {
     const float g = prologue(grad[i], p[i]);
     const float g2 = g * g;
