@@ -10,7 +10,7 @@
 namespace descent {
 
 struct AdamFamilyOptions {
-  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0;
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, weight_decay = 0;
   bool maximize = false;
   static AdamFamilyOptions from(const ParamGroup& group);
 };

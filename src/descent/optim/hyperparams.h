@@ -2,7 +2,7 @@
 // Hyper-parameters: each optimizer declares its own, with a default, a kind and the values it
 // accepts, so that every way of setting one (C++ groups, SPEC strings, the TOML config) is checked
 // the same way and an error can say what is accepted. Values are stored as doubles: booleans as
-// 0/1, choices as the index of the chosen name.
+// 0/1, choices as the index of the chosen name (read back by the name: ParamGroup::choice).
 #include <limits>
 #include <map>
 #include <string>

@@ -6,7 +6,9 @@
 // needs to continue bit for bit.
 //
 // A concrete optimizer implements update(): one fused pass over a parameter, its gradient and
-// its state buffers. Hyper-parameters are looked up once per parameter, never per element.
+// its state buffers. It reads its group's hyper-parameters once per parameter into a small typed
+// struct (AdamOptions::from(group)), never per element, and never keeps them across steps:
+// schedules change the group's values between steps.
 #include <functional>
 #include <initializer_list>
 #include <map>

@@ -1,8 +1,9 @@
 #pragma once
-// The scalar parts that the optimizers' update() functions share. Each optimizer still writes its
-// own per-element loop, in its own order of operations: results are held bit for bit to
-// PyTorch's, where one reordered product or one multiply-add contracted differently changes the
-// last bit. These are the values around the loops, computed the same way everywhere.
+// The small parts that the optimizers' update() functions share: the scalars around the loops
+// (step count, bias corrections, betas and weight decay rounded to float), the gradient's first
+// line and a branch-free select. Each optimizer still writes its own per-element loop, in its own
+// order of operations: results are held bit for bit to PyTorch's, where one reordered product or
+// one multiply-add contracted differently changes the last bit.
 #include <bit>
 #include <cmath>
 #include <cstdint>
