@@ -2,7 +2,22 @@
 
 #include <cmath>
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
+namespace {
+
+struct AdadeltaOptions {
+  double lr, rho, eps, weight_decay;
+  bool maximize;
+
+  static AdadeltaOptions from(const ParamGroup& group) {
+    return {group.get("lr"), group.get("rho"), group.get("eps"), group.get("weight_decay"),
+            group.flag("maximize")};
+  }
+};
+
+}  // namespace
 
 std::vector<HyperparamDef> Adadelta::hyperparams() {
   HyperparamDef rho = unit_interval("rho", 0.9);
@@ -16,20 +31,19 @@ Adadelta::Adadelta(std::vector<ParamGroup> groups, const Hyperparams& defaults)
 
 void Adadelta::update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) {
-  const double rho = group.get("rho");
-  const float rho_f = static_cast<float>(rho);
-  const float one_minus_rho = static_cast<float>(1.0 - rho);  // in double, as torch passes it
-  const float eps = static_cast<float>(group.get("eps"));
-  const float neg_lr = static_cast<float>(-group.get("lr"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
-  state.scalars["step"] += 1.0;  // kept like torch's state['step'], unused by the update
+  const AdadeltaOptions o = AdadeltaOptions::from(group);
+  // 1 - rho in double, as torch passes it.
+  const auto [rho_f, one_minus_rho] = float_beta(o.rho);
+  const float eps = static_cast<float>(o.eps);
+  const float neg_lr = static_cast<float>(-o.lr);
+  const GradPrologue prologue(o.maximize, o.weight_decay);
+  next_step(state);  // kept like torch's state['step'], unused by the update
   const int64_t n = param.numel();
   float* p = param.data();
   float* v = state.buffer("square_avg", param).data();
   float* u = state.buffer("acc_delta", param).data();
   for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i] + wd * p[i];
+    const float g = prologue(grad[i], p[i]);
     v[i] = v[i] * rho_f + one_minus_rho * g * g;
     const float delta = std::sqrt(u[i] + eps) / std::sqrt(v[i] + eps) * g;
     u[i] = u[i] * rho_f + one_minus_rho * delta * delta;

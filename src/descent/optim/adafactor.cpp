@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
 namespace {
 
@@ -13,6 +15,16 @@ float lerp(float start, float end, float weight) {
   return std::abs(weight) < 0.5f ? start + weight * (end - start)
                                  : end - (end - start) * (1.0f - weight);
 }
+
+struct AdafactorOptions {
+  double lr, beta2_decay, eps1, eps2, d, weight_decay;
+  bool maximize;
+
+  static AdafactorOptions from(const ParamGroup& group) {
+    return {group.get("lr"), group.get("beta2_decay"),  group.get("eps1"),     group.get("eps2"),
+            group.get("d"),  group.get("weight_decay"), group.flag("maximize")};
+  }
+};
 
 }  // namespace
 
@@ -37,13 +49,13 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
                        ParamState& state) {
   const int64_t n = param.numel();
   if (n == 0) return;
-  const double lr = group.get("lr");
-  const double eps1 = group.get("eps1");
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
-  const double t = (state.scalars["step"] += 1.0);
-  const float weight = static_cast<float>(std::pow(t, group.get("beta2_decay")));
-  const double rho = std::min(lr, 1.0 / std::sqrt(t));
-  const float decay = static_cast<float>(1.0 - lr * group.get("weight_decay"));
+  const AdafactorOptions o = AdafactorOptions::from(group);
+  const double eps1 = o.eps1;
+  const float sign = maximize_sign(o.maximize);
+  const double t = next_step(state);
+  const float weight = static_cast<float>(std::pow(t, o.beta2_decay));
+  const double rho = std::min(o.lr, 1.0 / std::sqrt(t));
+  const float decay = decoupled_decay(o.lr, o.weight_decay);
   const float eps1_f = static_cast<float>(eps1);
   const float eps1_sq = static_cast<float>(eps1 * eps1);
   float* p = param.data();
@@ -111,13 +123,17 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
   constexpr int64_t kBlock = 64;
   float u_block[kBlock];
   double u_sq = 0;
-  if (factored) {
-    // Pass 2: RMS(U) for the clipping.
+  // For a factored parameter, f(bi, r, mean, c, g) for each row bi over the batch of matrices:
+  // its R_i, its matrix's max(mean_i R_i, eps1), its matrix's C and its gradient row.
+  auto for_each_row = [&](auto&& f) {
     for (int64_t bi = 0; bi < batch * rows; ++bi) {
       const int64_t b = bi / rows;
-      const float r = row[bi], mean = row_mean_clamped[b];
-      const float* c = col + b * cols;
-      const float* g = grad + bi * cols;
+      f(bi, row[bi], row_mean_clamped[b], col + b * cols, grad + bi * cols);
+    }
+  };
+  if (factored) {
+    // Pass 2: RMS(U) for the clipping.
+    for_each_row([&](int64_t, float r, float mean, const float* c, const float* g) {
       for (int64_t start = 0; start < cols; start += kBlock) {
         const int64_t len = std::min(kBlock, cols - start);
         for (int64_t j = 0; j < len; ++j) u_block[j] = u_of(g[start + j], r * c[start + j] / mean);
@@ -126,7 +142,7 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
           u_sq += u * u;
         }
       }
-    }
+    });
   } else {
     // Passes 1 and 2 together, as U_k needs only v_k: the variance, RMS(p) and RMS(U).
     auto pass = [&]<bool kNearStart>() {
@@ -158,17 +174,13 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
       pass.template operator()<false>();
   }
   const double root_n = std::sqrt(static_cast<double>(n));
-  const double alpha = std::max(group.get("eps2"), std::sqrt(p_sq) / root_n) * rho;
-  const double clip = std::max(1.0, std::sqrt(u_sq) / (root_n * group.get("d")));
+  const double alpha = std::max(o.eps2, std::sqrt(p_sq) / root_n) * rho;
+  const double clip = std::max(1.0, std::sqrt(u_sq) / (root_n * o.d));
   const float neg_step = static_cast<float>(-alpha / clip);
 
   // Pass 3: the step.
   if (factored) {
-    for (int64_t bi = 0; bi < batch * rows; ++bi) {
-      const int64_t b = bi / rows;
-      const float r = row[bi], mean = row_mean_clamped[b];
-      const float* c = col + b * cols;
-      const float* g = grad + bi * cols;
+    for_each_row([&](int64_t bi, float r, float mean, const float* c, const float* g) {
       float* pr = p + bi * cols;
       for (int64_t j = 0; j < cols; ++j) {
         // neg_step * U first: the contraction into an FMA takes that product, as it did here
@@ -176,7 +188,7 @@ void Adafactor::update(const ParamGroup& group, Tensor& param, const float* grad
         const float step = neg_step * u_of(g[j], r * c[j] / mean);
         pr[j] = pr[j] * decay + step;
       }
-    }
+    });
   } else {
     for (int64_t k = 0; k < n; ++k) p[k] = p[k] * decay + neg_step * u_of(grad[k], var[k]);
   }

@@ -3,7 +3,24 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
+namespace {
+
+struct AdagradOptions {
+  double lr, lr_decay, weight_decay, initial_accumulator_value, eps;
+  bool maximize, keras;
+
+  static AdagradOptions from(const ParamGroup& group) {
+    return {group.get("lr"),           group.get("lr_decay"),
+            group.get("weight_decay"), group.get("initial_accumulator_value"),
+            group.get("eps"),          group.flag("maximize"),
+            keras_convention(group)};
+  }
+};
+
+}  // namespace
 
 std::vector<HyperparamDef> Adagrad::hyperparams() {
   return {non_negative("lr", 1e-2),
@@ -12,29 +29,28 @@ std::vector<HyperparamDef> Adagrad::hyperparams() {
           non_negative("initial_accumulator_value", 0.0),
           non_negative("eps", 1e-10),
           flag("maximize", false),
-          choice("convention", {"pytorch", "keras"}, "pytorch")};
+          keras_convention_def()};
 }
 
 Adagrad::Adagrad(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("adagrad", hyperparams(), defaults, std::move(groups)) {}
 
 void Adagrad::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const float eps = static_cast<float>(group.get("eps"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
-  const bool keras = group.get("convention") == 1.0;
+  const AdagradOptions o = AdagradOptions::from(group);
+  const float eps = static_cast<float>(o.eps);
+  const GradPrologue prologue(o.maximize, o.weight_decay);
+  const bool keras = o.keras;
   const int64_t n = param.numel();
   float* p = param.data();
   // PyTorch fills the sum with initial_accumulator_value when the state is created.
   const bool fresh = !state.has("sum");
   float* s = state.buffer("sum", param).data();
-  if (fresh) std::fill(s, s + n, static_cast<float>(group.get("initial_accumulator_value")));
-  const double t = (state.scalars["step"] += 1.0);
+  if (fresh) std::fill(s, s + n, static_cast<float>(o.initial_accumulator_value));
+  const double t = next_step(state);
   // clr in double, as torch computes it in Python, then rounded once for addcdiv's value.
-  const float neg_clr =
-      static_cast<float>(-(group.get("lr") / (1.0 + (t - 1.0) * group.get("lr_decay"))));
+  const float neg_clr = static_cast<float>(-(o.lr / (1.0 + (t - 1.0) * o.lr_decay)));
   for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i] + wd * p[i];
+    const float g = prologue(grad[i], p[i]);
     s[i] += g * g;
     const float denom = keras ? std::sqrt(s[i] + eps) : std::sqrt(s[i]) + eps;
     p[i] += neg_clr * g / denom;  // addcdiv's order: (value * g) / denom

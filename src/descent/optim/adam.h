@@ -20,20 +20,31 @@
 //            algebra as pytorch.
 //   notes    p <- p - lr * m_hat / sqrt(v~_hat + eps)   (eps inside the root, as some lecture
 //            notes write it; amsgrad's max over the raw v, as pytorch)
+#include "descent/optim/adam_family.h"
 #include "descent/optim/optimizer.h"
 
 namespace descent {
 
-enum class AdamConvention { PyTorch = 0, Keras = 1, Optax = 2, Notes = 3 };
+enum class AdamConvention { PyTorch, Keras, Optax, Notes };
 
 // The "convention" hyper-parameter shared by Adam and AdamW.
 HyperparamDef adam_convention_def();
+// Adam's and AdamW's declarations, which differ only in weight_decay's default.
+std::vector<HyperparamDef> adam_hyperparams(double weight_decay);
 
-// One Adam update of one parameter, shared by Adam and AdamW. The group supplies lr, beta1,
-// beta2, eps, weight_decay, amsgrad, maximize and convention; decoupled_weight_decay applies the
-// decay as AdamW (p <- p (1 - lr weight_decay) before the step) instead of adding it to g.
-void adam_update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state,
-                 bool decoupled_weight_decay);
+// Adam's and AdamW's hyper-parameters, read from a group.
+struct AdamOptions : AdamFamilyOptions {
+  bool amsgrad = false;
+  AdamConvention convention = AdamConvention::PyTorch;
+  static AdamOptions from(const ParamGroup& group);
+};
+
+// One Adam update of one parameter, shared by Adam, AdamW and Muon (for its vectors): t <- t + 1,
+// the moments in the state's "exp_avg" and "exp_avg_sq" ("max_exp_avg_sq" with amsgrad), and the
+// step. decoupled_weight_decay applies the decay as AdamW (p <- p (1 - lr weight_decay) before
+// the step) instead of adding it to g.
+void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor& param,
+                 const float* grad, ParamState& state);
 
 class Adam : public Optimizer {
  public:

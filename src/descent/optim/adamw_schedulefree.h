@@ -38,9 +38,7 @@ class AdamWScheduleFree : public Optimizer {
               ParamState& state) override;
 
  private:
-  enum class Mode { Step, ToEval, ToTrain };
-  void switch_params(Mode mode);
-  Mode mode_ = Mode::Step;
+  void switch_params(bool to_eval);
 };
 
 }  // namespace descent

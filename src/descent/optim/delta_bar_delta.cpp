@@ -1,19 +1,21 @@
 #include "descent/optim/delta_bar_delta.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstdint>
+
+#include "descent/optim/update_parts.h"
 
 namespace descent {
 namespace {
 
-// c ? a : b as a bitwise blend, so both sides are computed unconditionally: with a plain select
-// the compiler sinks the arithmetic into the branch, which may trap, and keeps the loop scalar.
-inline float blend(bool c, float a, float b) {
-  const uint32_t mask = 0u - static_cast<uint32_t>(c);
-  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & mask) |
-                              (std::bit_cast<uint32_t>(b) & ~mask));
-}
+struct DeltaBarDeltaOptions {
+  double lr, kappa, phi, theta, weight_decay;
+  bool maximize;
+
+  static DeltaBarDeltaOptions from(const ParamGroup& group) {
+    return {group.get("lr"),    group.get("kappa"),        group.get("phi"),
+            group.get("theta"), group.get("weight_decay"), group.flag("maximize")};
+  }
+};
 
 }  // namespace
 
@@ -27,16 +29,15 @@ DeltaBarDelta::DeltaBarDelta(std::vector<ParamGroup> groups, const Hyperparams& 
 
 void DeltaBarDelta::update(const ParamGroup& group, Tensor& param, const float* grad,
                            ParamState& state) {
+  const DeltaBarDeltaOptions o = DeltaBarDeltaOptions::from(group);
   if (!state.has("learning_rates")) {
     auto values = state.buffer("learning_rates", param).values();
-    std::fill(values.begin(), values.end(), static_cast<float>(group.get("lr")));
+    std::fill(values.begin(), values.end(), static_cast<float>(o.lr));
   }
-  const float kappa = static_cast<float>(group.get("kappa"));
-  const float shrink = static_cast<float>(1.0 - group.get("phi"));
-  const float theta = static_cast<float>(group.get("theta"));
-  const float one_minus_theta = static_cast<float>(1.0 - group.get("theta"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const float kappa = static_cast<float>(o.kappa);
+  const float shrink = static_cast<float>(1.0 - o.phi);
+  const auto [theta, one_minus_theta] = float_beta(o.theta);
+  const GradPrologue prologue(o.maximize, o.weight_decay);
   const int64_t n = param.numel();
   float* p = param.data();
   float* e = state.buffer("learning_rates", param).data();
@@ -44,7 +45,7 @@ void DeltaBarDelta::update(const ParamGroup& group, Tensor& param, const float* 
   // Selects on values instead of conditional stores and short-circuit tests, so the loop
   // vectorizes; the arithmetic is unchanged.
   for (int64_t i = 0; i < n; ++i) {
-    const float delta = sign * grad[i] + wd * p[i];
+    const float delta = prologue(grad[i], p[i]);
     const float prev = bar[i];
     // Compare signs, not the product, which can underflow to 0 for tiny values.
     const bool bar_pos = prev > 0.0f, bar_neg = prev < 0.0f;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include "descent/util/spec.h"
 
@@ -60,6 +61,14 @@ std::string hyperparam_text(const HyperparamDef& def, double value) {
   os.precision(17);
   os << value;
   return os.str();
+}
+
+const std::string& choice_name(const HyperparamDef& def, double value) {
+  if (def.kind != HyperparamKind::Choice || !(value >= 0) ||
+      value >= static_cast<double>(def.choices.size()) || value != std::floor(value))
+    throw std::invalid_argument(def.name + "=" + hyperparam_text(def, value) +
+                                " does not name one of its choices");
+  return def.choices[static_cast<size_t>(value)];
 }
 
 void check_hyperparam(const std::string& context, const HyperparamDef& def, double value) {

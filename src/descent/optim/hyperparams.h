@@ -2,7 +2,7 @@
 // Hyper-parameters: each optimizer declares its own, with a default, a kind and the values it
 // accepts, so that every way of setting one (C++ groups, SPEC strings, the TOML config) is checked
 // the same way and an error can say what is accepted. Values are stored as doubles: booleans as
-// 0/1, choices as the index of the chosen name.
+// 0/1, choices as the index of the chosen name (read back by the name: ParamGroup::choice).
 #include <limits>
 #include <map>
 #include <string>
@@ -39,5 +39,9 @@ void check_hyperparam(const std::string& context, const HyperparamDef& def, doub
 
 // The value as it is written in SPECs and TOML ("true", "0.001", "pytorch").
 std::string hyperparam_text(const HyperparamDef& def, double value);
+
+// The name a Choice hyper-parameter's value selects; throws std::invalid_argument when the value
+// is not one of def's choices.
+const std::string& choice_name(const HyperparamDef& def, double value);
 
 }  // namespace descent

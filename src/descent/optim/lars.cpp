@@ -2,7 +2,24 @@
 
 #include <cmath>
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
+namespace {
+
+struct LarsOptions {
+  double lr, momentum, weight_decay, trust_coefficient, eps;
+  bool exclude_1d, maximize;
+
+  static LarsOptions from(const ParamGroup& group) {
+    return {group.get("lr"),           group.get("momentum"),
+            group.get("weight_decay"), group.get("trust_coefficient"),
+            group.get("eps"),          group.flag("exclude_1d"),
+            group.flag("maximize")};
+  }
+};
+
+}  // namespace
 
 std::vector<HyperparamDef> Lars::hyperparams() {
   return {non_negative("lr", 1.0),
@@ -18,13 +35,13 @@ Lars::Lars(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("lars", hyperparams(), defaults, std::move(groups)) {}
 
 void Lars::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const double lr = group.get("lr"), wd = group.get("weight_decay");
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const LarsOptions o = LarsOptions::from(group);
+  const double wd = o.weight_decay;
   const int64_t n = param.numel();
   float* p = param.data();
 
   double local_lr = 1.0;
-  if (!(group.flag("exclude_1d") && param.dim() <= 1)) {
+  if (!(o.exclude_1d && param.dim() <= 1)) {
     double p_sq = 0, g_sq = 0;
     for (int64_t i = 0; i < n; ++i) {
       p_sq += static_cast<double>(p[i]) * p[i];
@@ -32,17 +49,16 @@ void Lars::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     }
     const double p_norm = std::sqrt(p_sq), g_norm = std::sqrt(g_sq);
     if (p_norm > 0 && g_norm > 0)
-      local_lr =
-          group.get("trust_coefficient") * p_norm / (g_norm + wd * p_norm + group.get("eps"));
+      local_lr = o.trust_coefficient * p_norm / (g_norm + wd * p_norm + o.eps);
   }
   state.scalars["local_lr"] = local_lr;  // the last one, for inspection; not read back
 
-  const float scale = static_cast<float>(lr * local_lr);
-  const float momentum = static_cast<float>(group.get("momentum"));
-  const float wdf = static_cast<float>(wd);
+  const float scale = static_cast<float>(o.lr * local_lr);
+  const float momentum = static_cast<float>(o.momentum);
+  const GradPrologue prologue(o.maximize, wd);
   float* v = state.buffer("momentum_buffer", param).data();
   for (int64_t i = 0; i < n; ++i) {
-    v[i] = momentum * v[i] + scale * (sign * grad[i] + wdf * p[i]);
+    v[i] = momentum * v[i] + scale * prologue(grad[i], p[i]);
     p[i] -= v[i];
   }
 }

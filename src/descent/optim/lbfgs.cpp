@@ -179,13 +179,16 @@ LineSearchResult strong_wolfe(Obj&& obj, Num t, const std::vector<float>& d, Num
   Num bracket[2], bracket_f[2], bracket_gtd[2];
   std::vector<float> bracket_g[2];
   int bracket_size = 0;
+  auto bracket_previous_and_new = [&] {  // the interval [t_prev, t]
+    bracket_size = 2;
+    bracket[0] = t_prev, bracket[1] = t;
+    bracket_f[0] = f_prev, bracket_f[1] = f_new;
+    bracket_g[0] = g_prev, bracket_g[1] = g_new;
+    bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
+  };
   while (ls_iter < max_ls) {
     if (f_new > (f + c1 * t * gtd) || (ls_iter > 1 && f_new >= f_prev)) {
-      bracket_size = 2;
-      bracket[0] = t_prev, bracket[1] = t;
-      bracket_f[0] = f_prev, bracket_f[1] = f_new;
-      bracket_g[0] = g_prev, bracket_g[1] = g_new;
-      bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
+      bracket_previous_and_new();
       break;
     }
     if (abs(gtd_new) <= -c2 * gtd) {
@@ -197,11 +200,7 @@ LineSearchResult strong_wolfe(Obj&& obj, Num t, const std::vector<float>& d, Num
       break;
     }
     if (gtd_new >= py(0)) {
-      bracket_size = 2;
-      bracket[0] = t_prev, bracket[1] = t;
-      bracket_f[0] = f_prev, bracket_f[1] = f_new;
-      bracket_g[0] = g_prev, bracket_g[1] = g_new;
-      bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
+      bracket_previous_and_new();
       break;
     }
     const Num min_step = t + py(0.01) * (t - t_prev);
@@ -274,15 +273,36 @@ LineSearchResult strong_wolfe(Obj&& obj, Num t, const std::vector<float>& d, Num
   return {bracket_f[low_pos], std::move(bracket_g[low_pos]), bracket[low_pos], ls_func_evals};
 }
 
-int64_t as_int(const ParamGroup& g, const std::string& key) {
-  return static_cast<int64_t>(g.get(key));
-}
-
 HyperparamDef at_least_one(const std::string& name, double value) {
   HyperparamDef d = real(name, value);
   d.min = 1;
   return d;
 }
+
+const HyperparamDef& line_search_def() {
+  static const HyperparamDef def = choice("line_search_fn", {"none", "strong_wolfe"}, "none");
+  return def;
+}
+
+struct LBFGSOptions {
+  double lr;
+  int64_t max_iter, max_eval;  // max_eval resolved: 0 (torch's None) is max_iter * 5 / 4
+  double tolerance_grad, tolerance_change;
+  size_t history_size;
+  bool strong_wolfe;
+
+  static LBFGSOptions from(const ParamGroup& group) {
+    const auto max_iter = static_cast<int64_t>(group.get("max_iter"));
+    const double max_eval = group.get("max_eval");
+    return {group.get("lr"),
+            max_iter,
+            max_eval > 0 ? static_cast<int64_t>(max_eval) : max_iter * 5 / 4,
+            group.get("tolerance_grad"),
+            group.get("tolerance_change"),
+            static_cast<size_t>(group.get("history_size")),
+            group.choice<bool>(line_search_def(), {{"none", false}, {"strong_wolfe", true}})};
+  }
+};
 
 }  // namespace
 
@@ -293,7 +313,7 @@ std::vector<HyperparamDef> LBFGS::hyperparams() {
           non_negative("tolerance_grad", 1e-7),
           non_negative("tolerance_change", 1e-9),
           at_least_one("history_size", 100),
-          choice("line_search_fn", {"none", "strong_wolfe"}, "none")};
+          line_search_def()};
 }
 
 LBFGS::LBFGS(std::vector<ParamGroup> groups, const Hyperparams& defaults)
@@ -354,31 +374,24 @@ void LBFGS::set_params(const std::vector<float>& x) {
   }
 }
 
-void LBFGS::update(const ParamGroup& group, Tensor& param, const float*, ParamState& state) {
-  if (param.impl() == group.params[0].impl() && &group == &param_groups()[0]) probe_ = &state;
+void LBFGS::update(const ParamGroup&, Tensor&, const float*, ParamState&) {
+  // Never called: step() does the work, over the flat vector of all parameters.
 }
 
 std::optional<float> LBFGS::step(const Closure& closure) {
   if (!closure)
     throw std::invalid_argument(
         "lbfgs: step() needs a closure that re-evaluates the loss and its gradients");
-  // The base class keeps the per-parameter states private; its step() hands update() the first
-  // parameter's state, which is where (as in torch) L-BFGS keeps its global state.
-  ParamGroup& group = param_groups()[0];
-  group.params[0].grad_data();  // so the base step visits it
-  probe_ = nullptr;
-  Optimizer::step(nullptr);
-  if (!probe_) throw std::logic_error("lbfgs: could not reach the optimizer state");
-  ParamState& state = *probe_;
-  probe_ = nullptr;
-
-  const double lr = group.get("lr");
-  const int64_t max_iter = as_int(group, "max_iter");
-  const int64_t max_eval = group.get("max_eval") > 0 ? as_int(group, "max_eval") : max_iter * 5 / 4;
-  const Num tolerance_grad = py(group.get("tolerance_grad"));
-  const double tolerance_change = group.get("tolerance_change");
-  const bool wolfe = group.get("line_search_fn") == 1.0;
-  const size_t history_size = static_cast<size_t>(group.get("history_size"));
+  // The global state lives on the first parameter (as in torch), so that state_dict() saves it.
+  ParamState* first_state = nullptr;
+  for_each_param(
+      [&](const ParamGroup&, Tensor&, ParamState& s) {
+        if (!first_state) first_state = &s;
+      },
+      Visit::All);
+  ParamState& state = *first_state;
+  const LBFGSOptions o = LBFGSOptions::from(param_groups()[0]);
+  const Num tolerance_grad = py(o.tolerance_grad);
   const size_t n = static_cast<size_t>(numel());
 
   auto& sc = state.scalars;
@@ -414,11 +427,11 @@ std::optional<float> LBFGS::step(const Closure& closure) {
     old_stps.push_back(state.buffers.at("old_stps." + std::to_string(i)));
     ro.push_back(static_cast<float>(sc.at("ro." + std::to_string(i))));
   }
-  std::vector<float> al(history_size);
+  std::vector<float> al(o.history_size);
   std::vector<float> x_init;
 
   int64_t n_iter = 0;
-  while (n_iter < max_iter) {
+  while (n_iter < o.max_iter) {
     ++n_iter;
     sc["n_iter"] += 1;
 
@@ -442,7 +455,7 @@ std::optional<float> LBFGS::step(const Closure& closure) {
       }
       const Num ys = dot(y, s, n);
       if (ys > py(1e-10)) {
-        if (old_dirs.size() == history_size) {
+        if (old_dirs.size() == o.history_size) {
           old_dirs.erase(old_dirs.begin());
           old_stps.erase(old_stps.begin());
           ro.erase(ro.begin());
@@ -477,15 +490,15 @@ std::optional<float> LBFGS::step(const Closure& closure) {
 
     // Step length.
     if (sc["n_iter"] == 1) {
-      t = pmin(py(1.0), ten(1.0f / torch_abs_sum(flat_grad))) * py(lr);
+      t = pmin(py(1.0), ten(1.0f / torch_abs_sum(flat_grad))) * py(o.lr);
     } else {
-      t = py(lr);
+      t = py(o.lr);
     }
     const Num gtd = dot(flat_grad, d);
-    if (gtd > py(-tolerance_change)) break;
+    if (gtd > py(-o.tolerance_change)) break;
 
     int ls_func_evals = 0;
-    if (wolfe) {
+    if (o.strong_wolfe) {
       copy_params(x_init);
       auto obj = [&](Num step, std::vector<float>& g_out) {
         add_to_params(static_cast<float>(step.v), d);
@@ -494,7 +507,7 @@ std::optional<float> LBFGS::step(const Closure& closure) {
         set_params(x_init);
         return py(f);
       };
-      LineSearchResult r = strong_wolfe(obj, t, d, loss, flat_grad, gtd, tolerance_change);
+      LineSearchResult r = strong_wolfe(obj, t, d, loss, flat_grad, gtd, o.tolerance_change);
       loss = r.f;
       flat_grad = std::move(r.g);
       t = r.t;
@@ -503,7 +516,7 @@ std::optional<float> LBFGS::step(const Closure& closure) {
       opt_cond = ten(abs_max(flat_grad)) <= tolerance_grad;
     } else {
       add_to_params(static_cast<float>(t.v), d);
-      if (n_iter != max_iter) {
+      if (n_iter != o.max_iter) {
         // Not on the last iteration: in a stochastic setting the evaluation would be wasted.
         loss = py(closure());
         gather_flat_grad(flat_grad);
@@ -514,14 +527,14 @@ std::optional<float> LBFGS::step(const Closure& closure) {
     current_evals += ls_func_evals;
     sc["func_evals"] += ls_func_evals;
 
-    if (n_iter == max_iter) break;
-    if (current_evals >= max_eval) break;
+    if (n_iter == o.max_iter) break;
+    if (current_evals >= o.max_eval) break;
     if (opt_cond) break;
     const float tf = static_cast<float>(t.v);
     float step_max = 0;
     for (size_t i = 0; i < n; ++i) step_max = std::max(step_max, std::fabs(d[i] * tf));
-    if (ten(step_max) <= py(tolerance_change)) break;
-    if (abs(loss - prev_loss) < py(tolerance_change)) break;
+    if (ten(step_max) <= py(o.tolerance_change)) break;
+    if (abs(loss - prev_loss) < py(o.tolerance_change)) break;
   }
 
   // Save the state (torch's state['d'] = d, ...).

@@ -41,7 +41,7 @@ class LBFGS : public Optimizer {
   std::optional<float> step(const Closure& closure = nullptr) override;
 
  protected:
-  // Only used to reach the first parameter's state (see step()).
+  // Not used: step() updates all parameters together.
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
 
@@ -51,8 +51,6 @@ class LBFGS : public Optimizer {
   void add_to_params(float t, const std::vector<float>& d);
   void copy_params(std::vector<float>& out) const;
   void set_params(const std::vector<float>& x);
-
-  ParamState* probe_ = nullptr;
 };
 
 }  // namespace descent

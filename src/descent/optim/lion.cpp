@@ -1,6 +1,21 @@
 #include "descent/optim/lion.h"
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
+namespace {
+
+struct LionOptions {
+  double lr, beta1, beta2, weight_decay;
+  bool maximize;
+
+  static LionOptions from(const ParamGroup& group) {
+    return {group.get("lr"), group.get("beta1"), group.get("beta2"), group.get("weight_decay"),
+            group.flag("maximize")};
+  }
+};
+
+}  // namespace
 
 std::vector<HyperparamDef> Lion::hyperparams() {
   return {non_negative("lr", 1e-4), unit_interval("beta1", 0.9), unit_interval("beta2", 0.99),
@@ -11,14 +26,13 @@ Lion::Lion(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("lion", hyperparams(), defaults, std::move(groups)) {}
 
 void Lion::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const double lr = group.get("lr"), beta1 = group.get("beta1"), beta2 = group.get("beta2");
-  const float step = static_cast<float>(lr);
-  // 1 - lr wd in double, rounded once: lion-pytorch's p.mul_(1 - lr * wd).
-  const float decay = static_cast<float>(1.0 - lr * group.get("weight_decay"));
-  const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
-  const float one_minus_b1 = static_cast<float>(1.0 - beta1);
-  const float one_minus_b2 = static_cast<float>(1.0 - beta2);
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const LionOptions o = LionOptions::from(group);
+  const float step = static_cast<float>(o.lr);
+  // lion-pytorch's p.mul_(1 - lr * wd).
+  const float decay = decoupled_decay(o.lr, o.weight_decay);
+  const auto [b1, one_minus_b1] = float_beta(o.beta1);
+  const auto [b2, one_minus_b2] = float_beta(o.beta2);
+  const float sign = maximize_sign(o.maximize);
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();

@@ -15,6 +15,13 @@ struct UpdateAccess : Optimizer {
   static Fn fn() { return &UpdateAccess::update; }
 };
 
+struct LookaheadOptions {
+  double k, alpha;
+  static LookaheadOptions from(const ParamGroup& group) {
+    return {group.get("k"), group.get("alpha")};
+  }
+};
+
 const OptimizerInfo& base_info(const std::string& base) {
   if (base == "lookahead" || base == "lbfgs")
     throw SpecError("lookahead: base=" + base +
@@ -84,9 +91,9 @@ void Lookahead::update(const ParamGroup& group, Tensor& param, const float* grad
   if (first) slow_t.copy_from(param);  // phi_0 = the starting weights
   (base_.get()->*UpdateAccess::fn())(group, param, grad, state);
   const double steps = (state.scalars["lookahead_step"] += 1.0);
-  const double k = group.get("k");
-  if (std::fmod(steps, k) != 0.0) return;
-  const float alpha = static_cast<float>(group.get("alpha"));
+  const LookaheadOptions o = LookaheadOptions::from(group);
+  if (std::fmod(steps, o.k) != 0.0) return;
+  const float alpha = static_cast<float>(o.alpha);
   float* p = param.data();
   float* slow = slow_t.data();
   const int64_t n = param.numel();

@@ -5,7 +5,32 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "descent/optim/adam.h"
+
 namespace descent {
+namespace {
+
+struct MuonOptions {
+  double lr, momentum;
+  bool nesterov;
+  int ns_steps;
+  double weight_decay;
+  AdamOptions adamw;  // for vectors: adamw_lr, adamw_beta1, adamw_beta2, adamw_eps, weight_decay
+
+  static MuonOptions from(const ParamGroup& group) {
+    AdamOptions adamw;
+    adamw.lr = group.get("adamw_lr");
+    adamw.beta1 = group.get("adamw_beta1");
+    adamw.beta2 = group.get("adamw_beta2");
+    adamw.eps = group.get("adamw_eps");
+    adamw.weight_decay = group.get("weight_decay");
+    return {group.get("lr"),           group.get("momentum"),
+            group.flag("nesterov"),    static_cast<int>(group.get("ns_steps")),
+            group.get("weight_decay"), adamw};
+  }
+};
+
+}  // namespace
 
 std::vector<HyperparamDef> Muon::hyperparams() {
   HyperparamDef ns = real("ns_steps", 5);
@@ -58,53 +83,27 @@ void Muon::orthogonalize(const float* g, int64_t rows, int64_t cols, int steps, 
 }
 
 void Muon::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  const MuonOptions o = MuonOptions::from(group);
   if (param.dim() < 2) {
-    update_adamw(group, param, grad, state);
+    adam_update(o.adamw, /*decoupled_weight_decay=*/true, param, grad, state);
     return;
   }
-  const float lr = static_cast<float>(group.get("lr"));
-  const float mu = static_cast<float>(group.get("momentum"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const bool nesterov = group.flag("nesterov");
-  const int steps = static_cast<int>(group.get("ns_steps"));
+  const float lr = static_cast<float>(o.lr);
+  const float mu = static_cast<float>(o.momentum);
+  const float wd = static_cast<float>(o.weight_decay);
   const int64_t rows = param.size(0), n = param.numel(), cols = n / rows;
   float* buf = state.buffer("momentum_buffer", param).data();
   scratch_.resize(static_cast<size_t>(n));
   float* u = scratch_.data();
   for (int64_t i = 0; i < n; ++i) {
     buf[i] = mu * buf[i] + grad[i];
-    u[i] = nesterov ? grad[i] + mu * buf[i] : buf[i];
+    u[i] = o.nesterov ? grad[i] + mu * buf[i] : buf[i];
   }
-  orthogonalize(u, rows, cols, steps, u);
+  orthogonalize(u, rows, cols, o.ns_steps, u);
   const float scale =
       static_cast<float>(std::sqrt(std::max(1.0, static_cast<double>(rows) / cols)));
   float* p = param.data();
   for (int64_t i = 0; i < n; ++i) p[i] -= lr * (scale * u[i] + wd * p[i]);
-}
-
-void Muon::update_adamw(const ParamGroup& group, Tensor& param, const float* grad,
-                        ParamState& state) {
-  const double lr = group.get("adamw_lr"), beta1 = group.get("adamw_beta1"),
-               beta2 = group.get("adamw_beta2");
-  const float eps = static_cast<float>(group.get("adamw_eps"));
-  const float decay = static_cast<float>(1.0 - lr * group.get("weight_decay"));
-  const double t = (state.scalars["step"] += 1.0);
-  const float neg_step_size = static_cast<float>(-(lr / (1.0 - std::pow(beta1, t))));
-  const float bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2, t)));
-  const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
-  const float one_minus_b1 = static_cast<float>(1.0 - beta1);
-  const float one_minus_b2 = static_cast<float>(1.0 - beta2);
-  const int64_t n = param.numel();
-  float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = grad[i];
-    p[i] *= decay;
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    v[i] = v[i] * b2 + one_minus_b2 * g * g;
-    p[i] += neg_step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
-  }
 }
 
 }  // namespace descent

@@ -35,7 +35,6 @@ class Muon : public Optimizer {
               ParamState& state) override;
 
  private:
-  void update_adamw(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state);
   std::vector<float> scratch_;  // the momentum-corrected update, then its orthogonalization
 };
 

@@ -62,12 +62,9 @@ std::optional<float> Optimizer::step(const Closure& closure) {
   std::optional<float> loss;
   if (closure) loss = closure();
   NoGradGuard no_grad;
-  size_t index = 0;
-  for (auto& group : groups_)
-    for (auto& p : group.params) {
-      ParamState& state = states_[index++];
-      if (p.has_grad()) update(group, p, p.grad_data(), state);
-    }
+  for_each_param([this](const ParamGroup& group, Tensor& param, ParamState& state) {
+    update(group, param, param.grad_data(), state);
+  });
   return loss;
 }
 

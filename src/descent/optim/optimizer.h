@@ -6,12 +6,18 @@
 // needs to continue bit for bit.
 //
 // A concrete optimizer implements update(): one fused pass over a parameter, its gradient and
-// its state buffers. Hyper-parameters are looked up once per parameter, never per element.
+// its state buffers. It reads its group's hyper-parameters once per parameter into a small typed
+// struct (AdamOptions::from(group)), never per element, and never keeps them across steps:
+// schedules change the group's values between steps.
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +33,17 @@ struct ParamGroup {
 
   double get(const std::string& key) const;  // throws naming the key when absent
   bool flag(const std::string& key) const { return get(key) != 0.0; }
+  // A Choice hyper-parameter (def declares it) as the value its name maps to in `meanings`: the
+  // stored index is turned into the chosen name first, so the order of def.choices never matters.
+  // Throws std::logic_error for a name that meanings lacks.
+  template <class E>
+  E choice(const HyperparamDef& def,
+           std::initializer_list<std::pair<std::string_view, E>> meanings) const {
+    const std::string& name = choice_name(def, get(def.name));
+    for (const auto& [n, meaning] : meanings)
+      if (n == name) return meaning;
+    throw std::logic_error(def.name + "=" + name + " has no meaning here");
+  }
 };
 
 struct ParamState {
@@ -74,6 +91,20 @@ class Optimizer {
   // Updates one parameter in place from its gradient (never null here).
   virtual void update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) = 0;
+
+  // Which parameters for_each_param visits.
+  enum class Visit { WithGrad, All };
+  // Calls f(group, param, state) for every parameter (those with a gradient, or all), in group
+  // order, with its state: step()'s walk, for optimizers that walk the parameters themselves.
+  template <class F>
+  void for_each_param(F&& f, Visit visit = Visit::WithGrad) {
+    size_t index = 0;
+    for (ParamGroup& group : groups_)
+      for (Tensor& param : group.params) {
+        ParamState& state = states_[index++];
+        if (visit == Visit::All || param.has_grad()) f(std::as_const(group), param, state);
+      }
+  }
 
  private:
   void fill_defaults(ParamGroup& group) const;

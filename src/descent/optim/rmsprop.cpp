@@ -2,7 +2,23 @@
 
 #include <cmath>
 
+#include "descent/optim/update_parts.h"
+
 namespace descent {
+namespace {
+
+struct RMSpropOptions {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered, maximize, keras;
+
+  static RMSpropOptions from(const ParamGroup& group) {
+    return {group.get("lr"),           group.get("alpha"),     group.get("eps"),
+            group.get("weight_decay"), group.get("momentum"),  group.flag("centered"),
+            group.flag("maximize"),    keras_convention(group)};
+  }
+};
+
+}  // namespace
 
 std::vector<HyperparamDef> RMSprop::hyperparams() {
   // PyTorch accepts any alpha >= 0, but alpha > 1 makes (1 - alpha) g^2 negative and the root NaN.
@@ -11,35 +27,31 @@ std::vector<HyperparamDef> RMSprop::hyperparams() {
   return {non_negative("lr", 1e-2),      alpha,
           non_negative("eps", 1e-8),     non_negative("weight_decay", 0.0),
           non_negative("momentum", 0.0), flag("centered", false),
-          flag("maximize", false),       choice("convention", {"pytorch", "keras"}, "pytorch")};
+          flag("maximize", false),       keras_convention_def()};
 }
 
 RMSprop::RMSprop(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("rmsprop", hyperparams(), defaults, std::move(groups)) {}
 
 void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const double alpha = group.get("alpha");
-  const float alpha_f = static_cast<float>(alpha);
-  const float one_minus_alpha = static_cast<float>(1.0 - alpha);
-  const float eps = static_cast<float>(group.get("eps"));
-  const float lr = static_cast<float>(group.get("lr"));
-  const float neg_lr = static_cast<float>(-group.get("lr"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const float momentum = static_cast<float>(group.get("momentum"));
-  const bool centered = group.flag("centered");
-  const bool keras = group.get("convention") == 1.0;
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
-  state.scalars["step"] += 1.0;  // kept like torch's state['step'], unused by the update
+  const RMSpropOptions o = RMSpropOptions::from(group);
+  const auto [alpha_f, one_minus_alpha] = float_beta(o.alpha);
+  const float eps = static_cast<float>(o.eps);
+  const float lr = static_cast<float>(o.lr);
+  const float neg_lr = static_cast<float>(-o.lr);
+  const GradPrologue prologue(o.maximize, o.weight_decay);
+  const float momentum = static_cast<float>(o.momentum);
+  next_step(state);  // kept like torch's state['step'], unused by the update
   const int64_t n = param.numel();
   float* p = param.data();
   float* v = state.buffer("square_avg", param).data();
-  float* m = centered ? state.buffer("grad_avg", param).data() : nullptr;
+  float* m = o.centered ? state.buffer("grad_avg", param).data() : nullptr;
   float* b = momentum > 0.0f ? state.buffer("momentum_buffer", param).data() : nullptr;
   // The flags are template arguments, so each combination is its own branch-free loop that the
   // compiler vectorizes (tests inside the loop kept it scalar); the arithmetic is unchanged.
   auto loop = [&]<bool kCentered, bool kMomentum, bool kKeras>() {
     for (int64_t i = 0; i < n; ++i) {
-      const float g = sign * grad[i] + wd * p[i];
+      const float g = prologue(grad[i], p[i]);
       v[i] = v[i] * alpha_f + one_minus_alpha * g * g;
       float var = v[i];
       if constexpr (kCentered) {
@@ -65,7 +77,7 @@ void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, 
     }
   };
   auto with_keras = [&]<bool kCentered, bool kMomentum>() {
-    if (keras)
+    if (o.keras)
       loop.template operator()<kCentered, kMomentum, true>();
     else
       loop.template operator()<kCentered, kMomentum, false>();

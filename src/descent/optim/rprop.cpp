@@ -1,20 +1,26 @@
 #include "descent/optim/rprop.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstdint>
 #include <stdexcept>
+
+#include "descent/optim/update_parts.h"
 
 namespace descent {
 namespace {
 
-// c ? a : b as a bitwise blend, so both sides are computed unconditionally: with a plain select
-// the compiler sinks a comparison into one branch, where it may trap, and keeps the loop scalar.
-inline float blend(bool c, float a, float b) {
-  const uint32_t mask = 0u - static_cast<uint32_t>(c);
-  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & mask) |
-                              (std::bit_cast<uint32_t>(b) & ~mask));
-}
+struct RpropOptions {
+  double lr, eta_minus, eta_plus, step_size_min, step_size_max;
+  bool maximize;
+
+  static RpropOptions from(const ParamGroup& group) {
+    return {group.get("lr"),
+            group.get("eta_minus"),
+            group.get("eta_plus"),
+            group.get("step_size_min"),
+            group.get("step_size_max"),
+            group.flag("maximize")};
+  }
+};
 
 }  // namespace
 
@@ -32,26 +38,28 @@ std::vector<HyperparamDef> Rprop::hyperparams() {
 Rprop::Rprop(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("rprop", hyperparams(), defaults, std::move(groups)) {
   for (const auto& g : param_groups()) {
-    if (!(0.0 < g.get("eta_minus") && g.get("eta_minus") < 1.0 && 1.0 < g.get("eta_plus")))
+    const RpropOptions o = RpropOptions::from(g);
+    if (!(0.0 < o.eta_minus && o.eta_minus < 1.0 && 1.0 < o.eta_plus))
       throw std::invalid_argument("rprop: needs 0 < eta_minus < 1 < eta_plus");
-    if (g.get("step_size_min") > g.get("step_size_max"))
+    if (o.step_size_min > o.step_size_max)
       throw std::invalid_argument("rprop: needs step_size_min <= step_size_max");
   }
 }
 
 void Rprop::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const float eta_minus = static_cast<float>(group.get("eta_minus"));
-  const float eta_plus = static_cast<float>(group.get("eta_plus"));
-  const float lo = static_cast<float>(group.get("step_size_min"));
-  const float hi = static_cast<float>(group.get("step_size_max"));
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const RpropOptions o = RpropOptions::from(group);
+  const float eta_minus = static_cast<float>(o.eta_minus);
+  const float eta_plus = static_cast<float>(o.eta_plus);
+  const float lo = static_cast<float>(o.step_size_min);
+  const float hi = static_cast<float>(o.step_size_max);
+  const float sign = maximize_sign(o.maximize);
   const int64_t n = param.numel();
   float* p = param.data();
   float* prev = state.buffer("prev", param).data();
   const bool fresh = !state.has("step_size");
   float* s = state.buffer("step_size", param).data();
-  if (fresh) std::fill(s, s + n, static_cast<float>(group.get("lr")));
-  state.scalars["step"] += 1.0;  // kept like torch's state['step'], unused by the update
+  if (fresh) std::fill(s, s + n, static_cast<float>(o.lr));
+  next_step(state);  // kept like torch's state['step'], unused by the update
   // Every choice a blend of values computed unconditionally (with ?: the compiler kept branches,
   // as a comparison on one arm only may trap, and std::clamp's references did the same), so the
   // loop vectorizes; the results are the same.

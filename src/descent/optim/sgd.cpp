@@ -4,12 +4,105 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "descent/autograd/grad_mode.h"
+#include "descent/optim/update_parts.h"
+
 namespace descent {
 namespace {
 
-enum Form { kPytorch = 0, kVelocity = 1, kEma = 2, kLookaheadNesterov = 3 };
+enum class Form { PyTorch, Velocity, Ema, LookaheadNesterov };
 
-Form form_of(const ParamGroup& group) { return static_cast<Form>(group.get("form")); }
+const HyperparamDef& form_def() {
+  static const HyperparamDef def =
+      choice("form", {"pytorch", "velocity", "ema", "lookahead_nesterov"}, "pytorch");
+  return def;
+}
+
+Form form_of(const ParamGroup& group) {
+  return group.choice<Form>(form_def(), {{"pytorch", Form::PyTorch},
+                                         {"velocity", Form::Velocity},
+                                         {"ema", Form::Ema},
+                                         {"lookahead_nesterov", Form::LookaheadNesterov}});
+}
+
+struct SGDOptions {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, maximize, bias_correction;
+  Form form;
+
+  static SGDOptions from(const ParamGroup& group) {
+    return {group.get("lr"),
+            group.get("momentum"),
+            group.get("dampening"),
+            group.get("weight_decay"),
+            group.flag("nesterov"),
+            group.flag("maximize"),
+            group.flag("bias_correction"),
+            form_of(group)};
+  }
+};
+
+// One update of one parameter in its group's form. start: where the look-ahead form's update
+// starts from (the parameter's values before the look-ahead move, or the parameter itself).
+void sgd_update(const SGDOptions& o, Tensor& param, const float* grad, ParamState& state,
+                const float* start) {
+  const int64_t n = param.numel();
+  float* p = param.data();
+  const float lr = static_cast<float>(o.lr);
+  const float momentum = static_cast<float>(o.momentum);
+  const GradPrologue prologue(o.maximize, o.weight_decay);
+  switch (o.form) {
+    case Form::PyTorch: {
+      // 1 - dampening in double, then rounded, as PyTorch passes it (alpha=1 - dampening).
+      const float one_minus_dampening = static_cast<float>(1.0 - o.dampening);
+      if (momentum == 0.0f) {
+        for (int64_t i = 0; i < n; ++i) p[i] -= lr * prologue(grad[i], p[i]);
+        return;
+      }
+      const bool first = !state.has("momentum_buffer");
+      float* b = state.buffer("momentum_buffer", param).data();
+      for (int64_t i = 0; i < n; ++i) {
+        const float g = prologue(grad[i], p[i]);
+        b[i] = first ? g : b[i] * momentum + one_minus_dampening * g;
+        p[i] -= lr * (o.nesterov ? g + momentum * b[i] : b[i]);
+      }
+      return;
+    }
+    case Form::Velocity: {
+      float* v = state.buffer("velocity", param).data();
+      for (int64_t i = 0; i < n; ++i) {
+        const float g = prologue(grad[i], p[i]);
+        v[i] = momentum * v[i] - lr * g;
+        p[i] += o.nesterov ? momentum * v[i] - lr * g : v[i];
+      }
+      return;
+    }
+    case Form::Ema: {
+      const double t = next_step(state);
+      const auto [beta, one_minus_beta] = float_beta(o.momentum);
+      // lr / (1 - beta^t) in double, rounded once.
+      const float step_size =
+          static_cast<float>(o.bias_correction ? o.lr / bias_correction(o.momentum, t) : o.lr);
+      float* m = state.buffer("exp_avg", param).data();
+      for (int64_t i = 0; i < n; ++i) {
+        const float g = prologue(grad[i], p[i]);
+        m[i] = beta * m[i] + one_minus_beta * g;
+        p[i] -= step_size * m[i];
+      }
+      return;
+    }
+    case Form::LookaheadNesterov: {
+      // p is at the look-ahead point (the gradient's); the update starts from `start`.
+      float* v = state.buffer("velocity", param).data();
+      for (int64_t i = 0; i < n; ++i) {
+        const float g = prologue(grad[i], p[i]);
+        v[i] = momentum * v[i] - lr * g;
+        p[i] = start[i] + v[i];
+      }
+      return;
+    }
+  }
+}
 
 }  // namespace
 
@@ -20,152 +113,100 @@ std::vector<HyperparamDef> SGD::hyperparams() {
           non_negative("weight_decay", 0.0),
           flag("nesterov", false),
           flag("maximize", false),
-          choice("form", {"pytorch", "velocity", "ema", "lookahead_nesterov"}, "pytorch"),
+          form_def(),
           flag("bias_correction", false)};
 }
 
 SGD::SGD(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("sgd", hyperparams(), defaults, std::move(groups)) {
   for (const auto& g : param_groups()) {
-    const Form form = form_of(g);
-    if (g.flag("nesterov") && (g.get("momentum") <= 0 || g.get("dampening") != 0))
+    const SGDOptions o = SGDOptions::from(g);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening != 0))
       throw std::invalid_argument("sgd: nesterov=true requires momentum > 0 and dampening = 0");
-    if (form != kPytorch && g.get("dampening") != 0)
+    if (o.form != Form::PyTorch && o.dampening != 0)
       throw std::invalid_argument("sgd: dampening applies to form=pytorch only");
-    if (g.flag("nesterov") && form != kPytorch && form != kVelocity)
+    if (o.nesterov && o.form != Form::PyTorch && o.form != Form::Velocity)
       throw std::invalid_argument(
           "sgd: nesterov=true applies to form=pytorch or velocity (form=lookahead_nesterov is "
           "Nesterov's method by itself)");
-    if (g.flag("bias_correction") && form != kEma)
+    if (o.bias_correction && o.form != Form::Ema)
       throw std::invalid_argument("sgd: bias_correction applies to form=ema only");
-    if (form == kEma && g.get("momentum") >= 1)
+    if (o.form == Form::Ema && o.momentum >= 1)
       throw std::invalid_argument("sgd: form=ema needs momentum < 1");
   }
+}
+
+void SGD::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
+  // Reached from step() for the other forms, or from a wrapper (lookahead) for any form: the
+  // look-ahead form then starts from the parameter itself, as no move came before.
+  sgd_update(SGDOptions::from(group), param, grad, state, param.data());
+}
+
+void SGD::move_ahead() {
+  // Every parameter with a velocity moves, including one without a gradient yet (after
+  // load_state_dict(), before the closure's backward gives it one).
+  size_t index = 0;
+  for_each_param(
+      [&](const ParamGroup& group, Tensor& param, ParamState& state) {
+        if (index == before_move_.size()) before_move_.emplace_back();
+        BeforeMove& before = before_move_[index++];
+        before.moved = form_of(group) == Form::LookaheadNesterov && state.has("velocity");
+        if (!before.moved) return;
+        const float momentum = static_cast<float>(group.get("momentum"));
+        const float* v = state.buffers.at("velocity").data();
+        const int64_t n = param.numel();
+        float* p = param.data();
+        before.values.resize(n);
+        for (int64_t i = 0; i < n; ++i) {
+          before.values[i] = p[i];
+          p[i] += momentum * v[i];
+        }
+      },
+      Visit::All);
+}
+
+void SGD::move_back() {
+  size_t index = 0;
+  for_each_param(
+      [&](const ParamGroup&, Tensor& param, ParamState&) {
+        const BeforeMove& before = before_move_[index++];
+        // Like the update, this passes over a parameter without a gradient, which then stays at
+        // its look-ahead point.
+        if (before.moved && param.has_grad())
+          std::copy(before.values.begin(), before.values.end(), param.data());
+      },
+      Visit::All);
 }
 
 std::optional<float> SGD::step(const Closure& closure) {
   const bool lookahead =
       std::any_of(param_groups().begin(), param_groups().end(),
-                  [](const auto& g) { return form_of(g) == kLookaheadNesterov; });
+                  [](const auto& g) { return form_of(g) == Form::LookaheadNesterov; });
   if (!lookahead) return Optimizer::step(closure);
   if (!closure)
     throw std::invalid_argument(
         "sgd: form=lookahead_nesterov evaluates the gradient at the look-ahead point "
         "p + momentum v, so it needs a closure: call step(closure)");
-  // The base class's step() is the only way to reach each parameter with its state, so the
-  // look-ahead move is a pass of update() with no closure (parameters without a gradient yet have
-  // no velocity and stay where they are).
-  for (auto& [ptr, saved] : saved_) saved.moved = false;
-  // A parameter without a gradient is skipped by the base class's loop, but after
-  // load_state_dict() it may have a velocity: give it a zero gradient for the move, then none.
-  std::vector<Tensor> lent_grads;
-  for (auto& g : param_groups())
-    if (form_of(g) == kLookaheadNesterov)
-      for (auto& p : g.params)
-        if (!p.has_grad()) {
-          p.grad_data();
-          lent_grads.push_back(p);
-        }
-  pass_ = Pass::MoveAhead;
-  Optimizer::step();
-  pass_ = Pass::Update;
-  for (auto& p : lent_grads) p.clear_grad();
+  move_ahead();
+  std::optional<float> loss;
   try {
-    return Optimizer::step(closure);
+    loss = closure();
   } catch (...) {
-    pass_ = Pass::MoveBack;  // leave the parameters where they were
-    Optimizer::step();
-    pass_ = Pass::Update;
+    move_back();  // leave the parameters where they were
     throw;
   }
-}
-
-void SGD::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const Form form = form_of(group);
-  const int64_t n = param.numel();
-  float* p = param.data();
-  if (pass_ != Pass::Update) {
-    if (form != kLookaheadNesterov) return;
-    Saved& saved = saved_[p];
-    if (pass_ == Pass::MoveBack) {
-      if (saved.moved) std::copy(saved.values.begin(), saved.values.end(), p);
-      saved.moved = false;
-      return;
-    }
-    if (!state.has("velocity")) return;
-    const float momentum = static_cast<float>(group.get("momentum"));
-    const float* v = state.buffer("velocity", param).data();
-    saved.values.resize(n);
-    for (int64_t i = 0; i < n; ++i) {
-      saved.values[i] = p[i];
-      p[i] += momentum * v[i];
-    }
-    saved.moved = true;
-    return;
-  }
-
-  const float lr = static_cast<float>(group.get("lr"));
-  const float momentum = static_cast<float>(group.get("momentum"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const bool nesterov = group.flag("nesterov");
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
-
-  switch (form) {
-    case kPytorch: {
-      // 1 - dampening in double, then rounded, as PyTorch passes it (alpha=1 - dampening).
-      const float one_minus_dampening = static_cast<float>(1.0 - group.get("dampening"));
-      if (momentum == 0.0f) {
-        for (int64_t i = 0; i < n; ++i) p[i] -= lr * (sign * grad[i] + wd * p[i]);
-        return;
-      }
-      const bool first = !state.has("momentum_buffer");
-      float* b = state.buffer("momentum_buffer", param).data();
-      for (int64_t i = 0; i < n; ++i) {
-        const float g = sign * grad[i] + wd * p[i];
-        b[i] = first ? g : b[i] * momentum + one_minus_dampening * g;
-        p[i] -= lr * (nesterov ? g + momentum * b[i] : b[i]);
-      }
-      return;
-    }
-    case kVelocity: {
-      float* v = state.buffer("velocity", param).data();
-      for (int64_t i = 0; i < n; ++i) {
-        const float g = sign * grad[i] + wd * p[i];
-        v[i] = momentum * v[i] - lr * g;
-        p[i] += nesterov ? momentum * v[i] - lr * g : v[i];
-      }
-      return;
-    }
-    case kEma: {
-      const double beta = group.get("momentum");
-      const double t = (state.scalars["step"] += 1.0);
-      const float one_minus_beta = static_cast<float>(1.0 - beta);
-      // lr / (1 - beta^t) in double, rounded once.
-      const float step_size = static_cast<float>(group.flag("bias_correction")
-                                                     ? group.get("lr") / (1.0 - std::pow(beta, t))
-                                                     : group.get("lr"));
-      float* m = state.buffer("exp_avg", param).data();
-      for (int64_t i = 0; i < n; ++i) {
-        const float g = sign * grad[i] + wd * p[i];
-        m[i] = momentum * m[i] + one_minus_beta * g;
-        p[i] -= step_size * m[i];
-      }
-      return;
-    }
-    case kLookaheadNesterov: {
-      // p is at the look-ahead point; the update starts from the saved parameters.
-      auto it = saved_.find(p);
-      const float* from = (it != saved_.end() && it->second.moved) ? it->second.values.data() : p;
-      float* v = state.buffer("velocity", param).data();
-      for (int64_t i = 0; i < n; ++i) {
-        const float g = sign * grad[i] + wd * p[i];
-        v[i] = momentum * v[i] - lr * g;
-        p[i] = from[i] + v[i];
-      }
-      if (it != saved_.end()) it->second.moved = false;
-      return;
-    }
-  }
+  NoGradGuard no_grad;
+  size_t index = 0;
+  for_each_param(
+      [&](const ParamGroup& group, Tensor& param, ParamState& state) {
+        const BeforeMove& before = before_move_[index++];
+        // As step(): no gradient, no update; a moved parameter then stays at its look-ahead point.
+        if (!param.has_grad()) return;
+        sgd_update(SGDOptions::from(group), param, param.grad_data(), state,
+                   before.moved ? before.values.data() : param.data());
+      },
+      Visit::All);
+  return loss;
 }
 
 }  // namespace descent

@@ -20,8 +20,6 @@
 // belongs to form=pytorch, nesterov to pytorch and velocity, bias_correction to ema.
 // pytorch and velocity agree while lr is constant (v = -lr b) and differ once lr changes: in the
 // velocity form the old velocity keeps the old lr.
-#include <unordered_map>
-
 #include "descent/optim/optimizer.h"
 
 namespace descent {
@@ -41,16 +39,16 @@ class SGD : public Optimizer {
               ParamState& state) override;
 
  private:
-  // What update() does on the current pass over the parameters (see step()).
-  enum class Pass { Update, MoveAhead, MoveBack };
-  Pass pass_ = Pass::Update;
-  // Parameters as they were before the look-ahead move, by data pointer; only between the move
-  // and the update of one step, so it is not optimizer state. Reused from step to step.
-  struct Saved {
+  // form=lookahead_nesterov: each parameter's values from before the look-ahead move, in the order
+  // of the walk over all parameters. They live only between the move and the update of one step,
+  // so they are not optimizer state; kept from step to step to reuse the buffers.
+  struct BeforeMove {
     std::vector<float> values;
     bool moved = false;
   };
-  std::unordered_map<const float*, Saved> saved_;
+  std::vector<BeforeMove> before_move_;
+  void move_ahead();
+  void move_back();
 };
 
 }  // namespace descent

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/adam_family.h"
+#include "descent/optim/update_parts.h"
+
 namespace descent {
 
 std::vector<HyperparamDef> Yogi::hyperparams() {
@@ -19,10 +22,9 @@ Yogi::Yogi(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("yogi", hyperparams(), defaults, std::move(groups)) {}
 
 void Yogi::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  const double lr = group.get("lr"), beta1 = group.get("beta1"), beta2 = group.get("beta2");
-  const float eps = static_cast<float>(group.get("eps"));
-  const float wd = static_cast<float>(group.get("weight_decay"));
-  const float sign = group.flag("maximize") ? -1.0f : 1.0f;
+  const AdamFamilyOptions o = AdamFamilyOptions::from(group);
+  const float eps = static_cast<float>(o.eps);
+  const GradPrologue prologue(o.maximize, o.weight_decay);
   if (!state.has("exp_avg")) {
     const float init = static_cast<float>(group.get("initial_accumulator"));
     for (const char* name : {"exp_avg", "exp_avg_sq"}) {
@@ -30,18 +32,16 @@ void Yogi::update(const ParamGroup& group, Tensor& param, const float* grad, Par
       std::fill(values.begin(), values.end(), init);
     }
   }
-  const double t = (state.scalars["step"] += 1.0);
-  const float neg_step_size = static_cast<float>(-(lr / (1.0 - std::pow(beta1, t))));
-  const float bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(beta2, t)));
-  const float b1 = static_cast<float>(beta1);
-  const float one_minus_b1 = static_cast<float>(1.0 - beta1);
-  const float one_minus_b2 = static_cast<float>(1.0 - beta2);
+  const double t = next_step(state);
+  const float neg_step_size = static_cast<float>(-(o.lr / bias_correction(o.beta1, t)));
+  const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction(o.beta2, t)));
+  const auto [b1, one_minus_b1] = float_beta(o.beta1);
+  const float one_minus_b2 = float_beta(o.beta2).one_minus_beta;
   const int64_t n = param.numel();
   float* p = param.data();
-  float* m = state.buffer("exp_avg", param).data();
-  float* v = state.buffer("exp_avg_sq", param).data();
+  const auto [m, v] = moment_buffers(state, param);
   for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i] + wd * p[i];
+    const float g = prologue(grad[i], p[i]);
     const float g2 = g * g;
     m[i] = m[i] * b1 + one_minus_b1 * g;
     const float d = v[i] - g2;
