@@ -1,0 +1,83 @@
+#pragma once
+// The figures descent draws, as plain data: a small vocabulary that every command (optimize,
+// schedule, report, the experiments) fills in and that vega_spec() turns into a Vega
+// specification with the numbers inline (never resampled). Pages (page.h) put figures into one
+// self-contained HTML file; export.h writes one figure as HTML, SVG or PNG.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace descent::plot {
+
+// One line of a line chart, optionally with a band (lo..hi, e.g. min/max over seeds).
+struct Series {
+  std::string name;       // legend and tooltip label, e.g. "adam" or "adam (seed 1)"
+  std::string color_key;  // series with one key share a colour in every figure (palette.h)
+  std::vector<double> x, y;
+  std::vector<double> x_alt;  // optional: the same points on the alternative x axis (wall time)
+  std::vector<double> lo, hi;  // optional band, as long as x
+  bool faint = false;          // thin and transparent: per-seed lines, raw values under smoothing
+  bool smooth = false;  // the page's smoothing control redraws it as a debiased moving average
+};
+
+// A vertical line at x (e.g. the best epoch) and a shaded span x0..x1 (e.g. early stopping's
+// patience window), each labelled.
+struct Rule {
+  double x = 0;
+  std::string label;
+};
+struct Span {
+  double x0 = 0, x1 = 0;
+  std::string label;
+};
+
+struct LineChart {
+  std::string id;  // unique on a page; names the chart's Vega signals
+  std::string title;
+  std::string x_title, y_title;
+  std::string x_alt_title;  // the alternative x axis's title (empty: none)
+  bool log_x = false;
+  bool log_y = false;  // the initial y scale; the page can switch it
+  std::vector<Series> series;
+  std::vector<Rule> rules;
+  std::vector<Span> spans;
+};
+
+// An optimizer's path over a 2-D function, one entry per step (step 0 = the start point).
+struct Path {
+  std::string name;  // also its colour key
+  std::vector<double> x, y, loss, lr;
+};
+
+struct KnownPoint {
+  double x = 0, y = 0;
+  std::string label;  // "global minimum", "saddle", ...
+};
+
+// Contour lines of z over a regular grid, with paths drawn over it. The HTML form has a step
+// slider and a play button that move every path together, and hover readouts (step, x, y, loss,
+// lr).
+struct ContourPlot {
+  std::string id;
+  std::string title;
+  double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
+  int64_t nx = 0, ny = 0;
+  std::vector<double> z;  // ny rows of nx values, row 0 at y_min, column 0 at x_min
+  bool log_levels = false;  // log-spaced contour levels (for functions with a large range)
+  int levels = 20;
+  std::vector<Path> paths;
+  std::vector<KnownPoint> points;  // known minima and saddles, marked
+};
+
+using Figure = std::variant<LineChart, ContourPlot>;
+
+// A complete Vega specification (schema v6), data inline. Throws std::invalid_argument naming
+// the figure and the field when the data is inconsistent (lengths differ, empty grid, ...).
+nlohmann::json vega_spec(const Figure& figure);
+
+const std::string& figure_id(const Figure& figure);
+
+}  // namespace descent::plot
