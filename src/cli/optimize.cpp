@@ -1,5 +1,5 @@
 // descent optimize --function NAME[:key=value] --optimizer SPEC [--optimizer SPEC]...
-//                  [--start X,Y] [--steps N] [--out FILE.csv]
+//                  [--start X,Y] [--steps N] [--out FILE.csv] [--plot FILE [--grid N]]
 //
 // Runs optimizers on a 2-D test function (src/descent/functions/test_functions.h) and writes the
 // path as CSV:  step,x,y,loss,grad_norm,lr  (with a leading `optimizer` column, holding the SPEC,
@@ -7,6 +7,11 @@
 // the point after s steps with its loss and gradient norm there, and lr is the group's lr used for
 // step s (row 0: the lr the first step will use). Every step goes through step(closure), so
 // optimizers that re-evaluate the loss (L-BFGS, look-ahead schemes) work unchanged.
+//
+// --plot FILE (.html, .svg or .png) draws the runs instead of printing them: the function's
+// contour plot over its usual window (widened to hold the start) with every path, and beside it
+// loss and gradient norm against step (log scale). --out still writes the CSV.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -21,6 +26,11 @@
 #include "descent/io/atomic_file.h"
 #include "descent/ops/ops.h"
 #include "descent/optim/registry.h"
+#include "descent/plot/export.h"
+#include "descent/plot/function_contour.h"
+#include "descent/plot/numbers.h"
+#include "descent/plot/palette.h"
+#include "descent/plot/provenance.h"
 #include "descent/util/spec.h"
 
 namespace cli {
@@ -61,17 +71,130 @@ std::string number(double v) {
   return buf;
 }
 
+// One optimizer's run: row s is the point after s steps (row 0: the start).
+struct Run {
+  std::string spec;
+  std::vector<float> x, y, loss;
+  std::vector<double> grad_norm, lr;
+};
+
+std::string runs_csv(const std::vector<Run>& runs) {
+  const bool multi = runs.size() > 1;
+  std::ostringstream csv;
+  csv << (multi ? "optimizer," : "") << "step,x,y,loss,grad_norm,lr\n";
+  for (const Run& run : runs) {
+    const std::string prefix = multi ? csv_field(run.spec) + "," : "";
+    for (size_t s = 0; s < run.x.size(); ++s)
+      csv << prefix << s << ',' << number(run.x[s]) << ',' << number(run.y[s]) << ','
+          << number(run.loss[s]) << ',' << number(run.grad_norm[s]) << ',' << number(run.lr[s])
+          << '\n';
+  }
+  return csv.str();
+}
+
+// Floats as the short decimals they are (plot/numbers.h).
+std::vector<double> decimals(const std::vector<float>& v) {
+  std::vector<double> out;
+  out.reserve(v.size());
+  for (float f : v) out.push_back(descent::plot::float_decimal(f));
+  return out;
+}
+
+// The colour key of each run: its optimizer's name (the same colour in every figure), unless an
+// earlier run took that colour (two sgd runs): then a free one (plot/palette.h).
+std::vector<std::string> color_keys(const std::vector<Run>& runs) {
+  std::vector<std::string> names;
+  for (const Run& run : runs) names.push_back(descent::parse_spec(run.spec).name);
+  return descent::plot::distinct_color_keys(names);
+}
+
+// Labels must tell runs apart: a SPEC given twice gets " (2)", " (3)", ...
+std::vector<std::string> run_labels(const std::vector<Run>& runs) {
+  std::vector<std::string> labels;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    int64_t before = 0;
+    for (size_t j = 0; j < k; ++j) before += runs[j].spec == runs[k].spec;
+    labels.push_back(before ? runs[k].spec + " (" + std::to_string(before + 1) + ")"
+                            : runs[k].spec);
+  }
+  return labels;
+}
+
+void plot_runs(const descent::TestFunction& fn, const std::vector<Run>& runs, double x0, double y0,
+               int64_t steps, int64_t grid, const std::string& file) {
+  namespace plot = descent::plot;
+  // The function's usual window, widened (with a margin) to hold a start outside it.
+  descent::Domain window = fn.domain;
+  const double mx = 0.05 * (window.x_max - window.x_min), my = 0.05 * (window.y_max - window.y_min);
+  if (x0 < window.x_min) window.x_min = x0 - mx;
+  if (x0 > window.x_max) window.x_max = x0 + mx;
+  if (y0 < window.y_min) window.y_min = y0 - my;
+  if (y0 > window.y_max) window.y_max = y0 + my;
+  plot::ContourPlot contour = plot::function_contour(fn, window, grid);
+  // Loss and gradient norm: one line per run against step, log scale, sized to sit beside the
+  // contour plot on a page.
+  auto chart = [](const std::string& id, const std::string& title) {
+    plot::LineChart c;
+    c.id = id;
+    c.title = c.y_title = title;
+    c.x_title = "step";
+    c.log_y = true;
+    c.legend = false;  // the contour plot's legend names the same colours
+    c.width = 420;
+    c.height = 190;
+    return c;
+  };
+  plot::LineChart loss = chart("loss", "loss"), grad = chart("grad_norm", "gradient norm");
+  const std::vector<std::string> keys = color_keys(runs), labels = run_labels(runs);
+  for (size_t k = 0; k < runs.size(); ++k) {
+    const Run& run = runs[k];
+    std::vector<double> step(run.x.size());
+    for (size_t s = 0; s < step.size(); ++s) step[s] = static_cast<double>(s);
+    const std::vector<double> losses = decimals(run.loss);
+    plot::Path path;
+    path.name = labels[k];
+    path.color_key = keys[k];
+    path.x = decimals(run.x);
+    path.y = decimals(run.y);
+    path.loss = losses;
+    path.lr = run.lr;
+    contour.paths.push_back(std::move(path));
+    plot::Series series;
+    series.name = labels[k];
+    series.color_key = keys[k];
+    series.x = step;
+    series.y = losses;
+    loss.series.push_back(series);
+    series.y = run.grad_norm;
+    grad.series.push_back(std::move(series));
+  }
+  nlohmann::json specs = nlohmann::json::array();
+  for (const Run& run : runs) specs.push_back(run.spec);
+  const nlohmann::json provenance = {
+      {"command", plot::command_line()},
+      {"seed", nullptr},
+      {"config",
+       {{"function", fn.name},
+        {"optimizers", specs},
+        {"start", {x0, y0}},
+        {"steps", steps},
+        {"grid", grid},
+        {"window", {window.x_min, window.x_max, window.y_min, window.y_max}}}},
+      {"note", "descent optimize draws no random numbers: the command alone reproduces it"}};
+  plot::write_figures({contour, loss, grad}, file, provenance, "descent optimize: " + fn.name);
+}
+
 }  // namespace
 
 void add_optimize_command(CLI::App& app) {
   struct Options {
-    std::string function, start, out;
+    std::string function, start, out, plot;
     std::vector<std::string> optimizers;
-    int64_t steps = 100;
+    int64_t steps = 100, grid = 200;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
-      "optimize", "Run optimizers on a 2-D test function and print the path as CSV");
+      "optimize", "Run optimizers on a 2-D test function and print the path as CSV (or plot it)");
   cmd->add_option("--function", opts->function,
                   "Test function NAME[:key=value] (e.g. rosenbrock, quadratic:kappa=100)")
       ->required();
@@ -84,7 +207,16 @@ void add_optimize_command(CLI::App& app) {
   cmd->add_option("--steps", opts->steps, "Number of steps (default 100)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", opts->out, "Write the CSV to this file instead of stdout");
+  CLI::Option* plot_opt = cmd->add_option(
+      "--plot", opts->plot,
+      "Draw the paths over the function's contours, with loss and gradient norm: FILE.html "
+      "(interactive), .svg or .png");
+  cmd->add_option("--grid", opts->grid, "With --plot: the contour grid is N x N (default 200)")
+      ->check(CLI::Range(int64_t{2}, int64_t{2000}))
+      ->needs(plot_opt);
   cmd->callback([opts] {
+    // A bad figure name is refused before any work.
+    if (!opts->plot.empty()) descent::plot::check_figure_path(opts->plot);
     const descent::TestFunction fn = descent::make_test_function(opts->function);
     double x0 = fn.start_x, y0 = fn.start_y;
     if (!opts->start.empty()) std::tie(x0, y0) = parse_start(opts->start);
@@ -98,9 +230,7 @@ void add_optimize_command(CLI::App& app) {
       optimizers.push_back(descent::make_optimizer(spec, {p}));
       points.push_back(p);
     }
-    const bool multi = optimizers.size() > 1;
-    std::ostringstream csv;
-    csv << (multi ? "optimizer," : "") << "step,x,y,loss,grad_norm,lr\n";
+    std::vector<Run> runs;
     for (size_t k = 0; k < optimizers.size(); ++k) {
       descent::Optimizer& opt = *optimizers[k];
       descent::Tensor& p = points[k];
@@ -111,24 +241,31 @@ void add_optimize_command(CLI::App& app) {
         loss.backward();
         return loss.item();
       };
-      const std::string prefix = multi ? csv_field(opts->optimizers[k]) + "," : "";
-      auto row = [&](int64_t step, float loss, double lr) {
+      Run run;
+      run.spec = opts->optimizers[k];
+      auto record = [&](float loss, double lr) {
         const auto g = p.grad().to_vector();
-        csv << prefix << step << ',' << number(p.data()[0]) << ',' << number(p.data()[1]) << ','
-            << number(loss) << ',' << number(std::hypot(double(g[0]), double(g[1]))) << ','
-            << number(lr) << '\n';
+        run.x.push_back(p.data()[0]);
+        run.y.push_back(p.data()[1]);
+        run.loss.push_back(loss);
+        run.grad_norm.push_back(std::hypot(double(g[0]), double(g[1])));
+        run.lr.push_back(lr);
       };
-      row(0, closure(), opt.param_groups()[0].get("lr"));
+      record(closure(), opt.param_groups()[0].get("lr"));
       for (int64_t s = 1; s <= opts->steps; ++s) {
         const double lr = opt.param_groups()[0].get("lr");
         opt.step(closure);
-        row(s, closure(), lr);  // loss and gradient at the new point
+        record(closure(), lr);  // loss and gradient at the new point
       }
+      runs.push_back(std::move(run));
     }
-    if (opts->out.empty()) {
-      std::fputs(csv.str().c_str(), stdout);
+    if (!opts->plot.empty()) {
+      plot_runs(fn, runs, x0, y0, opts->steps, opts->grid, opts->plot);
+      if (!opts->out.empty()) descent::write_file_atomically(opts->out, runs_csv(runs));
+    } else if (opts->out.empty()) {
+      std::fputs(runs_csv(runs).c_str(), stdout);
     } else {
-      descent::write_file_atomically(opts->out, csv.str());
+      descent::write_file_atomically(opts->out, runs_csv(runs));
     }
   });
 }

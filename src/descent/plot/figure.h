@@ -17,7 +17,7 @@ struct Series {
   std::string name;       // legend and tooltip label, e.g. "adam" or "adam (seed 1)"
   std::string color_key;  // series with one key share a colour in every figure (palette.h)
   std::vector<double> x, y;
-  std::vector<double> x_alt;  // optional: the same points on the alternative x axis (wall time)
+  std::vector<double> x_alt;   // optional: the same points on the alternative x axis (wall time)
   std::vector<double> lo, hi;  // optional band, as long as x
   bool faint = false;          // thin and transparent: per-seed lines, raw values under smoothing
   bool smooth = false;  // the page's smoothing control redraws it as a debiased moving average
@@ -44,12 +44,15 @@ struct LineChart {
   std::vector<Series> series;
   std::vector<Rule> rules;
   std::vector<Span> spans;
+  int width = 480, height = 260;  // the plot area in pixels (axes, legend and title outside)
+  bool legend = true;  // a legend of the series (when there are two or more to tell apart)
 };
 
 // An optimizer's path over a 2-D function, one entry per step (step 0 = the start point).
 struct Path {
-  std::string name;  // also its colour key
+  std::string name;  // legend and tooltip label
   std::vector<double> x, y, loss, lr;
+  std::string color_key;  // palette.h; empty: the name
 };
 
 struct KnownPoint {
@@ -57,7 +60,8 @@ struct KnownPoint {
   std::string label;  // "global minimum", "saddle", ...
 };
 
-// Contour lines of z over a regular grid, with paths drawn over it. The HTML form has a step
+// Contour lines of z over a regular grid (column i at x_min + i (x_max - x_min) / (nx - 1), row j
+// likewise in y), with paths drawn over it. The HTML form has a step
 // slider and a play button that move every path together, and hover readouts (step, x, y, loss,
 // lr).
 struct ContourPlot {
@@ -65,18 +69,34 @@ struct ContourPlot {
   std::string title;
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   int64_t nx = 0, ny = 0;
-  std::vector<double> z;  // ny rows of nx values, row 0 at y_min, column 0 at x_min
+  std::vector<double> z;    // ny rows of nx values, row 0 at y_min, column 0 at x_min
   bool log_levels = false;  // log-spaced contour levels (for functions with a large range)
   int levels = 20;
   std::vector<Path> paths;
   std::vector<KnownPoint> points;  // known minima and saddles, marked
+  int width = 440;                 // pixels; the height follows the domain's aspect ratio
 };
 
 using Figure = std::variant<LineChart, ContourPlot>;
 
+// How a spec starts out. Pages pass their smoothing; static images leave out the hover targets.
+struct SpecOptions {
+  double smoothing = 0.6;   // the `smoothing` signal's start, 0 (raw) .. 0.99
+  bool interactive = true;  // invisible hover targets under every point, for the tooltips
+};
+
 // A complete Vega specification (schema v6), data inline. Throws std::invalid_argument naming
 // the figure and the field when the data is inconsistent (lengths differ, empty grid, ...).
 nlohmann::json vega_spec(const Figure& figure);
+nlohmann::json vega_spec(const Figure& figure, const SpecOptions& options);
+
+// Several figures stacked top to bottom in one Vega specification (one static image); each keeps
+// its own signals, scales and guides in its own group.
+nlohmann::json vega_spec_column(const std::vector<Figure>& figures, const SpecOptions& options);
+
+// The figure's numbers as plain JSON (series, bands, grid, paths; no styling), written beside
+// static images so the data can be read back. Checks the figure as vega_spec does.
+nlohmann::json figure_data(const Figure& figure);
 
 const std::string& figure_id(const Figure& figure);
 
