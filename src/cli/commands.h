@@ -16,5 +16,6 @@ void add_evaluate_command(CLI::App& app);
 void add_schedule_command(CLI::App& app);  // schedule.cpp
 void add_optimize_command(CLI::App& app);  // optimize.cpp
 void add_bench_command(CLI::App& app);     // bench.cpp: the `bench` group
+void add_report_command(CLI::App& app);    // report.cpp
 
 }  // namespace cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   cli::add_schedule_command(app);
   cli::add_optimize_command(app);
   cli::add_bench_command(app);
+  cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
