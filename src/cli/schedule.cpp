@@ -1,10 +1,14 @@
-// descent schedule --spec SPEC --lr LR0 --steps N [--metrics FILE]
+// descent schedule --spec SPEC --lr LR0 --steps N [--metrics FILE] [--plot FILE]
 // descent schedule --list
 // Prints the schedule as CSV: row s is the value optimizer step s uses (row 0: the initial one),
 // plus the momentum column where the schedule cycles momentum. The optimizer is a one-parameter
 // SGD with momentum 0.9; reduce_on_plateau reads one metric per line from FILE, the metric after
 // step s driving row s + 1. --list prints one line per schedule: its name, its arguments with
 // their defaults, and what it is.
+//
+// --plot FILE (.html, .svg or .png) draws the curve instead; --spec may then repeat to overlay
+// several schedules (each its own optimizer, the same --lr, --steps and metrics), with a second
+// chart for momentum when any of them cycles it.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -15,7 +19,11 @@
 
 #include "cli/commands.h"
 #include "descent/optim/sgd.h"
+#include "descent/plot/export.h"
+#include "descent/plot/palette.h"
+#include "descent/plot/provenance.h"
 #include "descent/schedule/factory.h"
+#include "descent/util/spec.h"
 
 namespace cli {
 namespace {
@@ -32,36 +40,131 @@ void print_schedule_list() {
   }
 }
 
+// One schedule's values, row s for optimizer step s.
+struct Trace {
+  std::string spec, momentum_key;  // momentum_key empty: the schedule leaves momentum alone
+  std::vector<double> lr, momentum;
+};
+
+// Steps a fresh one-parameter SGD (momentum 0.9) through the schedule. Throws when the schedule
+// needs more metrics than given.
+Trace trace_schedule(const std::string& spec, double lr, int64_t steps,
+                     const std::vector<double>& metrics) {
+  descent::ParamGroup group;
+  group.params.push_back(descent::Tensor::zeros({1}).requires_grad_());
+  group.options["lr"] = lr;
+  descent::Hyperparams h = descent::SGD::default_hyperparams();
+  h["momentum"] = 0.9;
+  descent::SGD opt({group}, h);
+  auto sched = descent::make_scheduler(spec, opt);
+  if (sched->needs_metric() && static_cast<int64_t>(metrics.size()) < steps - 1)
+    throw std::invalid_argument("schedule '" + spec + "' needs --metrics with at least " +
+                                std::to_string(steps - 1) + " values (one per step)");
+  Trace trace;
+  trace.spec = spec;
+  trace.momentum_key = sched->momentum_key();
+  for (int64_t s = 0; s < steps; ++s) {
+    if (s > 0) {
+      if (sched->needs_metric())
+        sched->step(metrics[s - 1]);
+      else
+        sched->step();
+    }
+    trace.lr.push_back(sched->values()[0]);
+    if (!trace.momentum_key.empty())
+      trace.momentum.push_back(opt.param_groups()[0].get(trace.momentum_key));
+  }
+  return trace;
+}
+
+void print_csv(const Trace& trace) {
+  const std::string& mkey = trace.momentum_key;
+  std::printf("step,lr%s\n", mkey.empty() ? "" : ("," + mkey).c_str());
+  for (size_t s = 0; s < trace.lr.size(); ++s) {
+    std::printf("%lld,%.17g", static_cast<long long>(s), trace.lr[s]);
+    if (!mkey.empty()) std::printf(",%.17g", trace.momentum[s]);
+    std::printf("\n");
+  }
+}
+
+// The learning rate of every schedule against step (one line each, coloured by family), and
+// momentum likewise when any schedule cycles it.
+void plot_traces(const std::vector<Trace>& traces, double lr, int64_t steps,
+                 const std::string& metrics, const std::string& file) {
+  namespace plot = descent::plot;
+  auto chart = [](const std::string& id, const std::string& y_title) {
+    plot::LineChart c;
+    c.id = id;
+    c.title = c.y_title = y_title;
+    c.x_title = "step";
+    c.width = 560;
+    c.height = 260;
+    return c;
+  };
+  plot::LineChart lr_chart = chart("lr", "learning rate"), momentum = chart("momentum", "momentum");
+  std::vector<std::string> families;
+  for (const Trace& t : traces) families.push_back(descent::parse_spec(t.spec).name);
+  const std::vector<std::string> keys = plot::distinct_color_keys(families);
+  for (size_t k = 0; k < traces.size(); ++k) {
+    plot::Series series;
+    series.name = traces[k].spec;
+    series.color_key = keys[k];
+    for (size_t s = 0; s < traces[k].lr.size(); ++s) series.x.push_back(static_cast<double>(s));
+    series.y = traces[k].lr;
+    lr_chart.series.push_back(series);
+    if (!traces[k].momentum_key.empty()) {
+      series.y = traces[k].momentum;
+      momentum.series.push_back(std::move(series));
+    }
+  }
+  std::vector<plot::Figure> figures = {lr_chart};
+  if (!momentum.series.empty()) figures.push_back(momentum);
+  nlohmann::json specs = nlohmann::json::array();
+  for (const Trace& t : traces) specs.push_back(t.spec);
+  nlohmann::json config = {{"specs", specs}, {"lr", lr}, {"steps", steps}};
+  if (!metrics.empty()) config["metrics"] = metrics;
+  const nlohmann::json provenance = {
+      {"command", plot::command_line()},
+      {"seed", nullptr},
+      {"config", config},
+      {"note", "descent schedule draws no random numbers: the command alone reproduces it"}};
+  plot::write_figures(figures, file, provenance, "descent schedule");
+}
+
 }  // namespace
 
 void add_schedule_command(CLI::App& app) {
   struct Options {
-    std::string spec, metrics;
+    std::vector<std::string> specs;
+    std::string metrics, plot;
     double lr = 0.1;
     int64_t steps = 100;
     bool list = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
-      "schedule", "Print a learning-rate schedule as CSV (see docs/schedules.md)");
-  cmd->add_option("--spec", opts->spec, "Schedule SPEC, e.g. cosine:t_max=100 (see --list)");
+      "schedule", "Print a learning-rate schedule as CSV, or plot it (see docs/schedules.md)");
+  cmd->add_option("--spec", opts->specs,
+                  "Schedule SPEC, e.g. cosine:t_max=100 (see --list); repeatable with --plot")
+      ->allow_extra_args(false);
   cmd->add_option("--lr", opts->lr, "Initial learning rate (default 0.1)");
   cmd->add_option("--steps", opts->steps, "Rows to print (default 100)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--metrics", opts->metrics, "reduce_on_plateau: one metric per line")
       ->check(CLI::ExistingFile);
+  cmd->add_option(
+      "--plot", opts->plot,
+      "Draw the schedule(s) instead of printing: FILE.html (interactive), .svg or .png");
   cmd->add_flag("--list", opts->list, "Print every schedule with its arguments, and exit");
   cmd->callback([opts] {
     if (opts->list) return print_schedule_list();
-    if (opts->spec.empty())
+    if (opts->specs.empty())
       throw std::invalid_argument("schedule: --spec SPEC is required (see --list)");
-    descent::ParamGroup group;
-    group.params.push_back(descent::Tensor::zeros({1}).requires_grad_());
-    group.options["lr"] = opts->lr;
-    descent::Hyperparams h = descent::SGD::default_hyperparams();
-    h["momentum"] = 0.9;
-    descent::SGD opt({group}, h);
-    auto sched = descent::make_scheduler(opts->spec, opt);
+    if (!opts->plot.empty()) descent::plot::check_figure_path(opts->plot);
+    if (opts->specs.size() > 1 && opts->plot.empty())
+      throw std::invalid_argument(
+          "schedule: several --spec overlay in a figure only: add --plot FILE (.html, .svg or "
+          ".png), or give one --spec for CSV");
     std::vector<double> metrics;
     if (!opts->metrics.empty()) {
       std::ifstream in(opts->metrics);
@@ -70,22 +173,14 @@ void add_schedule_command(CLI::App& app) {
         if (line.find_first_not_of(" \t\r") != std::string::npos)
           metrics.push_back(std::stod(line));
     }
-    if (sched->needs_metric() && static_cast<int64_t>(metrics.size()) < opts->steps - 1)
-      throw std::invalid_argument("schedule '" + opts->spec + "' needs --metrics with at least " +
-                                  std::to_string(opts->steps - 1) + " values (one per step)");
-    const std::string mkey = sched->momentum_key();
-    std::printf("step,lr%s\n", mkey.empty() ? "" : ("," + mkey).c_str());
-    for (int64_t s = 0; s < opts->steps; ++s) {
-      if (s > 0) {
-        if (sched->needs_metric())
-          sched->step(metrics[s - 1]);
-        else
-          sched->step();
-      }
-      std::printf("%lld,%.17g", static_cast<long long>(s), sched->values()[0]);
-      if (!mkey.empty()) std::printf(",%.17g", opt.param_groups()[0].get(mkey));
-      std::printf("\n");
-    }
+    // Every schedule is built and run before anything is written.
+    std::vector<Trace> traces;
+    for (const std::string& spec : opts->specs)
+      traces.push_back(trace_schedule(spec, opts->lr, opts->steps, metrics));
+    if (opts->plot.empty())
+      print_csv(traces[0]);
+    else
+      plot_traces(traces, opts->lr, opts->steps, opts->metrics, opts->plot);
   });
 }
 

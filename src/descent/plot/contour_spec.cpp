@@ -245,6 +245,7 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
       {"encode", {{"update", {{"width", {{"value", W}}}, {"height", {{"value", H}}}}}}},
       {"marks",
        {{{"type", "line"},
+         {"name", p.id + "_path"},
          {"from", {{"data", p.id + "_path_facet"}}},
          {"encode",
           {{"update",

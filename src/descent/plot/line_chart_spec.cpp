@@ -305,11 +305,9 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
   // known before anything is drawn).
   const json x_domain =
       c.log_x && !xs.empty() && xs.lo == xs.hi ? json::array({xs.lo / 2, xs.hi * 2}) : xs.domain();
-  json x_scale = {{"name", n.x_scale},
-                  {"type", c.log_x ? "log" : "linear"},
-                  {"range", {0, W}},
-                  {"zero", false},
-                  {"domain", x_domain}};
+  json x_scale = {{"name", n.x_scale}, {"type", c.log_x ? "log" : "linear"},
+                  {"range", {0, W}},   {"zero", false},
+                  {"nice", !c.log_x},  {"domain", x_domain}};
   if (n.alt)
     x_scale["domain"] = {
         {"signal", n.x_alt + " ? " + xas.domain().dump() + " : " + x_domain.dump()}};
@@ -371,13 +369,14 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                                {"orient", "right"},
                                {"symbolType", "stroke"},
                                {"symbolStrokeWidth", 2},
-                               {"labelLimit", 260},
+                               {"labelLimit", 480},
                                {"labelFontSize", 11}});
 
   // Marks, back to front: spans, bands, raw lines, smoothed lines, rules, hover targets.
   const std::string X = n.x_scale, Y = n.y_scale;
   json marks = json::array();
   marks.push_back({{"type", "rect"},
+                   {"name", c.id + "_span_marks"},
                    {"from", {{"data", c.id + "_spans"}}},
                    {"clip", true},
                    {"encode",
@@ -402,6 +401,7 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
   marks.push_back(facet_group(
       c.id + "_band_facet", c.id + "_bands", W, H,
       {{"type", "area"},
+       {"name", c.id + "_band_areas"},
        {"encode",
         {{"update",
           {{"x", {{"scale", X}, {"field", n.xv()}}},
@@ -418,6 +418,7 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
   marks.push_back(facet_group(
       c.id + "_line_facet", c.id + "_series", W, H,
       {{"type", "line"},
+       {"name", c.id + "_raw_lines"},
        {"encode",
         {{"update",
           {{"x", {{"scale", X}, {"field", n.xv()}}},
@@ -434,6 +435,7 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
   marks.push_back(facet_group(
       c.id + "_smooth_facet", c.id + "_smoothed", W, H,
       {{"type", "line"},
+       {"name", c.id + "_smoothed_lines"},
        {"encode",
         {{"update",
           {{"x", {{"scale", X}, {"field", n.xv()}}},
@@ -443,6 +445,7 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
            {"strokeJoin", {{"value", "round"}}},
            {"defined", {{"signal", "isValid(datum." + n.xv() + ") && isValid(datum.yv)"}}}}}}}}));
   marks.push_back({{"type", "rule"},
+                   {"name", c.id + "_rule_marks"},
                    {"from", {{"data", c.id + "_rules"}}},
                    {"clip", true},
                    {"encode",

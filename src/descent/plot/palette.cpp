@@ -90,7 +90,8 @@ std::string color_for(const std::string& key) {
   if (is_color(key)) return key;
   for (const auto& [name, slot] : kFixed)
     if (key == name) return std::string(kOkabeIto[slot]);
-  return std::string(kOkabeIto[fnv1a(key) % kOkabeIto.size()]);
+  // Hashed keys avoid the yellow, which is hard to see as a thin line on white.
+  return std::string(kOkabeIto[fnv1a(key) % (kOkabeIto.size() - 1)]);
 }
 
 }  // namespace descent::plot
