@@ -1,12 +1,15 @@
 // End-to-end tests of the training controls through the `descent` executable: Ctrl-C and
 // --resume (bit-identical to an uninterrupted run), training longer from a finished run, what
 // --resume refuses, a diverging run's exit and message, early stopping in summary.json, and the
-// new configuration keys' errors.
+// new configuration keys' errors; steps.jsonl after Ctrl-C or SIGKILL and --resume.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_fixtures.h"
+#include "descent/train/checkpoint.h"
 
 namespace {
 
@@ -79,6 +82,20 @@ void expect_success(const CommandResult& r) {
   ASSERT_EQ(r.exit_code, 0) << "stdout:\n" << r.out << "\nstderr:\n" << r.err;
 }
 
+// The same steps, in order, with the same numbers (wall time aside).
+void expect_same_steps(const fs::path& expected, const fs::path& actual) {
+  const auto a = read_jsonl(expected), b = read_jsonl(actual);
+  ASSERT_FALSE(a.empty());
+  ASSERT_EQ(a.size(), b.size()) << actual;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(b[i].at("step"), static_cast<int64_t>(i + 1)) << actual;
+    json x = a[i], y = b[i];
+    x.erase("seconds");
+    y.erase("seconds");
+    EXPECT_EQ(x, y) << "step " << i + 1;
+  }
+}
+
 TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
   const fs::path straight = tmp_ / "straight", run = tmp_ / "run";
   expect_success(descent(train_args(straight, 40)));
@@ -110,6 +127,46 @@ TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
   const json sa = json::parse(read_text(straight / "summary.json"));
   const json sb = json::parse(read_text(run / "summary.json"));
   EXPECT_EQ(sa.at("test_loss"), sb.at("test_loss"));
+  expect_same_steps(straight / "steps.jsonl", run / "steps.jsonl");
+}
+
+// A crash: SIGKILL, so nothing is flushed or checkpointed on the way out. With checkpoints every
+// 2 epochs and the kill after an odd epoch, steps.jsonl holds an epoch of steps past the
+// checkpoint (maybe a torn line too), which the resumed run must take again without logging them
+// twice.
+TEST_F(CliTrainControls, KilledAfterACheckpointResumesWithoutDuplicateSteps) {
+  const fs::path straight = tmp_ / "straight", run = tmp_ / "run", pid_file = tmp_ / "pid";
+  auto with_checkpoints = [&](const fs::path& out) {
+    auto args = train_args(out, 40);
+    args.insert(args.end(), {"--set", "checkpoint.every=2"});
+    return args;
+  };
+  expect_success(descent(with_checkpoints(straight)));
+
+  // The shell writes its pid and then becomes descent (exec), so the pid is descent's.
+  std::string script = "echo $$ > " + pid_file.string() + "; exec " + DESCENT_BINARY;
+  for (const auto& a : with_checkpoints(run)) script += " '" + a + "'";
+  bool killed = false;
+  const CommandResult r =
+      cli_test::run_command("/bin/sh", {"-c", script}, cwd_, logs_, std::chrono::seconds(120), [&] {
+        const std::string metrics = read_text(run / "metrics.jsonl");
+        const auto epochs = std::count(metrics.begin(), metrics.end(), '\n');
+        if (killed || epochs < 3 || epochs % 2 == 0) return false;
+        ::kill(std::stoi(read_text(pid_file)), SIGKILL);
+        killed = true;
+        return false;
+      });
+  ASSERT_EQ(r.exit_code, 128 + SIGKILL) << r.out << r.err;
+  const json loop = descent::load_checkpoint(run / "checkpoint.safetensors").meta.at("loop");
+  std::string logged = read_text(run / "steps.jsonl");
+  logged.resize(logged.rfind('\n'));
+  const json last = json::parse(logged.substr(logged.rfind('\n') + 1));
+  ASSERT_GT(last.at("step").get<int64_t>(), loop.at("step").get<int64_t>())
+      << "steps past the checkpoint are in the file";
+
+  expect_success(descent({"train", "--resume", run.string()}));
+  EXPECT_EQ(read_text(run / "model.safetensors"), read_text(straight / "model.safetensors"));
+  expect_same_steps(straight / "steps.jsonl", run / "steps.jsonl");
 }
 
 TEST_F(CliTrainControls, ResumeAFinishedRunToTrainLonger) {
@@ -214,6 +271,9 @@ TEST_F(CliTrainControls, NewKeysAreChecked) {
        "train_accuracy"},
       {"train.on_non_finite=ignore", "expected stop, skip"},
       {"train.accumulate=0", "expected an integer >= 1"},
+      {"metrics.every_steps=0",
+       "config: metrics.every_steps = 0 (from --set "
+       "metrics.every_steps=0) is not valid (expected an integer >= 1)"},
       {"curvature.method=newton", "expected difference, exact"},
       {"clip.norm=1", "unknown key 'clip.norm'"},
       {"regularization.l3=1", "valid keys in [regularization]: l1, l2, exclude_1d"},

@@ -15,6 +15,7 @@
 #include "descent/schedule/factory.h"
 #include "descent/train/callbacks/early_stopping.h"
 #include "descent/train/callbacks/schedule_step.h"
+#include "descent/train/callbacks/steps_log.h"
 #include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
 #include "descent/train/trainer.h"
@@ -56,6 +57,7 @@ struct Options {
   bool everything = true;  // dropout, schedule, weight average, early stopping, clipping, ...
   std::string optimizer = "adam:lr=0.01";
   fs::path checkpoint = {};
+  fs::path steps_log = {};  // set: a StepsLog writes there
 };
 
 // One complete, seeded training setup: every object a resumed run rebuilds from scratch.
@@ -95,6 +97,10 @@ struct Rig {
                                               average->averaged());
       trainer->add_callback(*early);
     }
+    if (!o.steps_log.empty()) {
+      steps = std::make_unique<StepsLog>(o.steps_log);
+      trainer->add_callback(*steps);
+    }
   }
 
   TrainResult fit() {
@@ -118,6 +124,7 @@ struct Rig {
   std::unique_ptr<WeightAverage> average;
   std::unique_ptr<ScheduleStep> schedule;
   std::unique_ptr<EarlyStopping> early;
+  std::unique_ptr<StepsLog> steps;
 };
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
@@ -145,15 +152,15 @@ class TrainerResume : public ::testing::Test {
 };
 
 TEST_F(TrainerResume, MidEpochInterruptResumesBitIdentical) {
-  Rig straight({.checkpoint = tmp_ / "straight.ckpt"});
+  Rig straight({.checkpoint = tmp_ / "straight.ckpt", .steps_log = tmp_ / "straight.jsonl"});
   const TrainResult reference = straight.fit();
   ASSERT_EQ(reference.stop_reason, StopReason::Completed);
   ASSERT_EQ(reference.history.size(), 4u);
 
   // 400 examples in batches of 32: 13 minibatches, 7 steps an epoch (accumulate 2). Step 10 is in
   // epoch 2, and the cosine schedule (stepped per step) is mid-way.
-  const fs::path ckpt = tmp_ / "run.ckpt";
-  Rig first({.checkpoint = ckpt});
+  const fs::path ckpt = tmp_ / "run.ckpt", steps = tmp_ / "run.jsonl";
+  Rig first({.checkpoint = ckpt, .steps_log = steps});
   InterruptAt stop(10);
   first.trainer->add_callback(stop);
   const TrainResult interrupted = first.fit();
@@ -163,13 +170,27 @@ TEST_F(TrainerResume, MidEpochInterruptResumesBitIdentical) {
   EXPECT_FALSE(interrupt_requested()) << "the loop clears the request it acted on";
   EXPECT_FALSE(same_bits(first.weights(), straight.weights()));
 
-  Rig resumed({.checkpoint = ckpt});
+  EXPECT_EQ(cli_test::read_jsonl(steps).size(), 10u) << "the checkpoint wrote out every step";
+
+  Rig resumed({.checkpoint = ckpt, .steps_log = steps});
   resumed.trainer->resume_from(load_checkpoint(ckpt));
   const TrainResult rest = resumed.fit();
   EXPECT_EQ(rest.stop_reason, StopReason::Completed);
   EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
   expect_same_history(rest, reference);
   EXPECT_EQ(resumed.early->best_epoch(), straight.early->best_epoch());
+
+  // The per-step log: the same steps with the same numbers, and a clock that carries on.
+  const auto a = cli_test::read_jsonl(tmp_ / "straight.jsonl"), b = cli_test::read_jsonl(steps);
+  ASSERT_EQ(a.size(), 28u);
+  ASSERT_EQ(b.size(), a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_LE(b[i == 0 ? 0 : i - 1].at("seconds"), b[i].at("seconds")) << "step " << i + 1;
+    auto x = a[i], y = b[i];
+    x.erase("seconds");
+    y.erase("seconds");
+    EXPECT_EQ(x, y) << "step " << i + 1;
+  }
 }
 
 TEST_F(TrainerResume, EpochBoundaryCheckpointTrainsLonger) {

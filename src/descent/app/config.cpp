@@ -254,6 +254,8 @@ bool averaging(const Config& c) { return c.ema.decay > 0; }
 bool stopping_early(const Config& c) { return c.early_stopping.enabled; }
 bool probing_curvature(const Config& c) { return c.curvature.every > 0; }
 bool scheduled(const Config& c) { return !c.schedule.name.empty(); }
+// Left out at its default, so runs from before the key have the same config.toml.
+bool thinning_steps(const Config& c) { return c.metrics.every_steps != 1; }
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
@@ -326,6 +328,7 @@ const std::vector<Key>& keys() {
       integer(KEY(checkpoint.every), 0),
       integer(KEY(curvature.every), 0, probing_curvature),
       choice(KEY(curvature.method), {"difference", "exact"}, probing_curvature),
+      integer(KEY(metrics.every_steps), 1, thinning_steps),
   };
   return table;
 }

@@ -100,6 +100,11 @@ struct Config {
     std::string method = "difference";
   } curvature;
 
+  // The per-step log (steps.jsonl): every N-th optimizer step.
+  struct Metrics {
+    int64_t every_steps = 1;
+  } metrics;
+
   struct Optimizer {
     std::string name = "adam";
     std::map<std::string, std::string> args;  // hyper-parameters as text, checked by the registry

@@ -10,6 +10,7 @@
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
 #include "descent/train/callbacks/schedule_step.h"
+#include "descent/train/callbacks/steps_log.h"
 #include "descent/train/interrupt.h"
 
 namespace descent {
@@ -71,6 +72,10 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   }
   ProgressBar progress(stdout);
   trainer.add_callback(progress);
+  // Before the metrics log, so that an epoch's steps are on disk when its metrics line is.
+  // On resume it cuts steps.jsonl back to the checkpoint (StepsLog::load_state).
+  StepsLog steps(dir / kStepsFile, c.metrics.every_steps);
+  trainer.add_callback(steps);
   if (resume) {
     // metrics.jsonl is rewritten from the checkpoint's history: epochs logged after the
     // checkpoint by a run that then died are dropped, as they will be trained again.

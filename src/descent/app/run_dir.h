@@ -3,6 +3,7 @@
 // them (train, resume, evaluate):
 //   config.toml             the resolved configuration (written first)
 //   metrics.jsonl           one JSON object per epoch
+//   steps.jsonl             one JSON object per optimizer step (every metrics.every_steps-th)
 //   checkpoint.safetensors  every checkpoint.every epochs, at the end and on Ctrl-C
 //   curvature.jsonl         the ill-conditioning probes, with [curvature]
 //   model.safetensors       the final weights, PyTorch state_dict names
@@ -15,6 +16,7 @@ namespace descent {
 
 inline constexpr const char* kConfigFile = "config.toml";
 inline constexpr const char* kMetricsFile = "metrics.jsonl";
+inline constexpr const char* kStepsFile = "steps.jsonl";
 inline constexpr const char* kCheckpointFile = "checkpoint.safetensors";
 inline constexpr const char* kCurvatureFile = "curvature.jsonl";
 inline constexpr const char* kModelFile = "model.safetensors";

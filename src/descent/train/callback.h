@@ -3,6 +3,7 @@
 // schedules, monitors), as in Keras and ensmallen. Each hook sees the loop's state; setting
 // state.stop_reason asks the loop to stop after the current epoch. A callback with state of its
 // own saves it into checkpoints, so a resumed run continues exactly.
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,8 @@ struct TrainState {
   double epoch_seconds = 0;               // wall time since the epoch started
   double running_loss = 0;                // mean training loss so far this epoch
   double lr = 0;                          // the first group's learning rate for the coming step
+  double step_loss = NAN;                 // the step's mean minibatch loss (from on_gradients on)
+  double grad_norm = NAN;                 // its global gradient 2-norm before clipping (same)
   std::optional<StopReason> stop_reason;  // set: stop after this epoch
   std::string stop_message;               // why, in words, for the summary and the console
 };

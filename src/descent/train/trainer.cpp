@@ -183,6 +183,7 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
   optimizer_.zero_grad();
   const float accumulate = static_cast<float>(options_.accumulate);
   int64_t got = 0;
+  double loss_sum = 0;  // of this step's minibatches
   bool bad_loss = false, more = true;
   while (got < options_.accumulate) {
     if (!loader.next(batch)) {
@@ -203,6 +204,7 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
                            : ": first non-finite weight in parameter '" + culprit + "'");
     }
     if (std::isfinite(value)) {
+      loss_sum += value;
       (options_.accumulate == 1 ? loss : mul_scalar(loss, 1.0f / accumulate)).backward();
       totals.loss_sum += static_cast<double>(value) * batch.size();
       totals.loss_samples += batch.size();
@@ -239,6 +241,8 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
   }
   if (options_.clip_value > 0) clip_grad_value(tensors_, options_.clip_value);
   state.lr = optimizer_.param_groups().front().get("lr");
+  state.step_loss = loss_sum / static_cast<double>(got);
+  state.grad_norm = norm;
   for (Callback* c : callbacks_) c->on_gradients(state, batch);
   for (size_t i = 0; i < params_.size(); ++i)
     std::copy_n(params_[i].tensor.data(), params_[i].tensor.numel(), before_step_[i].data());
