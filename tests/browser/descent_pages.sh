@@ -15,8 +15,9 @@ for seed in 0 1; do
   done
 done
 "$descent" report "$dir"/sgd0 "$dir"/sgd1 "$dir"/adam0 "$dir"/adam1 --out "$dir/report.html" >/dev/null
-# loss and accuracy (train, validation), lr, gradient norm mean and max, update ratios
-"$@" "$dir/report.html" --charts 8
+# loss and accuracy (train, validation), the per-step loss, lr, gradient norm mean and max,
+# update ratios
+"$@" "$dir/report.html" --charts 9
 "$descent" optimize --function rosenbrock --optimizer adam:lr=0.05 \
   --optimizer sgd:lr=1e-3,momentum=0.9 --steps 100 --plot "$dir/race.html" >/dev/null
 # the contour with its paths, loss and gradient norm; the slider must move the paths

@@ -76,7 +76,7 @@ RunRecord read_run(const std::filesystem::path& dir) {
                                ": not an epoch record (" + e.what() + ")");
     }
   }
-  for (const auto& j : read_json_lines(dir / "steps.jsonl", run.notes)) {
+  for (const auto& j : read_json_lines(dir / kStepsFile, run.notes)) {
     StepRecord s;
     s.step = j.value("step", int64_t{0});
     s.epoch = j.value("epoch", int64_t{0});
