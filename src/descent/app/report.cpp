@@ -61,6 +61,12 @@ std::vector<double> cumulative(const std::vector<double>& seconds) {
   return out;
 }
 
+// A run's name in a legend: its group's label, with the seed when the group has several runs.
+std::string run_label(const RunGroup& group, const RunRecord& run) {
+  return group.runs.size() > 1 ? group.label + " (seed " + std::to_string(run.config.seed) + ")"
+                               : group.label;
+}
+
 using EpochValue = std::function<double(const EpochMetrics&)>;
 
 std::vector<double> epoch_series(const RunRecord& run, const EpochValue& value) {
@@ -104,7 +110,7 @@ LineChart epoch_chart(const std::string& id, const std::string& title, const std
     if (group.runs.size() > 1) {
       for (size_t r = 0; r < group.runs.size(); ++r) {
         Series s;
-        s.name = group.label + " (seed " + std::to_string(group.runs[r]->config.seed) + ")";
+        s.name = run_label(group, *group.runs[r]);
         s.color_key = group.color_key;
         s.x = indices_from_one(ys[r].size());
         s.x_alt = times[r];
@@ -137,9 +143,7 @@ void mark_early_stopping(LineChart& chart, const std::vector<RunGroup>& groups) 
       if (!run->summary || !run->config.early_stopping.enabled) continue;
       const int64_t best = run->summary->value("best_epoch", int64_t{0});
       const int64_t last = run->summary->value("epochs", int64_t{0});
-      const std::string who = group.runs.size() > 1
-                                  ? group.label + " (seed " + std::to_string(run->config.seed) + ")"
-                                  : group.label;
+      const std::string who = run_label(group, *run);
       if (best > 0) chart.rules.push_back({static_cast<double>(best), "best epoch: " + who});
       if (best > 0 && last > best)
         chart.spans.push_back(
@@ -158,9 +162,7 @@ LineChart step_loss_chart(const std::vector<RunGroup>& groups) {
     for (const RunRecord* run : group.runs) {
       if (run->steps.empty()) continue;
       Series s;
-      s.name = group.runs.size() > 1
-                   ? group.label + " (seed " + std::to_string(run->config.seed) + ")"
-                   : group.label;
+      s.name = run_label(group, *run);
       s.color_key = group.color_key;
       for (const StepRecord& step : run->steps) {
         s.x.push_back(static_cast<double>(step.step));
@@ -215,9 +217,7 @@ LineChart curvature_chart(const std::vector<RunGroup>& groups) {
     for (const RunRecord* run : group.runs) {
       if (run->curvature.empty()) continue;
       Series s;
-      s.name = group.runs.size() > 1
-                   ? group.label + " (seed " + std::to_string(run->config.seed) + ")"
-                   : group.label;
+      s.name = run_label(group, *run);
       s.color_key = group.color_key;
       for (const auto& probe : run->curvature) {
         s.x.push_back(probe.value("step", 0.0));
