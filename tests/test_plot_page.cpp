@@ -142,6 +142,20 @@ TEST(PlotPage, MissingNodeModulesNamesTheFileAndTheFix) {
   EXPECT_TRUE(files_in(dir.path()).empty());
 }
 
+TEST(PlotTools, RunsAProgramOnItsInputAndStopsOneThatHangs) {
+  const auto cat = plot::find_program("cat");
+  ASSERT_TRUE(cat);
+  const std::string big(3 << 20, 'x');  // more than any pipe holds
+  const plot::ToolResult r = plot::run_tool(*cat, {}, big);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, big);
+  const auto sleep = plot::find_program("sleep");
+  ASSERT_TRUE(sleep);
+  EXPECT_TRUE(throws_with<std::runtime_error>([&] { plot::run_tool(*sleep, {"30"}, "", 0.2); },
+                                              {"sleep", "longer than"}));
+  EXPECT_FALSE(plot::find_program("no-such-program-descent"));
+}
+
 TEST(PlotExport, ExtensionsAreCheckedBeforeAnything) {
   for (const char* ok : {"a.html", "dir/b.svg", "c.PNG"})
     EXPECT_NO_THROW(plot::check_figure_path(ok));
