@@ -11,6 +11,7 @@
 #include "cli_fixtures.h"
 #include "descent/plot/export.h"
 #include "descent/plot/page.h"
+#include "descent/plot/provenance.h"
 #include "descent/plot/tool_process.h"
 #include "plot_fixtures.h"
 #include "throws_with.h"
@@ -154,6 +155,15 @@ TEST(PlotTools, RunsAProgramOnItsInputAndStopsOneThatHangs) {
   EXPECT_TRUE(throws_with<std::runtime_error>([&] { plot::run_tool(*sleep, {"30"}, "", 0.2); },
                                               {"sleep", "longer than"}));
   EXPECT_FALSE(plot::find_program("no-such-program-descent"));
+}
+
+TEST(PlotProvenance, CommandLinesCanBePastedBackIntoAShell) {
+  EXPECT_EQ(plot::shell_line({"descent", "optimize", "--optimizer", "adam:lr=0.1,beta1=0.8"}),
+            "descent optimize --optimizer adam:lr=0.1,beta1=0.8");
+  EXPECT_EQ(plot::shell_line({"schedule", "--spec", "sequential:schedulers=[a;b]", "it's", ""}),
+            "schedule --spec 'sequential:schedulers=[a;b]' 'it'\\''s' ''");
+  // This test binary's own command line, program shown by its file name.
+  EXPECT_EQ(plot::command_line().rfind("descent_tests", 0), 0u) << plot::command_line();
 }
 
 TEST(PlotExport, ExtensionsAreCheckedBeforeAnything) {
