@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "cli_fixtures.h"
 #include "descent/plot/page.h"
+#include "descent/plot/tool_process.h"
 #include "plot_fixtures.h"
 
 namespace {
@@ -160,6 +162,24 @@ TEST_F(PlotCliTest, UnknownExtensionIsRefusedWithNothingWritten) {
   const CommandResult r = descent(with(kRace, {"--grid", "30"}));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--plot"), std::string::npos) << r.err;
+  EXPECT_TRUE(files_in(cwd()).empty());
+}
+
+TEST_F(PlotCliTest, MissingToolsAreNamedBeforeAnyWork) {
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  // A PATH with node but no rsvg-convert: .svg works, .png is refused up front.
+  fs::create_directories(tmp_ / "bin");
+  fs::create_symlink(descent::plot::find_program("node").value(), tmp_ / "bin" / "node");
+  ::setenv("PATH", (tmp_ / "bin").c_str(), 1);
+  const CommandResult png = descent(with(kRace, {"--plot", "race.png"}));
+  ::setenv("PATH", "/nonexistent", 1);
+  const CommandResult svg = descent(with(kRace, {"--plot", "race.svg"}));
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_NE(png.exit_code, 0);
+  EXPECT_NE(png.err.find("apt-get install librsvg2-bin"), std::string::npos) << png.err;
+  EXPECT_NE(svg.exit_code, 0);
+  EXPECT_NE(svg.err.find("apt-get install nodejs"), std::string::npos) << svg.err;
   EXPECT_TRUE(files_in(cwd()).empty());
 }
 

@@ -11,6 +11,7 @@
 #include "cli_fixtures.h"
 #include "descent/plot/export.h"
 #include "descent/plot/page.h"
+#include "descent/plot/provenance.h"
 #include "descent/plot/tool_process.h"
 #include "plot_fixtures.h"
 #include "throws_with.h"
@@ -140,6 +141,29 @@ TEST(PlotPage, MissingNodeModulesNamesTheFileAndTheFix) {
       [&] { plot::write_figure(sample_line_chart(), dir / "out.svg", json::object()); },
       {"vega.module.js", "npm ci"}));
   EXPECT_TRUE(files_in(dir.path()).empty());
+}
+
+TEST(PlotTools, RunsAProgramOnItsInputAndStopsOneThatHangs) {
+  const auto cat = plot::find_program("cat");
+  ASSERT_TRUE(cat);
+  const std::string big(3 << 20, 'x');  // more than any pipe holds
+  const plot::ToolResult r = plot::run_tool(*cat, {}, big);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, big);
+  const auto sleep = plot::find_program("sleep");
+  ASSERT_TRUE(sleep);
+  EXPECT_TRUE(throws_with<std::runtime_error>([&] { plot::run_tool(*sleep, {"30"}, "", 0.2); },
+                                              {"sleep", "longer than"}));
+  EXPECT_FALSE(plot::find_program("no-such-program-descent"));
+}
+
+TEST(PlotProvenance, CommandLinesCanBePastedBackIntoAShell) {
+  EXPECT_EQ(plot::shell_line({"descent", "optimize", "--optimizer", "adam:lr=0.1,beta1=0.8"}),
+            "descent optimize --optimizer adam:lr=0.1,beta1=0.8");
+  EXPECT_EQ(plot::shell_line({"schedule", "--spec", "sequential:schedulers=[a;b]", "it's", ""}),
+            "schedule --spec 'sequential:schedulers=[a;b]' 'it'\\''s' ''");
+  // This test binary's own command line, program shown by its file name.
+  EXPECT_EQ(plot::command_line().rfind("descent_tests", 0), 0u) << plot::command_line();
 }
 
 TEST(PlotExport, ExtensionsAreCheckedBeforeAnything) {

@@ -111,6 +111,28 @@ TEST(PlotRender, ContourLinesLieWhereTheGridCrossesTheLevel) {
   }
 }
 
+TEST(PlotRender, DivergingPathsStayDrawable) {
+  SKIP_WITHOUT_VEGA();
+  // A path that runs off to 1e22 is drawn to the far box, not to 1e22 * pixels per unit (which
+  // rsvg-convert would spin on).
+  plot::ContourPlot p = sample_contour();
+  p.paths[0].x = {0.5, 3, -12, 1e10, 1e22};
+  p.paths[0].y = {1, 1, 1, -1e10, 1e22};
+  p.paths[0].loss.clear();
+  p.paths[0].lr.clear();
+  plot::SpecOptions options;
+  options.interactive = false;
+  const json marks = read_svg(plot::render_svg(plot::vega_spec(p, options)));
+  ASSERT_EQ(count(marks, "surface_path"), 2u);
+  const std::regex number(R"(-?[0-9.]+(e[-+]?[0-9]+)?)");
+  for (const json& item : marks["surface_path"]) {
+    const std::string d = item["d"];
+    for (auto it = std::sregex_iterator(d.begin(), d.end(), number); it != std::sregex_iterator();
+         ++it)
+      EXPECT_LT(std::abs(std::stod(it->str())), 1e5) << d;
+  }
+}
+
 TEST(PlotRender, StackedFiguresRenderTogether) {
   SKIP_WITHOUT_VEGA();
   plot::SpecOptions options;

@@ -240,6 +240,22 @@ TEST(ContourSpec, GridLevelsPathsAndStepSignal) {
   EXPECT_EQ(spec["height"], 2 * p.width);
 }
 
+TEST(ContourSpec, FarPointsAreDrawnWhereTheirSegmentLeavesTheFarBox) {
+  // The window is [0, 1] x [0, 2]; the far box ten windows beyond: [-10, 11] x [-20, 22].
+  plot::ContourPlot p = sample_contour();
+  p.paths[1].x = {0.5, 1e22, -1e22};
+  p.paths[1].y = {1, 1, 1};
+  p.paths[1].loss = {1, 2, 3};
+  p.paths[1].lr = {0.1, 0.1, 0.1};
+  const json rows = named(plot::vega_spec(p), "data", "surface_paths")["values"];
+  const json& out = rows[5];  // path 1, step 1: along its segment from (0.5, 1)
+  EXPECT_EQ(out["x"], 1e22);  // the exact point stays for the readouts
+  EXPECT_DOUBLE_EQ(out["dx"].get<double>(), 11.0);
+  EXPECT_DOUBLE_EQ(out["dy"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(rows[6]["dx"].get<double>(), -10.0);  // both ends far: clamped
+  EXPECT_FALSE(rows[4].contains("dx"));                  // inside: drawn where it is
+}
+
 TEST(ContourSpec, InconsistentPlotsAreRefusedNamingFigureAndField) {
   plot::ContourPlot p = sample_contour();
   p.z.pop_back();

@@ -145,6 +145,10 @@ void plot_runs(const descent::TestFunction& fn, const std::vector<Run>& runs, do
     return c;
   };
   plot::LineChart loss = chart("loss", "loss"), grad = chart("grad_norm", "gradient norm");
+  // A function that goes negative (saddles, Styblinski-Tang) has no log scale for its loss.
+  for (const Run& run : runs)
+    for (float v : run.loss)
+      if (v < 0) loss.log_y = false;
   const std::vector<std::string> keys = color_keys(runs), labels = run_labels(runs);
   for (size_t k = 0; k < runs.size(); ++k) {
     const Run& run = runs[k];
@@ -215,8 +219,8 @@ void add_optimize_command(CLI::App& app) {
       ->check(CLI::Range(int64_t{2}, int64_t{2000}))
       ->needs(plot_opt);
   cmd->callback([opts] {
-    // A bad figure name is refused before any work.
-    if (!opts->plot.empty()) descent::plot::check_figure_path(opts->plot);
+    // A bad figure name, or a missing tool to draw it, is refused before any work.
+    if (!opts->plot.empty()) descent::plot::check_figure_tools(opts->plot);
     const descent::TestFunction fn = descent::make_test_function(opts->function);
     double x0 = fn.start_x, y0 = fn.start_y;
     if (!opts->start.empty()) std::tie(x0, y0) = parse_start(opts->start);

@@ -160,7 +160,7 @@ void add_schedule_command(CLI::App& app) {
     if (opts->list) return print_schedule_list();
     if (opts->specs.empty())
       throw std::invalid_argument("schedule: --spec SPEC is required (see --list)");
-    if (!opts->plot.empty()) descent::plot::check_figure_path(opts->plot);
+    if (!opts->plot.empty()) descent::plot::check_figure_tools(opts->plot);
     if (opts->specs.size() > 1 && opts->plot.empty())
       throw std::invalid_argument(
           "schedule: several --spec overlay in a figure only: add --plot FILE (.html, .svg or "

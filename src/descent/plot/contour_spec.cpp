@@ -10,7 +10,9 @@
 // column i lies at x_min + i dx; the transform's scale and translate map one onto the other.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "descent/plot/levels.h"
@@ -38,6 +40,38 @@ std::string level_fill(size_t k, size_t count) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "#%02x%02x%02x", v, v, std::min(255, v + 4));
   return buf;
+}
+
+// Where a path point is drawn. A diverging optimizer leaves the window for coordinates like 1e22,
+// which renderers choke on (cairo spins on such paths), so a point beyond ten windows in any
+// direction is drawn where its segment from the previous point (else towards the next one)
+// crosses that far box: the line leaves the window in its true direction. The row keeps the
+// exact point for readouts.
+struct FarBox {
+  double x0, x1, y0, y1;
+  bool holds(double x, double y) const { return x >= x0 && x <= x1 && y >= y0 && y <= y1; }
+  // The point where the segment from (ax, ay), inside, towards (bx, by) leaves the box.
+  std::pair<double, double> exit(double ax, double ay, double bx, double by) const {
+    double t = 1;
+    if (bx > x1) t = std::min(t, (x1 - ax) / (bx - ax));
+    if (bx < x0) t = std::min(t, (x0 - ax) / (bx - ax));
+    if (by > y1) t = std::min(t, (y1 - ay) / (by - ay));
+    if (by < y0) t = std::min(t, (y0 - ay) / (by - ay));
+    return {ax + t * (bx - ax), ay + t * (by - ay)};
+  }
+};
+
+// The drawn place of point s, when it differs from the point.
+std::optional<std::pair<double, double>> drawn_place(const Path& path, size_t s,
+                                                     const FarBox& box) {
+  const double x = path.x[s], y = path.y[s];
+  if (!std::isfinite(x) || !std::isfinite(y) || box.holds(x, y)) return std::nullopt;
+  auto inside = [&](size_t i) {
+    return std::isfinite(path.x[i]) && std::isfinite(path.y[i]) && box.holds(path.x[i], path.y[i]);
+  };
+  if (s > 0 && inside(s - 1)) return box.exit(path.x[s - 1], path.y[s - 1], x, y);
+  if (s + 1 < path.x.size() && inside(s + 1)) return box.exit(path.x[s + 1], path.y[s + 1], x, y);
+  return std::make_pair(std::clamp(x, box.x0, box.x1), std::clamp(y, box.y0, box.y1));
 }
 
 std::string format_or_none(const std::string& field) {
@@ -115,6 +149,8 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
        lasts = json::array(), starts = json::array(), legend_names = json::array(),
        legend_colors = json::array();
   int64_t max_step = 0;
+  const double w = p.x_max - p.x_min, h = p.y_max - p.y_min;
+  const FarBox far{p.x_min - 10 * w, p.x_max + 10 * w, p.y_min - 10 * h, p.y_max + 10 * h};
   for (size_t k = 0; k < p.paths.size(); ++k) {
     const Path& path = p.paths[k];
     const int64_t last = static_cast<int64_t>(path.x.size()) - 1;
@@ -131,6 +167,10 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
     }
     for (size_t s = 0; s < path.x.size(); ++s) {
       json row = {{"p", k}, {"s", s}, {"x", json_number(path.x[s])}, {"y", json_number(path.y[s])}};
+      if (const auto place = drawn_place(path, s, far)) {
+        row["dx"] = place->first;
+        row["dy"] = place->second;
+      }
       if (!path.loss.empty()) row["loss"] = json_number(path.loss[s]);
       if (!path.lr.empty()) row["lr"] = json_number(path.lr[s]);
       rows.push_back(std::move(row));
@@ -218,6 +258,8 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
                                {"labelFontSize", 11}});
 
   const json x_at = {{"scale", X}, {"field", "x"}}, y_at = {{"scale", Y}, {"field", "y"}};
+  const json path_x = {{"scale", X}, {"signal", "isValid(datum.dx) ? datum.dx : datum.x"}};
+  const json path_y = {{"scale", Y}, {"signal", "isValid(datum.dy) ? datum.dy : datum.y"}};
   const std::string tip = "{'optimizer': scale('" + p.id +
                           "_name', datum.p), 'step': datum.s, "
                           "'x': " +
@@ -249,8 +291,8 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
          {"from", {{"data", p.id + "_path_facet"}}},
          {"encode",
           {{"update",
-            {{"x", x_at},
-             {"y", y_at},
+            {{"x", path_x},
+             {"y", path_y},
              {"stroke", {{"scale", p.id + "_color"}, {"signal", "parent.p"}}},
              {"strokeWidth", {{"value", 2}}},
              {"strokeJoin", {{"value", "round"}}},
@@ -269,10 +311,14 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
           {"stroke", {{"value", "black"}}},
           {"strokeWidth", {{"value", 1.5}}},
           {"tooltip", {{"signal", "'start (' + datum.x + ', ' + datum.y + ')'"}}}}}}}};
-  // Labels: a white halo under dark text, readable over contour lines and paths.
+  // Labels: a white halo under dark text, readable over contour lines and paths; on the right
+  // half of the plot they sit left of their point, so they stay inside it.
+  const std::string right_half = "datum.x > " + json(0.5 * (p.x_min + p.x_max)).dump();
   auto label = [&](const std::string& data, const std::string& text, bool halo) {
-    json update = {{"x", {{"scale", X}, {"field", "x"}, {"offset", 9}}},
+    json update = {{"x", x_at},
                    {"y", {{"scale", Y}, {"field", "y"}, {"offset", -7}}},
+                   {"dx", {{"signal", right_half + " ? -9 : 9"}}},
+                   {"align", {{"signal", right_half + " ? 'right' : 'left'"}}},
                    {"fontSize", {{"value", 11}}},
                    {"fontWeight", {{"value", "bold"}}},
                    {"fill", {{"value", halo ? "white" : "#222222"}}},
@@ -303,8 +349,8 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
                 {"from", {{"data", p.id + "_heads"}}},
                 {"encode",
                  {{"update",
-                   {{"x", x_at},
-                    {"y", y_at},
+                   {{"x", path_x},
+                    {"y", path_y},
                     {"size", {{"value", 70}}},
                     {"fill", {{"scale", p.id + "_color"}, {"field", "p"}}},
                     {"stroke", {{"value", "white"}}},
@@ -320,8 +366,8 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
                      {"from", {{"data", p.id + "_hoverable"}}},
                      {"encode",
                       {{"update",
-                        {{"x", x_at},
-                         {"y", y_at},
+                        {{"x", path_x},
+                         {"y", path_y},
                          {"size", {{"value", 40}}},
                          {"fill", {{"scale", p.id + "_color"}, {"field", "p"}}},
                          {"fillOpacity", {{"value", 0}}},

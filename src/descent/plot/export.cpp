@@ -25,16 +25,36 @@ std::string extension_of(const fs::path& file) {
 
 fs::path render_script() { return fs::path(DESCENT_SOURCE_DIR) / "scripts" / "render_svg.mjs"; }
 
-// SVG to PNG through rsvg-convert, at twice the SVG's pixel size (sharp on high-density
-// screens and in documents).
-std::string svg_to_png(const std::string& svg) {
+fs::path need_rsvg_convert() {
   const auto rsvg = find_program("rsvg-convert");
   if (!rsvg)
     throw std::runtime_error(
         "rsvg-convert is not installed (it turns the SVG into PNG): install it with "
         "`apt-get install librsvg2-bin` or run scripts/setup; .svg and .html need no rsvg-convert");
+  return *rsvg;
+}
+
+fs::path need_node() {
+  const auto node = find_program("node");
+  if (!node)
+    throw std::runtime_error(
+        "Node.js is not installed (no `node` on PATH; it runs Vega to draw SVG and PNG): install "
+        "it with `apt-get install nodejs` or run scripts/setup; .html needs no Node");
+  if (!fs::exists(render_script()))
+    throw std::runtime_error("missing " + render_script().string() + " (the SVG renderer script)");
+  const fs::path vega = node_modules_dir() / "vega" / "build" / "vega.module.js";
+  if (!fs::exists(vega))
+    throw std::runtime_error("missing " + vega.string() +
+                             ": the figures' JavaScript (Vega) is not installed; run scripts/setup "
+                             "(npm ci) in the source tree, or set DESCENT_NODE_MODULES");
+  return *node;
+}
+
+// SVG to PNG through rsvg-convert, at twice the SVG's pixel size (sharp on high-density
+// screens and in documents).
+std::string svg_to_png(const std::string& svg) {
   const ToolResult r =
-      run_tool(*rsvg, {"--format=png", "--zoom=2", "--background-color=white"}, svg);
+      run_tool(need_rsvg_convert(), {"--format=png", "--zoom=2", "--background-color=white"}, svg);
   if (r.status != 0 || r.out.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0)
     throw std::runtime_error("rsvg-convert failed (exit status " + std::to_string(r.status) +
                              "): " + r.err);
@@ -60,25 +80,24 @@ void check_figure_path(const fs::path& file) {
 }
 
 std::string render_svg(const json& vega_spec) {
-  const auto node = find_program("node");
-  if (!node)
-    throw std::runtime_error(
-        "Node.js is not installed (no `node` on PATH; it runs Vega to draw SVG and PNG): install "
-        "it with `apt-get install nodejs` or run scripts/setup; .html needs no Node");
-  const fs::path script = render_script();
-  if (!fs::exists(script))
-    throw std::runtime_error("missing " + script.string() + " (the SVG renderer script)");
-  const fs::path vega = node_modules_dir() / "vega" / "build" / "vega.module.js";
-  if (!fs::exists(vega))
-    throw std::runtime_error("missing " + vega.string() +
-                             ": the figures' JavaScript (Vega) is not installed; run scripts/setup "
-                             "(npm ci) in the source tree, or set DESCENT_NODE_MODULES");
-  const ToolResult r = run_tool(*node, {script.string(), node_modules_dir().string()},
+  const fs::path node = need_node();
+  const ToolResult r = run_tool(node, {render_script().string(), node_modules_dir().string()},
                                 vega_spec.dump(-1, ' ', false, json::error_handler_t::replace));
   if (r.status != 0 || r.out.compare(0, 4, "<svg") != 0)
     throw std::runtime_error("drawing the SVG through Node failed (exit status " +
                              std::to_string(r.status) + "): " + r.err);
   return r.out;
+}
+
+void check_figure_tools(const fs::path& file) {
+  check_figure_path(file);
+  const std::string ext = extension_of(file);
+  if (ext == ".html") {
+    check_page_libraries();
+    return;
+  }
+  need_node();
+  if (ext == ".png") need_rsvg_convert();
 }
 
 void write_figure(const Figure& figure, const fs::path& file, const json& provenance,
@@ -88,7 +107,7 @@ void write_figure(const Figure& figure, const fs::path& file, const json& proven
 
 void write_figures(const std::vector<Figure>& figures, const fs::path& file, const json& provenance,
                    const std::string& title) {
-  check_figure_path(file);
+  check_figure_tools(file);
   if (figures.empty()) throw std::invalid_argument("write_figures: no figures to write");
   const std::string ext = extension_of(file);
   if (ext == ".html") {

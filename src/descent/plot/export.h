@@ -21,6 +21,11 @@ const std::vector<std::string>& figure_extensions();
 // Throws std::invalid_argument naming the accepted extensions unless the path has one.
 void check_figure_path(const std::filesystem::path& file);
 
+// Throws std::runtime_error, as write_figure would, when what this file type needs is missing
+// (the npm packages; Node for .svg and .png; rsvg-convert for .png): commands call it before
+// their work, so a missing tool fails fast.
+void check_figure_tools(const std::filesystem::path& file);
+
 void write_figure(const Figure& figure, const std::filesystem::path& file,
                   const nlohmann::json& provenance, const std::string& title = "");
 

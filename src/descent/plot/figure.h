@@ -61,9 +61,8 @@ struct KnownPoint {
 };
 
 // Contour lines of z over a regular grid (column i at x_min + i (x_max - x_min) / (nx - 1), row j
-// likewise in y), with paths drawn over it. The HTML form has a step
-// slider and a play button that move every path together, and hover readouts (step, x, y, loss,
-// lr).
+// likewise in y), with paths drawn over it. The HTML form has a step slider and a play button that
+// move every path together, and hover readouts (step, x, y, loss, lr).
 struct ContourPlot {
   std::string id;
   std::string title;

@@ -74,16 +74,20 @@ std::string script_json(const json& value) {
   return out;
 }
 
-// A library's text for an inline <script>; "</script" inside it (there is none in the versions
-// we pin) would end the element early, so it is written "<\/script" (the same in JavaScript).
-std::string inline_library(const std::string& relative) {
+fs::path library_path(const std::string& relative) {
   const fs::path file = node_modules_dir() / relative;
   if (!fs::exists(file))
     throw std::runtime_error("missing " + file.string() +
                              ": the figures' JavaScript (Vega) is not installed; run "
                              "scripts/setup (npm ci) in the source tree, or set "
                              "DESCENT_NODE_MODULES to a node_modules folder that has it");
-  std::string text = read_file(file);
+  return file;
+}
+
+// A library's text for an inline <script>; "</script" inside it (there is none in the versions
+// we pin) would end the element early, so it is written "<\/script" (the same in JavaScript).
+std::string inline_library(const std::string& relative) {
+  std::string text = read_file(library_path(relative));
   for (size_t at = 0; (at = text.find("</", at)) != std::string::npos; at += 3) {
     std::string next = text.substr(at + 2, 6);
     std::transform(next.begin(), next.end(), next.begin(), ::tolower);
@@ -203,6 +207,10 @@ std::string table_html(const Table& table) {
 }
 
 }  // namespace
+
+void check_page_libraries() {
+  for (const char* library : kLibraries) library_path(library);
+}
 
 std::string html(const Page& page) {
   if (!(page.smoothing >= 0 && page.smoothing <= 0.99))

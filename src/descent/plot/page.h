@@ -42,6 +42,9 @@ struct Page {
 // Where the npm packages are: $DESCENT_NODE_MODULES, else the source tree's node_modules.
 std::filesystem::path node_modules_dir();
 
+// Throws std::runtime_error naming the first missing library file and how to install it.
+void check_page_libraries();
+
 // The page as HTML text. Throws std::runtime_error naming the missing file and how to install it
 // (scripts/setup, npm ci) when the JavaScript packages are not there.
 std::string html(const Page& page);

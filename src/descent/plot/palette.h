@@ -7,8 +7,8 @@
 namespace descent::plot {
 
 // Known optimizer names take fixed palette slots; other keys are spread by a stable hash over the
-// seven colours other than yellow (faint as a thin line on white). A key
-// that is itself a colour, "#RRGGBB", is that colour.
+// seven colours other than yellow (faint as a thin line on white). A key that is itself a colour,
+// "#RRGGBB", is that colour.
 std::string color_for(const std::string& key);
 
 // Keys for things drawn together (the runs of one figure) so that no two share a colour while

@@ -1,14 +1,18 @@
 #include "descent/plot/tool_process.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include "descent/io/atomic_file.h"
 
@@ -55,7 +59,7 @@ class ScratchDir {
 }  // namespace
 
 ToolResult run_tool(const fs::path& program, const std::vector<std::string>& args,
-                    const std::string& input) {
+                    const std::string& input, double timeout_s) {
   ScratchDir dir;
   const fs::path in = dir.path() / "stdin", out = dir.path() / "stdout",
                  err = dir.path() / "stderr";
@@ -77,8 +81,21 @@ ToolResult run_tool(const fs::path& program, const std::vector<std::string>& arg
   if (spawned != 0)
     throw std::runtime_error("cannot run " + program.string() + ": " + std::strerror(spawned));
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error("waiting for " + program.string() + " failed");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  for (auto pause = std::chrono::milliseconds(1);;
+       pause = std::min(2 * pause, std::chrono::milliseconds(50))) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR)
+      throw std::runtime_error("waiting for " + program.string() + " failed");
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw std::runtime_error(program.filename().string() + " ran longer than " +
+                               std::to_string(static_cast<int>(timeout_s)) + " s and was stopped");
+    }
+    std::this_thread::sleep_for(pause);
+  }
   ToolResult result;
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = read_file(out);

@@ -18,8 +18,9 @@ struct ToolResult {
 };
 
 // Runs `program args...` with `input` on its stdin and waits for it. Throws std::runtime_error
-// only when it cannot be started.
+// when it cannot be started, or when it runs longer than `timeout_s` (then it is killed: a
+// renderer stuck on a pathological figure must not hang the command).
 ToolResult run_tool(const std::filesystem::path& program, const std::vector<std::string>& args,
-                    const std::string& input);
+                    const std::string& input, double timeout_s = 300);
 
 }  // namespace descent::plot
