@@ -5,7 +5,8 @@
 
 1. `descent report` over --runs run directories of --epochs epochs each (made once with
    `descent train` on the moons set, 5 seeds x 2 optimizers, every epoch logged): median wall
-   time of --repeats calls and the HTML's size. Target: under 1 s, under 3 MB.
+   time of --repeats calls and the HTML's size. Target: under 1 s, under 3 MB. Then one run's
+   page alone: what report.write adds to the end of every `descent train`.
 2. `descent optimize --plot` with 5 optimizers x 1,000 steps on a 200x200 grid: median wall time
    writing .html (descent's own time: no renderer) and .svg (descent plus Node's Vega renderer).
    Target: under 1 s of descent's time.
@@ -47,7 +48,8 @@ def main():
                             "--set", "data.name=moons", "--set", "data.size=200",
                             "--set", 'model.layers=["linear:out=16", "tanh", "linear:out=2"]',
                             "--set", f"train.epochs={args.epochs}", "--set", "train.batch_size=50",
-                            "--set", f"optimizer.name={optimizer}", "--set", "checkpoint.every=0"],
+                            "--set", f"optimizer.name={optimizer}", "--set", "checkpoint.every=0",
+                            "--no-report"],
                            check=True, stdout=subprocess.DEVNULL)
             runs.append(run)
         html = tmp / "report.html"
@@ -55,6 +57,10 @@ def main():
         size = html.stat().st_size
         print(f"report: {args.runs} runs x {args.epochs} epochs: median {report:.3f} s, "
               f"HTML {size / 1e6:.2f} MB (targets: < 1 s, < 3 MB)")
+        # What report.write adds to the end of every `descent train`: the page of one run.
+        one = timed([DESCENT, "report", runs[0], "--out", html], args.repeats)
+        print(f"report of one run ({args.epochs} epochs, as train writes it): median {one:.3f} s, "
+              f"HTML {html.stat().st_size / 1e6:.2f} MB")
 
         optimize = [DESCENT, "optimize", "--function", "rosenbrock", "--steps", "1000",
                     "--grid", "200"]

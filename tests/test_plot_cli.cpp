@@ -221,3 +221,44 @@ TEST_F(PlotCliTest, SeveralSpecsNeedAFigure) {
 }
 
 }  // namespace
+
+// `descent train` ends by writing report.html (report.write, on by default): the run's page, as
+// `descent report RUN` draws it. Without Vega the run is still complete and says why no report.
+const std::vector<std::string> kTinyRun = {
+    "train",          "--set",         "data.name=spirals",
+    "--set",          "data.size=120", "--set",
+    "train.epochs=2", "--set",         "model.layers=[\"linear:out=8\",\"relu\",\"linear:out=3\"]"};
+
+TEST_F(PlotCliTest, TrainWritesItsReportUnlessTurnedOff) {
+  const CommandResult on = descent(with(kTinyRun, {"--out", "on"}));
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_NE(on.out.find("report: on/report.html"), std::string::npos) << on.out;
+  const std::string html = read_text(cwd() / "on" / "report.html");
+  EXPECT_EQ(script_json(html, "provenance")["command"], "descent report on --out on/report.html");
+  EXPECT_NE(html.find("id=\"figure-train_loss\""), std::string::npos);
+
+  const CommandResult off = descent(with(kTinyRun, {"--out", "off", "--no-report"}));
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_FALSE(fs::exists(cwd() / "off" / "report.html"));
+  EXPECT_NE(read_text(cwd() / "off" / "config.toml").find("[report]\nwrite = false"),
+            std::string::npos);
+  // A resumed run may turn it back on; it writes the report when it ends.
+  const CommandResult resumed =
+      descent({"train", "--resume", "off", "--set", "train.epochs=3", "--report"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_TRUE(fs::exists(cwd() / "off" / "report.html"));
+  EXPECT_NE(descent(with(kTinyRun, {"--out", "both", "--report", "--no-report"})).exit_code, 0);
+}
+
+TEST_F(PlotCliTest, TrainWithoutVegaIsCompleteAndSaysWhyThereIsNoReport) {
+  ::setenv("DESCENT_NODE_MODULES", (tmp_ / "no-node-modules").c_str(), 1);
+  const CommandResult r = descent(with(kTinyRun, {"--out", "run"}));
+  ::unsetenv("DESCENT_NODE_MODULES");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: run/report.html not written: missing"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("run scripts/setup"), std::string::npos) << r.err;
+  EXPECT_EQ(files_in(cwd() / "run"),
+            (std::vector<std::string>{"checkpoint.safetensors", "config.toml", "metrics.jsonl",
+                                      "model.safetensors", "steps.jsonl", "summary.json"}));
+}

@@ -1,4 +1,5 @@
 // descent train [--config FILE.toml] [--set key=value]... [--out DIR] [--seed N] [--threads N]
+//               [--report | --no-report]
 // descent train --resume RUN_DIR [--set train.epochs=M]...
 // Exit status: 0 when training ended (completed or stopped early), 130 after Ctrl-C (with a
 // checkpoint to resume from), 3 when a non-finite loss or gradient stopped it.
@@ -24,8 +25,20 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
   std::fflush(stdout);
 }
 
+void say_report(const descent::RunOutcome& outcome) {
+  const auto file = outcome.dir / descent::kReportFile;
+  if (!outcome.report_error.empty())
+    std::fprintf(stderr, "descent: warning: %s not written: %s\n", file.string().c_str(),
+                 outcome.report_error.c_str());
+  else if (std::filesystem::exists(file))
+    std::printf("report: %s\n", file.string().c_str());
+}
+
 void report(const descent::RunOutcome& outcome) {
   const auto& t = outcome.train;
+  if (t.stop_reason == descent::StopReason::Interrupted ||
+      t.stop_reason == descent::StopReason::NonFinite)
+    say_report(outcome);
   const std::string dir = outcome.dir.string();
   if (t.stop_reason == descent::StopReason::Interrupted) {
     std::printf(
@@ -50,6 +63,7 @@ void report(const descent::RunOutcome& outcome) {
   if (std::isfinite(outcome.test.accuracy))
     std::printf("  test_accuracy %.4f", outcome.test.accuracy);
   std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(t.best_epoch), t.seconds);
+  say_report(outcome);
 }
 
 }  // namespace
@@ -59,6 +73,7 @@ void add_train_command(CLI::App& app) {
     std::string config, out, resume;
     std::vector<std::string> sets;
     std::string seed, threads;
+    bool report = false, no_report = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
@@ -70,6 +85,11 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--out", opts->out, "Run directory (default: runs/<date-time>)");
   cmd->add_option("--seed", opts->seed, "Random seed (same as --set seed=N)");
   cmd->add_option("--threads", opts->threads, "Threads for every parallel part (0: all cores)");
+  auto* with_report = cmd->add_flag(
+      "--report", opts->report,
+      "Write report.html into the run directory when it ends (report.write, on by default)");
+  cmd->add_flag("--no-report", opts->no_report, "Do not write report.html (report.write=false)")
+      ->excludes(with_report);
   cmd->add_option("--resume", opts->resume,
                   "Continue the run in this directory from its checkpoint (--set train.epochs=N "
                   "to train longer)");
@@ -77,6 +97,8 @@ void add_train_command(CLI::App& app) {
     std::vector<std::string> overrides = opts->sets;
     if (!opts->seed.empty()) overrides.push_back("seed=" + opts->seed);
     if (!opts->threads.empty()) overrides.push_back("threads=" + opts->threads);
+    if (opts->report) overrides.push_back("report.write=true");
+    if (opts->no_report) overrides.push_back("report.write=false");
     if (!opts->resume.empty()) {
       if (!opts->config.empty() || !opts->out.empty())
         throw std::runtime_error(

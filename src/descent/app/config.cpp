@@ -256,6 +256,7 @@ bool probing_curvature(const Config& c) { return c.curvature.every > 0; }
 bool scheduled(const Config& c) { return !c.schedule.name.empty(); }
 // Left out at its default, so runs from before the key have the same config.toml.
 bool thinning_steps(const Config& c) { return c.metrics.every_steps != 1; }
+bool not_reporting(const Config& c) { return !c.report.write; }
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
@@ -329,6 +330,7 @@ const std::vector<Key>& keys() {
       integer(KEY(curvature.every), 0, probing_curvature),
       choice(KEY(curvature.method), {"difference", "exact"}, probing_curvature),
       integer(KEY(metrics.every_steps), 1, thinning_steps),
+      boolean(KEY(report.write), not_reporting),
   };
   return table;
 }

@@ -105,6 +105,11 @@ struct Config {
     int64_t every_steps = 1;
   } metrics;
 
+  // report.html, the run drawn (app/report.h), written into the run directory when it ends.
+  struct Report {
+    bool write = true;
+  } report;
+
   struct Optimizer {
     std::string name = "adam";
     std::map<std::string, std::string> args;  // hyper-parameters as text, checked by the registry

@@ -1,5 +1,7 @@
 #include "descent/app/report.h"
 
+#include "descent/app/run_dir.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -21,6 +23,7 @@ std::string comparable_toml(const Config& config) {
   c.seed = 0;
   c.threads = 0;
   c.checkpoint.every = 1;
+  c.report.write = true;
   return to_toml(c);
 }
 
@@ -448,6 +451,13 @@ plot::Page report_page(const std::vector<RunRecord>& runs, const std::string& co
   page.blocks.push_back(plot::Heading{"Configuration"});
   page.blocks.push_back(config_table(groups));
   return page;
+}
+
+void write_run_report(const std::filesystem::path& dir) {
+  const std::vector<RunRecord> runs = {read_run(dir)};
+  plot::write_html(report_page(runs, "descent report " + dir.string() + " --out " +
+                                         (dir / kReportFile).string()),
+                   dir / kReportFile);
 }
 
 }  // namespace descent

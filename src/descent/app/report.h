@@ -6,6 +6,7 @@
 // norms, update-to-weight ratios, the per-step minibatch loss, the curvature probes, early
 // stopping's best epoch and patience window, a table of final test numbers and each group's
 // configuration.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ Aggregate aggregate(const std::vector<std::vector<double>>& series);
 
 // The page; `command` is the command line that made it (provenance).
 plot::Page report_page(const std::vector<RunRecord>& runs, const std::string& command);
+
+// Writes DIR/report.html: the page of the one run in `dir`, as `descent report DIR` draws it.
+// Throws (nothing written) when the run cannot be read or the figures' JavaScript is missing.
+void write_run_report(const std::filesystem::path& dir);
 
 // "0.8864", "1.23e-05": numbers as tables show them (4 significant digits); NaN as "-".
 std::string format_number(double value);

@@ -1,6 +1,7 @@
 #include "descent/app/run.h"
 
 #include "descent/app/datasets.h"
+#include "descent/app/report.h"
 #include "descent/io/atomic_file.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
@@ -33,6 +34,16 @@ TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   o.checkpoint_path = dir / kCheckpointFile;
   o.checkpoint_every = c.checkpoint.every;
   return o;
+}
+
+// report.html, last: a failure (no Vega installed, say) is noted, not fatal, as the run is done.
+void write_report(const Config& c, RunOutcome& outcome) {
+  if (!c.report.write) return;
+  try {
+    write_run_report(outcome.dir);
+  } catch (const std::exception& e) {
+    outcome.report_error = e.what();
+  }
 }
 
 // Trains (or continues, from `resume`) into `dir`, whose config.toml is written already.
@@ -95,7 +106,10 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
   }
   const StopReason reason = outcome.train.stop_reason;
-  if (reason == StopReason::Interrupted) return outcome;
+  if (reason == StopReason::Interrupted) {
+    write_report(c, outcome);
+    return outcome;
+  }
   if (early_stopping) outcome.train.best_epoch = early_stopping->best_epoch();
 
   nlohmann::json summary = {
@@ -126,14 +140,18 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   summary["buffers"] = {{"system_allocations", alloc.system_allocations},
                         {"cache_hits", alloc.cache_hits}};
   write_file_atomically(dir / kSummaryFile, summary.dump(2) + "\n");
+  write_report(c, outcome);
   return outcome;
 }
 
 // The keys a resumed run may change: how long it goes on and how it is watched, nothing that
 // changes what one step computes.
-const std::vector<std::string> kResumableKeys = {"train.epochs", "checkpoint.every", "threads",
+const std::vector<std::string> kResumableKeys = {"train.epochs",
+                                                 "checkpoint.every",
+                                                 "threads",
                                                  "early_stopping.patience",
-                                                 "early_stopping.min_delta"};
+                                                 "early_stopping.min_delta",
+                                                 "report.write"};
 
 }  // namespace
 

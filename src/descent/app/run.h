@@ -16,15 +16,20 @@ struct RunOutcome {
   TrainResult train;
   EvalResult test;
   std::filesystem::path dir;
+  // With report.write: why report.html could not be written (empty when it was). The run itself
+  // is complete either way.
+  std::string report_error;
 };
 
 // Trains and writes the run directory (which must not exist or be empty). Ctrl-C stops it after
-// the step in progress with a checkpoint (StopReason::Interrupted).
+// the step in progress with a checkpoint (StopReason::Interrupted). However it ends, report.html
+// is written last when report.write is on.
 RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_dir);
 
 // A run directory's experiment, for resuming: its config.toml with `overrides`, of which only
-// train.epochs, checkpoint.every, threads, early_stopping.patience and early_stopping.min_delta
-// may change (anything else throws ConfigError saying so). Throws when there is no checkpoint.
+// train.epochs, checkpoint.every, threads, early_stopping.patience, early_stopping.min_delta
+// and report.write may change (anything else throws ConfigError saying so). Throws when there is no
+// checkpoint.
 Experiment load_resumable_run(const std::filesystem::path& run_dir,
                               const std::vector<std::string>& overrides);
 

@@ -7,8 +7,9 @@
 //   checkpoint.safetensors  every checkpoint.every epochs, at the end and on Ctrl-C
 //   curvature.jsonl         the ill-conditioning probes, with [curvature]
 //   model.safetensors       the final weights, PyTorch state_dict names
-//   summary.json            written last, when training ended (completed, stopped early, or
+//   summary.json            written when training ended (completed, stopped early, or
 //                           stopped by a non-finite loss: then without model and test)
+//   report.html             the run drawn (descent report), written last, with report.write
 // An interrupted run (Ctrl-C) leaves its checkpoint and no summary; resume_run continues it.
 #include <filesystem>
 
@@ -21,6 +22,7 @@ inline constexpr const char* kCheckpointFile = "checkpoint.safetensors";
 inline constexpr const char* kCurvatureFile = "curvature.jsonl";
 inline constexpr const char* kModelFile = "model.safetensors";
 inline constexpr const char* kSummaryFile = "summary.json";
+inline constexpr const char* kReportFile = "report.html";
 
 // Throws unless `dir` is missing or an empty directory (checked before any work starts).
 void check_run_dir_is_free(const std::filesystem::path& dir);
