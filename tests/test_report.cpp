@@ -141,11 +141,43 @@ TEST_F(ReportTest, PageHasAChartPerMeasureAndTheFinalNumbers) {
   EXPECT_TRUE(train_loss->series[0].faint);
   const plot::Series& mean = train_loss->series[2];
   EXPECT_FALSE(mean.faint);
-  EXPECT_TRUE(mean.smooth);
+  EXPECT_FALSE(mean.smooth) << "4 epochs are drawn as they are";
   EXPECT_DOUBLE_EQ(mean.y[0], 1.5);  // (1/1 + 2/1) / 2
   EXPECT_DOUBLE_EQ(mean.lo[3], 0.25);
   EXPECT_DOUBLE_EQ(mean.hi[3], 0.5);
   EXPECT_DOUBLE_EQ(mean.x_alt[3], 2.0);  // wall time: 4 epochs of 0.5 s
+}
+
+TEST_F(ReportTest, LongRunsAreSmoothedAndOnlyEarlyStoppedRunsMarkTheirPatience) {
+  std::vector<RunRecord> runs;
+  runs.push_back(read_run(make_run("long", {"seed=0"}, 60, 1.0)));
+  runs.push_back(read_run(make_run("stopped", {"seed=1"}, 60, 1.0)));
+  runs.push_back(
+      read_run(make_run("also_enabled", {"seed=2", "early_stopping.patience=5"}, 8, 1.0)));
+  // "stopped" ended by early stopping: best epoch 50, then ten that did not improve.
+  nlohmann::json summary = *runs[1].summary;
+  summary["stop_reason"] = "early_stopping";
+  summary["best_epoch"] = 50;
+  runs[1].summary = summary;
+  const plot::Page page = report_page(runs, "descent report long stopped also_enabled");
+  const plot::LineChart* val_loss = nullptr;
+  for (const auto& block : page.blocks)
+    if (const auto* figure = std::get_if<plot::Figure>(&block))
+      if (plot::figure_id(*figure) == "val_loss") val_loss = &std::get<plot::LineChart>(*figure);
+  ASSERT_NE(val_loss, nullptr);
+  ASSERT_EQ(val_loss->rules.size(), 1u);
+  EXPECT_EQ(val_loss->rules[0].x, 50);
+  ASSERT_EQ(val_loss->spans.size(), 1u);
+  EXPECT_EQ(val_loss->spans[0].x0, 50);
+  EXPECT_EQ(val_loss->spans[0].x1, 60);
+  EXPECT_NE(val_loss->spans[0].label.find("patience"), std::string::npos);
+  bool long_smoothed = false, short_smoothed = false;
+  for (const plot::Series& s : val_loss->series) {
+    if (s.faint) continue;
+    (s.y.size() == 60 ? long_smoothed : short_smoothed) |= s.smooth;
+  }
+  EXPECT_TRUE(long_smoothed);
+  EXPECT_FALSE(short_smoothed);
 }
 
 }  // namespace

@@ -93,6 +93,8 @@ std::vector<double> indices_from_one(size_t n) {
 
 // One chart of a per-epoch value: per group, the mean with a min/max band over faint per-seed
 // lines, or the single run's line.
+constexpr size_t kSmoothFromEpochs = 50;
+
 LineChart epoch_chart(const std::string& id, const std::string& title, const std::string& y_title,
                       const std::vector<RunGroup>& groups, const EpochValue& value, bool smooth,
                       bool log_y = false) {
@@ -133,7 +135,9 @@ LineChart epoch_chart(const std::string& id, const std::string& title, const std
       s.lo = a.min;
       s.hi = a.max;
     }
-    s.smooth = smooth;
+    // Epoch values are already means over many steps: a short run's curve is drawn as it is,
+    // and the smoothing control reaches only long ones.
+    s.smooth = smooth && s.y.size() >= kSmoothFromEpochs;
     chart.series.push_back(std::move(s));
   }
   return chart;
@@ -143,7 +147,8 @@ LineChart epoch_chart(const std::string& id, const std::string& title, const std
 void mark_early_stopping(LineChart& chart, const std::vector<RunGroup>& groups) {
   for (const RunGroup& group : groups)
     for (const RunRecord* run : group.runs) {
-      if (!run->summary || !run->config.early_stopping.enabled) continue;
+      if (!run->summary || run->summary->value("stop_reason", std::string()) != "early_stopping")
+        continue;
       const int64_t best = run->summary->value("best_epoch", int64_t{0});
       const int64_t last = run->summary->value("epochs", int64_t{0});
       const std::string who = run_label(group, *run);

@@ -397,6 +397,10 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                        {"baseline", {{"value", "top"}}},
                        {"fontSize", {{"value", 10}}},
                        {"fill", {{"value", "#555555"}}},
+                       // Cut to the span's width (ellipsis), so labels never run into others.
+                       {"limit",
+                        {{"signal", "max(0, scale('" + X + "', datum." + n.xv("x1") +
+                                        ") - scale('" + X + "', datum." + n.xv("x0") + ") - 4)"}}},
                        {"text", {{"field", "label"}}}}}}}});
   marks.push_back(facet_group(
       c.id + "_band_facet", c.id + "_bands", W, H,
@@ -465,6 +469,10 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                        {"baseline", {{"value", "bottom"}}},
                        {"fontSize", {{"value", 10}}},
                        {"fill", {{"value", "#444444"}}},
+                       // Kept inside the plot area (the legend is to its right).
+                       {"limit",
+                        {{"signal", "max(0, " + std::to_string(W) + " - scale('" + X + "', datum." +
+                                        n.xv() + ") - 6)"}}},
                        {"text", {{"field", "label"}}}}}}}});
   if (options.interactive && points <= kMaxHoverPoints) {
     const std::string xk = key_or(c.x_title, "x", {"series"});
