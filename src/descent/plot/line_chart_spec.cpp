@@ -113,8 +113,8 @@ json y_formula(const Names& n, const std::string& field) {
 json series_rows(const Series& s, int trace, const std::vector<double>& y) {
   json rows = json::array();
   for (size_t i = 0; i < s.x.size(); ++i) {
-    json row = {{"t", trace}, {"x", json_number(s.x[i])}, {"y", json_number(y[i])}};
-    if (!s.x_alt.empty()) row["xa"] = json_number(s.x_alt[i]);
+    json row = {{"t", trace}, {"x", json_number(s.x[i])}, {"y", json_float_number(y[i])}};
+    if (!s.x_alt.empty()) row["xa"] = json_float_number(s.x_alt[i]);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -220,9 +220,9 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
     for (size_t i = 0; i < s.lo.size(); ++i) {
       json row = {{"t", k},
                   {"x", json_number(s.x[i])},
-                  {"lo", json_number(s.lo[i])},
-                  {"hi", json_number(s.hi[i])}};
-      if (!s.x_alt.empty()) row["xa"] = json_number(s.x_alt[i]);
+                  {"lo", json_float_number(s.lo[i])},
+                  {"hi", json_float_number(s.hi[i])}};
+      if (!s.x_alt.empty()) row["xa"] = json_float_number(s.x_alt[i]);
       band_data.push_back(std::move(row));
     }
   }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 namespace descent::plot {
@@ -16,6 +17,11 @@ nlohmann::json json_numbers(const std::vector<double>& values) {
   out.get_ref<nlohmann::json::array_t&>().reserve(values.size());
   for (double v : values) out.push_back(json_number(v));
   return out;
+}
+
+nlohmann::json json_float_number(double v) {
+  if (!std::isfinite(v) || std::fabs(v) > std::numeric_limits<float>::max()) return json_number(v);
+  return json_number(float_decimal(static_cast<float>(v)));
 }
 
 double float_decimal(float v) {

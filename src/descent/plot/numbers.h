@@ -14,4 +14,9 @@ nlohmann::json json_numbers(const std::vector<double>& values);
 
 double float_decimal(float v);
 
+// v to float32 precision (its float's shortest decimal; doubles beyond float's range as they
+// are): how line charts write y values, bands and wall times. Training computes in float32, so
+// this keeps every digit the numbers have and halves the size of long series.
+nlohmann::json json_float_number(double v);
+
 }  // namespace descent::plot
