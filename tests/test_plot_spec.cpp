@@ -70,7 +70,10 @@ TEST(LineChartSpec, DataScalesAndSignalsFollowTheSeries) {
   ASSERT_EQ(smoothed.size(), 12u);
   EXPECT_EQ(rows_of_trace(smoothed, 3), 12u);
   const std::vector<double> expected = plot::debiased_ema(c.series[0].y, 0.5);
-  for (size_t i = 0; i < expected.size(); ++i) EXPECT_DOUBLE_EQ(smoothed[i]["y"], expected[i]);
+  // Written to float32 precision: the float's shortest decimal.
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_EQ(smoothed[i]["y"].get<double>(),
+              plot::float_decimal(static_cast<float>(expected[i])));
   EXPECT_EQ(named(spec, "data", "loss_bands")["values"].size(), 12u);
   EXPECT_EQ(named(spec, "data", "loss_rules")["values"].size(), 1u);
   EXPECT_EQ(named(spec, "data", "loss_spans")["values"].size(), 1u);
@@ -406,6 +409,10 @@ TEST(FigureNumbers, FloatsAsTheirShortestDecimals) {
   }
   EXPECT_TRUE(plot::json_number(std::nan("")).is_null());
   EXPECT_TRUE(plot::json_number(-std::numeric_limits<double>::infinity()).is_null());
+  // Line charts' values: a double mean to float32 precision; beyond float's range as it is.
+  EXPECT_EQ(plot::json_float_number(0.7246667854487896).dump(), "0.7246668");
+  EXPECT_EQ(plot::json_float_number(1e300).get<double>(), 1e300);
+  EXPECT_TRUE(plot::json_float_number(std::nan("")).is_null());
 }
 
 }  // namespace

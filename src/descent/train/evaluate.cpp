@@ -1,7 +1,6 @@
 #include "descent/train/evaluate.h"
 
-#include "descent/autograd/grad_mode.h"
-#include "descent/data/loader.h"
+#include "descent/train/objectives/supervised.h"
 
 namespace descent {
 
@@ -20,27 +19,8 @@ int64_t count_correct(const Tensor& scores, const Tensor& targets) {
 
 EvalResult evaluate(Module& model, const LossFunction& loss, const Dataset& data,
                     int64_t batch_size) {
-  NoGradGuard no_grad;
-  const bool was_training = model.training();
-  model.set_training(false);
-  DataLoader loader(data, batch_size, /*shuffle=*/false, /*drop_last=*/false);
-  Generator unused(0);
-  loader.start_epoch(unused);
-  double total_loss = 0;
-  int64_t correct = 0;
-  Batch batch;
-  while (loader.next(batch)) {
-    Tensor out = model(batch.inputs);
-    total_loss += static_cast<double>(loss(out, batch.targets).item()) * batch.size();
-    if (data.num_classes > 0) correct += count_correct(out, batch.targets);
-  }
-  model.set_training(was_training);
-  EvalResult r;
-  r.examples = data.size();
-  r.loss = total_loss / static_cast<double>(std::max<int64_t>(r.examples, 1));
-  if (data.num_classes > 0)
-    r.accuracy = static_cast<double>(correct) / static_cast<double>(r.examples);
-  return r;
+  SupervisedObjective objective(model, loss, data.num_classes > 0);
+  return evaluate(objective, data, batch_size);
 }
 
 }  // namespace descent

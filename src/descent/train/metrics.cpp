@@ -49,7 +49,10 @@ EpochMetrics epoch_metrics_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const EvalResult& r) {
-  return {{"loss", number(r.loss)}, {"accuracy", number(r.accuracy)}, {"examples", r.examples}};
+  nlohmann::json j = {
+      {"loss", number(r.loss)}, {"accuracy", number(r.accuracy)}, {"examples", r.examples}};
+  for (const auto& [name, value] : r.terms) j[name] = number(value);
+  return j;
 }
 
 }  // namespace descent

@@ -15,6 +15,7 @@ struct EvalResult {
   double loss = NAN;
   double accuracy = NAN;  // NaN for regression
   int64_t examples = 0;
+  std::map<std::string, double> terms;  // the objective's other numbers (objective.h)
 };
 
 struct EpochMetrics {

@@ -9,6 +9,7 @@
 #include "descent/optim/penalty.h"
 #include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
+#include "descent/train/objectives/supervised.h"
 #include "descent/util/sum_squares.h"
 
 namespace descent {
@@ -34,21 +35,39 @@ std::string first_non_finite_value(const std::vector<NamedTensor>& params) {
 
 // The running sums of the epoch in progress; saved in mid-epoch checkpoints.
 struct Trainer::EpochTotals {
+  EpochTotals() = default;
   explicit EpochTotals(size_t num_params) : ratio_sum(num_params, 0.0) {}
   double loss_sum = 0;       // sum of finite minibatch losses times their sizes
   int64_t loss_samples = 0;  // examples behind loss_sum
   int64_t samples = 0;       // every example seen
   int64_t correct = 0;
+  int64_t counted = 0;                  // examples behind `correct` (the objective counted)
+  std::map<std::string, double> terms;  // the objective's terms times minibatch sizes
   double grad_norm_sum = 0, grad_norm_max = 0;
   int64_t steps = 0, skipped = 0;
   std::vector<double> ratio_sum;  // per parameter
 
-  NLOHMANN_DEFINE_TYPE_INTRUSIVE(EpochTotals, loss_sum, loss_samples, samples, correct,
-                                 grad_norm_sum, grad_norm_max, steps, skipped, ratio_sum)
+  // With defaults: checkpoints written before `counted` and `terms` existed still load.
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(EpochTotals, loss_sum, loss_samples, samples, correct,
+                                              counted, terms, grad_norm_sum, grad_norm_max, steps,
+                                              skipped, ratio_sum)
 };
 
 Trainer::Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOptions options)
-    : model_(model), optimizer_(optimizer), loss_(std::move(loss)), options_(options) {
+    : owned_objective_(std::make_unique<SupervisedObjective>(model, std::move(loss), true)),
+      objective_(*owned_objective_),
+      model_(model),
+      optimizer_(optimizer),
+      options_(options) {
+  init();
+}
+
+Trainer::Trainer(Objective& objective, Optimizer& optimizer, TrainOptions options)
+    : objective_(objective), model_(objective.model()), optimizer_(optimizer), options_(options) {
+  init();
+}
+
+void Trainer::init() {
   if (options_.accumulate < 1)
     throw std::invalid_argument("accumulate must be >= 1, got " +
                                 std::to_string(options_.accumulate));
@@ -93,8 +112,9 @@ EpochMetrics Trainer::close_epoch(const Dataset& train, const Dataset* validatio
   m.epoch = state.epoch;
   const double seen = static_cast<double>(std::max<int64_t>(totals.loss_samples, 1));
   m.train_loss = totals.loss_samples > 0 ? totals.loss_sum / seen : NAN;
-  if (train.num_classes > 0 && totals.loss_samples > 0)
-    m.train_accuracy = static_cast<double>(totals.correct) / seen;
+  if (train.num_classes > 0 && totals.counted > 0)
+    m.train_accuracy = static_cast<double>(totals.correct) / static_cast<double>(totals.counted);
+  for (const auto& [name, sum] : totals.terms) m.extra["train_" + name] = sum / seen;
   m.samples_per_second = static_cast<double>(totals.samples) / std::max(train_seconds, 1e-9);
   m.lr = optimizer_.param_groups().front().get("lr");
   m.steps = totals.steps;
@@ -108,10 +128,11 @@ EpochMetrics Trainer::close_epoch(const Dataset& train, const Dataset* validatio
   if (validation && validation->size() > 0) {
     const bool swap = average_ && evaluate_average_;
     if (swap) average_->swap();
-    EvalResult v = evaluate(model_, loss_, *validation, options_.eval_batch_size);
+    EvalResult v = evaluate(objective_, *validation, options_.eval_batch_size);
     if (swap) average_->swap();
     m.val_loss = v.loss;
-    m.val_accuracy = v.accuracy;
+    if (validation->num_classes > 0) m.val_accuracy = v.accuracy;
+    for (const auto& [name, value] : v.terms) m.extra["val_" + name] = value;
   }
   return m;
 }
@@ -129,9 +150,11 @@ void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& total
     cp.meta["ema"] = average_->meta();
     for (const auto& t : average_->state_tensors()) cp.tensors.push_back(t);
   }
-  nlohmann::json generators = nlohmann::json::array();
+  nlohmann::json generators = nlohmann::json::array(), objective = nlohmann::json::array();
   for (Generator* g : model_.generators()) generators.push_back(g->state());
+  for (Generator* g : objective_.generators()) objective.push_back(g->state());
   cp.meta["rng"] = {{"epoch_start", epoch_rng}, {"model", generators}};
+  if (!objective.empty()) cp.meta["rng"]["objective"] = objective;
   cp.meta["loop"] = {
       {"epoch", state.epoch}, {"batch", state.batch}, {"step", state.step}, {"totals", totals}};
   nlohmann::json history = nlohmann::json::array();
@@ -163,6 +186,14 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
                                std::to_string(generators.size()));
     for (size_t i = 0; i < generators.size(); ++i)
       generators[i]->set_state(rng.at("model")[i].get<GeneratorState>());
+    const std::vector<Generator*> drawing = objective_.generators();
+    const nlohmann::json saved = rng.value("objective", nlohmann::json::array());
+    if (saved.size() != drawing.size())
+      throw std::runtime_error("the checkpoint holds " + std::to_string(saved.size()) +
+                               " noise and sampling generators, the objective has " +
+                               std::to_string(drawing.size()));
+    for (size_t i = 0; i < drawing.size(); ++i)
+      drawing[i]->set_state(saved[i].get<GeneratorState>());
     const auto& loop = cp.meta.at("loop");
     state.epoch = loop.at("epoch").get<int64_t>();
     state.batch = loop.at("batch").get<int64_t>();
@@ -178,8 +209,8 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
   for (Callback* c : callbacks_) c->load_state(cp);
 }
 
-bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, TrainState& state,
-                         EpochTotals& totals) {
+bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, EpochTotals& totals) {
+  const bool classes = loader.dataset().num_classes > 0;
   optimizer_.zero_grad();
   const float accumulate = static_cast<float>(options_.accumulate);
   int64_t got = 0;
@@ -192,8 +223,8 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
     }
     ++got;
     state.batch++;
-    Tensor out = model_(batch.inputs);
-    Tensor loss = loss_(out, batch.targets);
+    ObjectiveValue objective = objective_.compute(batch);
+    Tensor& loss = objective.loss;
     const float value = loss.item();
     if (!std::isfinite(value) && !bad_loss) {
       bad_loss = true;
@@ -208,7 +239,11 @@ bool Trainer::train_step(DataLoader& loader, int64_t num_classes, Batch& batch, 
       (options_.accumulate == 1 ? loss : mul_scalar(loss, 1.0f / accumulate)).backward();
       totals.loss_sum += static_cast<double>(value) * batch.size();
       totals.loss_samples += batch.size();
-      if (num_classes > 0) totals.correct += count_correct(out, batch.targets);
+      if (classes && objective.correct >= 0) {
+        totals.correct += objective.correct;
+        totals.counted += batch.size();
+      }
+      for (const auto& [name, term] : objective.terms) totals.terms[name] += term * batch.size();
     }
     totals.samples += batch.size();
     state.samples_in_epoch = totals.samples;
@@ -283,6 +318,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     for (Callback* c : callbacks_) c->on_epoch_begin(state);
     epoch_start_ = Clock::now();
     model_.set_training(true);
+    objective_.set_epoch(epoch);
     epoch_rng = gen.state();
     loader.start_epoch(gen);
     loader.skip(state.batch);
@@ -297,7 +333,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
                              " of " + std::to_string(state.batches_per_epoch) + " batches done)";
         break;
       }
-      more = train_step(loader, train.num_classes, batch, state, totals);
+      more = train_step(loader, batch, state, totals);
     }
     if (state.stop_reason == StopReason::NonFinite || state.stop_reason == StopReason::Interrupted)
       break;

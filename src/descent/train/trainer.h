@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "descent/optim/weight_average.h"
 #include "descent/train/callback.h"
 #include "descent/train/checkpoint.h"
+#include "descent/train/objective.h"
 
 namespace descent {
 
@@ -44,6 +46,9 @@ struct TrainOptions {
 
 class Trainer {
  public:
+  // Trains `objective.model()` to minimize the objective.
+  Trainer(Objective& objective, Optimizer& optimizer, TrainOptions options);
+  // A supervised model: the loss of its outputs (accuracy counted when the data has classes).
   Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOptions options);
   void add_callback(Callback& callback) { callbacks_.push_back(&callback); }
   // Updates `average` after every step; with `evaluate`, validation uses the averaged weights
@@ -60,11 +65,11 @@ class Trainer {
 
  private:
   struct EpochTotals;
+  void init();
   using Clock = std::chrono::steady_clock;
   // One optimizer step from the next `accumulate` minibatches. Returns false at the end of the
   // epoch or when training must stop (state.stop_reason set).
-  bool train_step(DataLoader& loader, int64_t num_classes, Batch& batch, TrainState& state,
-                  EpochTotals& totals);
+  bool train_step(DataLoader& loader, Batch& batch, TrainState& state, EpochTotals& totals);
   void restore(const Checkpoint& checkpoint, Generator& gen, TrainState& state, EpochTotals& totals,
                TrainResult& result);
   void write_checkpoint(const TrainState& state, const EpochTotals& totals,
@@ -75,9 +80,10 @@ class Trainer {
   EpochMetrics close_epoch(const Dataset& train, const Dataset* validation, TrainState& state,
                            const EpochTotals& totals, double train_seconds);
 
+  std::unique_ptr<Objective> owned_objective_;  // the supervised one built from a loss
+  Objective& objective_;
   Module& model_;
   Optimizer& optimizer_;
-  LossFunction loss_;
   TrainOptions options_;
   std::vector<Callback*> callbacks_;
   WeightAverage* average_ = nullptr;
