@@ -11,9 +11,12 @@
 #include <sstream>
 
 #include "descent/app/datasets.h"
+#include "descent/nn/autoencoder_penalties.h"
+#include "descent/nn/autoencoder_spec.h"
 #include "descent/nn/loss.h"
 #include "descent/optim/registry.h"
 #include "descent/schedule/registry.h"
+#include "descent/train/objectives/input_noise.h"
 
 namespace descent {
 namespace {
@@ -238,13 +241,14 @@ Key choice(std::string path, Field field, std::vector<std::string> choices,
 }
 
 template <class Field>
-Key text_list(std::string path, Field field) {
+Key text_list(std::string path, Field field, Written written = always) {
   return {path, [=](const Resolver& r, Config& c) { r.read(path, field(c)); },
           [=](const Config& c, toml::table& t) {
             toml::array items;
             for (const auto& item : field(c)) items.push_back(item);
             t.insert(leaf_of(path), items);
-          }};
+          },
+          written};
 }
 
 // When a table is written at all: only when it is in use.
@@ -257,6 +261,8 @@ bool scheduled(const Config& c) { return !c.schedule.name.empty(); }
 // Left out at its default, so runs from before the key have the same config.toml.
 bool thinning_steps(const Config& c) { return c.metrics.every_steps != 1; }
 bool not_reporting(const Config& c) { return !c.report.write; }
+bool autoencoding(const Config& c) { return c.model.kind != "classifier"; }
+bool classifying(const Config& c) { return c.model.kind == "classifier"; }
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
@@ -292,8 +298,22 @@ const std::vector<Key>& keys() {
       integer(KEY(data.classes), 2, [](const Config& c) { return dataset_reads(c, "classes"); }),
       integer(KEY(data.validation_size), -1),
       integer(KEY(data.train_size), 0, [](const Config& c) { return c.data.train_size > 0; }),
-      text_list(KEY(model.layers)),
+      choice(KEY(model.kind), {"classifier", "autoencoder", "vae"}, autoencoding),
+      text_list(KEY(model.layers), classifying),
       text(KEY(model.weights), [](const Config& c) { return !c.model.weights.empty(); }),
+      text_list(KEY(model.encoder), autoencoding),
+      text_list(KEY(model.decoder), autoencoding),
+      integer(KEY(model.code), 0, autoencoding),
+      choice(KEY(autoencoder.reconstruction), {"mse", "binary_cross_entropy"}, autoencoding),
+      boolean(KEY(autoencoder.tied), autoencoding),
+      choice(KEY(autoencoder.sparsity), {"none", "l1", "kl"}, autoencoding),
+      real(KEY(autoencoder.sparsity_weight), 0, INFINITY, false, autoencoding),
+      real(KEY(autoencoder.sparsity_target), 0, 1, true, autoencoding),
+      choice(KEY(autoencoder.noise), input_noise_names(), autoencoding),
+      real(KEY(autoencoder.noise_level), 0, INFINITY, false, autoencoding),
+      real(KEY(autoencoder.contractive_weight), 0, INFINITY, false, autoencoding),
+      real(KEY(autoencoder.beta), 0, INFINITY, false, autoencoding),
+      integer(KEY(autoencoder.kl_warmup_epochs), 0, autoencoding),
       integer(KEY(train.epochs), 1),
       integer(KEY(train.batch_size), 1),
       boolean(KEY(train.shuffle)),
@@ -454,6 +474,72 @@ std::unique_ptr<Scheduler> make_scheduler(const Config::Schedule& schedule, Opti
   return make_scheduler(schedule.name, args, opt, schedule.key);
 }
 
+// model.kind decides which keys apply: each given key must serve the kind, and an autoencoder's
+// settings must fit its encoder (nn/autoencoder_spec.h, train/objectives/).
+void check_model_kind(const Resolver& r, const Config& c) {
+  const std::string& kind = c.model.kind;
+  const auto refuse = [&](const std::string& key, const std::string& why) {
+    throw ConfigError("config: " + key + r.where(key) + ": " + why);
+  };
+  const auto only_for = [&](const std::string& key, const std::string& kinds) {
+    if (r.find(key))
+      refuse(key, "applies to model.kind = " + kinds + " (model.kind is \"" + kind + "\")");
+  };
+  const std::vector<std::string> shared = {"model.encoder", "model.decoder", "model.code",
+                                           "autoencoder.reconstruction"};
+  const std::vector<std::string> plain = {"autoencoder.tied",
+                                          "autoencoder.sparsity",
+                                          "autoencoder.sparsity_weight",
+                                          "autoencoder.sparsity_target",
+                                          "autoencoder.noise",
+                                          "autoencoder.noise_level",
+                                          "autoencoder.contractive_weight"};
+  const std::vector<std::string> variational = {"autoencoder.beta", "autoencoder.kl_warmup_epochs"};
+  if (kind == "classifier") {
+    for (const auto* keys : {&shared, &plain, &variational})
+      for (const std::string& key : *keys) only_for(key, "\"autoencoder\" or \"vae\"");
+    return;
+  }
+  if (r.find("model.layers"))
+    refuse("model.layers",
+           "is the classifier's network; an autoencoder is built from "
+           "model.encoder, model.code and model.decoder");
+  if (r.find("train.loss"))
+    refuse("train.loss", "autoencoders take their loss from autoencoder.reconstruction");
+  if (c.curvature.every > 0)
+    refuse("curvature.every", "the curvature probe supports model.kind = \"classifier\" only");
+  if (c.model.code <= 0)
+    throw ConfigError("config: model.code: missing: model.kind = \"" + kind +
+                      "\" needs the size of its code (e.g. model.code = 32)");
+  if (kind == "vae") {
+    for (const std::string& key : plain) only_for(key, "\"autoencoder\"");
+    return;
+  }
+  for (const std::string& key : variational) only_for(key, "\"vae\"");
+  const auto& ae = c.autoencoder;
+  const std::string activation = code_activation(c.model.encoder);
+  if (ae.sparsity == "kl" && activation != "sigmoid")
+    refuse("autoencoder.sparsity",
+           "\"kl\" compares mean activations in (0, 1) with sparsity_target, so the codes must be "
+           "sigmoid units: end model.encoder with \"sigmoid\" (it ends with " +
+               activation + ")");
+  if (ae.sparsity == "kl" && !(ae.sparsity_target > 0))
+    refuse("autoencoder.sparsity_target", "must be in (0, 1) for the kl penalty");
+  if (ae.noise != "none" && !(ae.noise_level > 0))
+    refuse("autoencoder.noise_level", "autoencoder.noise = \"" + ae.noise + "\" needs a level > 0");
+  if ((ae.noise == "mask" || ae.noise == "salt_and_pepper") && ae.noise_level > 1)
+    refuse("autoencoder.noise_level", "is a probability for \"" + ae.noise + "\": at most 1");
+  if (ae.contractive_weight > 0) {
+    size_t linears = 0;
+    for (const auto& layer : c.model.encoder) linears += layer.rfind("linear", 0) == 0;
+    if (linears != 1 || !contractive_supports(activation) || c.model.encoder.size() > 2)
+      refuse("autoencoder.contractive_weight",
+             "the contractive penalty has a closed form for a one-layer encoder (one linear "
+             "layer, then sigmoid, tanh or relu, or nothing); model.encoder is [" +
+                 join(c.model.encoder) + "]");
+  }
+}
+
 Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   toml::table root;
   std::map<std::string, std::string> origin;
@@ -475,6 +561,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   Config c;
   c.early_stopping.enabled = r.find("early_stopping") != nullptr;
   for (const Key& key : keys()) key.read(r, c);
+  check_model_kind(r, c);
   if (c.data.name == "csv" && c.data.path.empty())
     throw ConfigError("config: data.name = \"csv\" needs data.path (the CSV file)");
   const std::unique_ptr<Optimizer> stand_in = resolve_optimizer(r, c, origin);

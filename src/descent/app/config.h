@@ -42,10 +42,29 @@ struct Config {
   } data;
 
   struct Model {
+    std::string kind = "classifier";  // classifier (or regressor: the loss says), autoencoder, vae
     std::vector<std::string> layers = {"linear:out=256", "relu", "linear:out=256", "relu",
                                        "linear:out=10"};
     std::string weights;  // a safetensors file to start from (e.g. written by PyTorch)
+    // Autoencoders (nn/autoencoder_spec.h): layer SPECs either side of the code of `code` units.
+    std::vector<std::string> encoder = {"linear:out=256", "relu", "linear"};
+    std::vector<std::string> decoder = {"linear:out=256", "relu", "linear"};
+    int64_t code = 0;
   } model;
+
+  // How autoencoders train (train/objectives/autoencoder.h, variational.h).
+  struct Autoencoder {
+    std::string reconstruction = "mse";  // mse, binary_cross_entropy (decoder outputs logits)
+    bool tied = false;                   // decoder weights are the encoder's, transposed
+    std::string sparsity = "none";       // none, l1, kl
+    double sparsity_weight = 0;
+    double sparsity_target = 0.05;  // rho of the kl penalty
+    std::string noise = "none";     // none, gaussian, mask, salt_and_pepper
+    double noise_level = 0;
+    double contractive_weight = 0;
+    double beta = 1;  // vae: the KL term's weight
+    int64_t kl_warmup_epochs = 0;
+  } autoencoder;
 
   struct Train {
     int64_t epochs = 10;

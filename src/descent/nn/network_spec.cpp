@@ -26,8 +26,8 @@ std::unique_ptr<Module> build_activation(const ActivationEntry& entry, SpecArgs&
 // The seed of the k-th dropout layer (see network_spec.h).
 uint64_t dropout_seed(uint64_t noise_seed, uint64_t k) { return noise_seed + 1000003 * (k + 1); }
 
-// noise_seed and dropout_count: where dropout layers take their seeds from, and how many came
-// before this one.
+}  // namespace
+
 std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, Generator& gen,
                                     uint64_t noise_seed, uint64_t& dropout_count) {
   const Spec spec = parse_spec(text);
@@ -58,8 +58,6 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
   args.finish();
   return layer;
 }
-
-}  // namespace
 
 std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
                                           int64_t in_features, Generator& gen,

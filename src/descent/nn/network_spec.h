@@ -22,6 +22,12 @@
 
 namespace descent {
 
+// One layer of a SPEC list: `features` is its input size on entry and its output size on return;
+// noise_seed and dropout_count say where a dropout layer takes its seed from (the count of
+// dropout layers before it, advanced when this is one).
+std::unique_ptr<Module> build_layer(const std::string& spec, int64_t& features, Generator& gen,
+                                    uint64_t noise_seed, uint64_t& dropout_count);
+
 std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
                                           int64_t in_features, Generator& gen,
                                           uint64_t noise_seed = 0);
