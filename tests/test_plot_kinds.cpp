@@ -211,6 +211,7 @@ TEST(HeatmapSpec, LongNumericSidesThinTheirLabelsButNamesKeepEveryOne) {
   EXPECT_EQ(ticks[0], 0);
   EXPECT_EQ(spec["axes"][1]["values"], json({0, 1}));
   EXPECT_EQ(spec["axes"][0]["title"], "x");  // untitled sides get a name for the readout
+  EXPECT_EQ(spec["axes"][1]["title"], "y");
 }
 
 TEST(HeatmapSpec, InconsistentHeatmapsAreRefusedNamingFigureAndField) {

@@ -135,9 +135,7 @@ json heatmap_spec(const Heatmap& m, const SpecOptions& options) {
   const int W = m.width, H = plot_height(m);
   const int64_t nx = cells(m.x), ny = cells(m.y);
   const std::string X = m.id + "_x", Y = m.id + "_y", C = m.id + "_color";
-  const std::string x_title = m.x.title.empty() ? "x" : m.x.title;
-  const std::string y_title =
-      m.y.title.empty() || m.y.title == x_title ? x_title + " (y)" : m.y.title;
+  const auto [x_title, y_title] = readout_names(m.x.title, m.y.title);
   const std::string value_title = m.value_title.empty() ? "value" : m.value_title;
 
   json rows = json::array();

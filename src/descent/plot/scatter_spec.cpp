@@ -40,9 +40,7 @@ double marker_area(const Scatter& s) {
 double marker_opacity(const Scatter& s) { return s.x.size() <= 2000 ? 0.85 : 0.6; }
 
 std::string readout(const Scatter& s, const std::string& id) {
-  const std::string x_title = s.x_title.empty() ? "x" : s.x_title;
-  const std::string y_title =
-      s.y_title.empty() || s.y_title == x_title ? x_title + " (y)" : s.y_title;
+  const auto [x_title, y_title] = readout_names(s.x_title, s.y_title);
   std::string tip = std::string("{") + quoted(x_title) + ": format(datum.x, '.6~g'), " +
                     quoted(y_title) + ": format(datum.y, '.6~g'), 'category': scale('" + id +
                     "_name', datum.c)";

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,11 @@ void check_figure_id(const std::string& id);
 
 // `text` as a string literal inside a Vega expression (JSON quoting is valid there).
 std::string quoted(const std::string& text);
+
+// The names of x and y in a hover readout: the axis titles, "x" and "y" when untitled, made
+// distinct (a readout is an object keyed by them).
+std::pair<std::string, std::string> readout_names(const std::string& x_title,
+                                                  const std::string& y_title);
 
 // The smallest interval holding every finite value added.
 struct Extent {
