@@ -105,4 +105,70 @@ inline plot::ContourPlot sample_contour(int64_t nx = 11, int64_t ny = 5) {
   return p;
 }
 
+// Final loss over learning rate (numbers, log-spaced) x batch size (names): 4 x 3 cells, log
+// colours, values in the cells, and one diverged run (NaN) at lr 1, batch size 32.
+inline plot::Heatmap sample_heatmap() {
+  plot::Heatmap m;
+  m.id = "sweep";
+  m.title = "final loss";
+  m.x.title = "learning rate";
+  m.x.values = {1e-3, 1e-2, 0.1, 1};
+  m.y.title = "batch size";
+  m.y.categories = {"32", "128", "512"};
+  m.value_title = "loss";
+  m.values = {0.9, 0.4, 0.2,  std::nan(""),  // batch size 32
+              1.2, 0.5, 0.25, 0.6,           // 128
+              1.8, 0.8, 0.3,  0.35};         // 512
+  m.log_color = true;
+  m.cell_text = true;
+  m.missing_label = "diverged";
+  m.width = 320;
+  return m;
+}
+
+// A w x h grey image whose pixel (x, y) is (x + y) / (w + h - 2), in [0, 1].
+inline plot::Image ramp_image(int64_t w, int64_t h, const std::string& caption = "") {
+  plot::Image im;
+  im.width = w;
+  im.height = h;
+  for (int64_t y = 0; y < h; ++y)
+    for (int64_t x = 0; x < w; ++x)
+      im.values.push_back(static_cast<float>(x + y) / static_cast<float>(w + h - 2));
+  im.caption = caption;
+  return im;
+}
+
+// Two rows of three 6 x 4 images ("input" above "reconstruction"), captioned.
+inline plot::ImageGrid sample_image_grid() {
+  plot::ImageGrid g;
+  g.id = "recon";
+  g.title = "reconstructions";
+  g.columns = 3;
+  for (int k = 0; k < 6; ++k)
+    g.images.push_back(ramp_image(6, 4, "class " + std::to_string(k % 3)));
+  g.row_titles = {"input", "reconstruction"};
+  g.scale = 4;
+  return g;
+}
+
+// n points on ten spirals (categories 0..9, named), each with a label.
+inline plot::Scatter sample_scatter(size_t n = 40) {
+  plot::Scatter s;
+  s.id = "codes";
+  s.title = "2-D codes";
+  s.x_title = "z1";
+  s.y_title = "z2";
+  for (int c = 0; c < 10; ++c) s.category_names.push_back("class " + std::to_string(c));
+  for (size_t k = 0; k < n; ++k) {
+    const int c = static_cast<int>(k % 10);
+    const double r = 0.2 + static_cast<double>(k) / static_cast<double>(n);
+    const double a = 0.628 * c + 3 * r;
+    s.x.push_back(r * std::cos(a));
+    s.y.push_back(r * std::sin(a));
+    s.category.push_back(c);
+    s.labels.push_back("test image " + std::to_string(k));
+  }
+  return s;
+}
+
 }  // namespace plot_test

@@ -2,10 +2,12 @@
 // and read back with a real XML parser (python3's xml.etree): well-formed, and holding the marks
 // the figure asks for, where it asks for them. Skipped when the npm packages are not installed.
 #include <gtest/gtest.h>
+#include <png.h>
 
 #include <filesystem>
 #include <regex>
 
+#include "descent/io/atomic_file.h"
 #include "descent/plot/export.h"
 #include "descent/plot/levels.h"
 #include "descent/plot/page.h"
@@ -34,7 +36,8 @@ for g in root.iter('{http://www.w3.org/2000/svg}g'):
         tag = child.tag.split('}')[1]
         if tag == 'g':
             continue
-        item = {'tag': tag, 'd': child.get('d') or ''}
+        item = {'tag': tag, 'd': child.get('d') or '',
+                'href': child.get('{http://www.w3.org/1999/xlink}href') or child.get('href') or ''}
         for name in names[2:]:
             marks.setdefault(name, []).append(item)
 json.dump(marks, sys.stdout)
@@ -65,26 +68,88 @@ TEST(PlotRender, SvgOfEveryFigureKind) {
   SKIP_WITHOUT_VEGA();
   plot::SpecOptions options;
   options.interactive = false;
+  // All five kinds stacked in one spec: one Node run draws them all.
+  const plot::ContourPlot p = sample_contour();
+  const json marks = read_svg(plot::render_svg(plot::vega_spec_column(
+      {sample_line_chart(), p, sample_heatmap(), sample_image_grid(), sample_scatter()}, options)));
 
   // A line chart: three series (one smoothed, with a band), a rule and a span.
-  const json line = read_svg(plot::render_svg(plot::vega_spec(sample_line_chart(), options)));
-  EXPECT_EQ(count(line, "loss_raw_lines"), 3u) << line.dump();
-  EXPECT_EQ(count(line, "loss_smoothed_lines"), 1u);
-  EXPECT_EQ(count(line, "loss_band_areas"), 1u);
-  EXPECT_EQ(count(line, "loss_rule_marks"), 1u);
-  EXPECT_EQ(count(line, "loss_span_marks"), 1u);
-  EXPECT_EQ(count(line, "loss_hover"), 0u);
-  for (const json& item : line["loss_raw_lines"]) EXPECT_EQ(item["tag"], "path");
+  EXPECT_EQ(count(marks, "loss_raw_lines"), 3u) << marks.dump();
+  EXPECT_EQ(count(marks, "loss_smoothed_lines"), 1u);
+  EXPECT_EQ(count(marks, "loss_band_areas"), 1u);
+  EXPECT_EQ(count(marks, "loss_rule_marks"), 1u);
+  EXPECT_EQ(count(marks, "loss_span_marks"), 1u);
+  EXPECT_EQ(count(marks, "loss_hover"), 0u);
+  for (const json& item : marks["loss_raw_lines"]) EXPECT_EQ(item["tag"], "path");
 
   // A contour plot: one polygon per level, a line and a current position per path, the start
   // they share and the known point.
-  const plot::ContourPlot p = sample_contour();
-  const json contour = read_svg(plot::render_svg(plot::vega_spec(p, options)));
-  EXPECT_EQ(count(contour, "surface_contours"), static_cast<size_t>(p.levels)) << contour.dump();
-  EXPECT_EQ(count(contour, "surface_path"), 2u);
-  EXPECT_EQ(count(contour, "surface_head"), 2u);
-  EXPECT_EQ(count(contour, "surface_start"), 1u);
-  EXPECT_EQ(count(contour, "surface_known"), 1u);
+  EXPECT_EQ(count(marks, "surface_contours"), static_cast<size_t>(p.levels));
+  EXPECT_EQ(count(marks, "surface_path"), 2u);
+  EXPECT_EQ(count(marks, "surface_head"), 2u);
+  EXPECT_EQ(count(marks, "surface_start"), 1u);
+  EXPECT_EQ(count(marks, "surface_known"), 1u);
+
+  // A heatmap: a cell per value, the hatch over the one missing, text in the others.
+  EXPECT_EQ(count(marks, "sweep_cell"), 12u);
+  EXPECT_EQ(count(marks, "sweep_hatch"), 1u);
+  EXPECT_EQ(count(marks, "sweep_text"), 11u);
+
+  // An image grid: an <image> per image holding its PNG, a caption under each, two row titles.
+  ASSERT_EQ(count(marks, "recon_image"), 6u);
+  for (const json& item : marks["recon_image"]) {
+    EXPECT_EQ(item["tag"], "image");
+    EXPECT_EQ(item["href"].get<std::string>().rfind("data:image/png;base64,", 0), 0u);
+  }
+  EXPECT_EQ(count(marks, "recon_caption"), 6u);
+  EXPECT_EQ(count(marks, "recon_row_title"), 2u);
+
+  // A scatter: a symbol per point.
+  EXPECT_EQ(count(marks, "codes_point"), 40u);
+}
+
+TEST(PlotRender, TenThousandPointScatter) {
+  SKIP_WITHOUT_VEGA();
+  plot::SpecOptions options;
+  options.interactive = false;
+  const std::string svg = plot::render_svg(plot::vega_spec(sample_scatter(10000), options));
+  const json marks = read_svg(svg);
+  EXPECT_EQ(count(marks, "codes_point"), 10000u);
+  for (const json& item : marks["codes_point"]) ASSERT_EQ(item["tag"], "path");
+}
+
+TEST(PlotRender, ImageGridPixelsStaySharpInPng) {
+  // rsvg-convert smooths any image it enlarges (it ignores image-rendering), so static images
+  // embed their pixels already enlarged: the PNG holds only the image's own two values, black
+  // and white, and no grey in between at the edge.
+  SKIP_WITHOUT_VEGA();
+  if (!plot::find_program("rsvg-convert")) GTEST_SKIP() << "no rsvg-convert (scripts/setup)";
+  plot::ImageGrid g;
+  g.id = "edge";
+  g.scale = 8;
+  plot::Image im;
+  im.width = 3;
+  im.height = 2;
+  im.bytes = {0, 255, 0, 255, 0, 255};
+  g.images = {im};
+  const fs::path dir = fs::temp_directory_path() / "descent_plot_sharp";
+  fs::create_directories(dir);
+  plot::write_figure(g, dir / "edge.png", json::object());
+  const std::string png = descent::read_file(dir / "edge.png");
+  fs::remove_all(dir);
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  ASSERT_TRUE(png_image_begin_read_from_memory(&image, png.data(), png.size())) << image.message;
+  image.format = PNG_FORMAT_GRAY;
+  std::vector<uint8_t> pixels(PNG_IMAGE_SIZE(image));
+  ASSERT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr)) << image.message;
+  size_t black = 0, grey = 0;
+  for (uint8_t p : pixels) {
+    black += p == 0;
+    grey += p > 0 && p < 255;
+  }
+  EXPECT_EQ(black, 3u * 16 * 16);  // three 8 x 8 blocks at zoom 2
+  EXPECT_EQ(grey, 0u);
 }
 
 TEST(PlotRender, ContourLinesLieWhereTheGridCrossesTheLevel) {

@@ -50,11 +50,14 @@ fs::path need_node() {
   return *node;
 }
 
+constexpr int kPngZoom = 2;
+
 // SVG to PNG through rsvg-convert, at twice the SVG's pixel size (sharp on high-density
 // screens and in documents).
 std::string svg_to_png(const std::string& svg) {
-  const ToolResult r =
-      run_tool(need_rsvg_convert(), {"--format=png", "--zoom=2", "--background-color=white"}, svg);
+  const ToolResult r = run_tool(
+      need_rsvg_convert(),
+      {"--format=png", "--zoom=" + std::to_string(kPngZoom), "--background-color=white"}, svg);
   if (r.status != 0 || r.out.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0)
     throw std::runtime_error("rsvg-convert failed (exit status " + std::to_string(r.status) +
                              "): " + r.err);
@@ -120,6 +123,7 @@ void write_figures(const std::vector<Figure>& figures, const fs::path& file, con
   }
   SpecOptions options;
   options.interactive = false;
+  options.image_pixel_ratio = kPngZoom;  // rsvg-convert smooths images it enlarges
   json spec;
   if (figures.size() == 1) {
     spec = vega_spec(figures[0], options);

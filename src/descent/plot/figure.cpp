@@ -67,6 +67,67 @@ json contour_plot_data(const ContourPlot& p) {
           {"points", points}};
 }
 
+json axis_data(const HeatmapAxis& a) {
+  json out = {{"title", a.title}};
+  if (a.values.empty())
+    out["categories"] = a.categories;
+  else
+    out["values"] = json_numbers(a.values);
+  return out;
+}
+
+json heatmap_data(const Heatmap& m) {
+  check_heatmap(m);
+  return {{"kind", "heatmap"},
+          {"id", m.id},
+          {"title", m.title},
+          {"x", axis_data(m.x)},
+          {"y", axis_data(m.y)},
+          {"value_title", m.value_title},
+          {"values", json_numbers(m.values)},
+          {"layout",
+           "one row per y cell, of one value per x cell; row 0 at y's first cell; null: "
+           "missing"}};
+}
+
+json image_grid_data(const ImageGrid& g) {
+  check_image_grid(g);
+  json images = json::array();
+  for (const Image& im : g.images) {
+    json one = {{"width", im.width}, {"height", im.height}, {"channels", im.channels}};
+    if (!im.caption.empty()) one["caption"] = im.caption;
+    if (im.bytes.empty()) {
+      json values = json::array();
+      for (float v : im.values) values.push_back(float_decimal(v));
+      one["values"] = std::move(values);
+    } else {
+      one["bytes"] = im.bytes;
+    }
+    images.push_back(std::move(one));
+  }
+  json out = {{"kind", "image_grid"},
+              {"id", g.id},
+              {"title", g.title},
+              {"columns", g.columns},
+              {"images", images},
+              {"layout",
+               "values (0..1) or bytes (0..255): rows of pixels from the top, channels "
+               "interleaved"}};
+  if (!g.row_titles.empty()) out["row_titles"] = g.row_titles;
+  return out;
+}
+
+json scatter_data(const Scatter& s) {
+  check_scatter(s);
+  json out = {{"kind", "scatter"},     {"id", s.id},           {"title", s.title},
+              {"x_title", s.x_title},  {"y_title", s.y_title}, {"x", json_numbers(s.x)},
+              {"y", json_numbers(s.y)}};
+  if (!s.category.empty()) out["category"] = s.category;
+  if (!s.category_names.empty()) out["category_names"] = s.category_names;
+  if (!s.labels.empty()) out["labels"] = s.labels;
+  return out;
+}
+
 }  // namespace
 
 const std::string& figure_id(const Figure& figure) {
@@ -77,13 +138,19 @@ json vega_spec(const Figure& figure) { return vega_spec(figure, SpecOptions{}); 
 
 json vega_spec(const Figure& figure, const SpecOptions& options) {
   return std::visit(Overloaded{[&](const LineChart& c) { return line_chart_spec(c, options); },
-                               [&](const ContourPlot& p) { return contour_plot_spec(p, options); }},
+                               [&](const ContourPlot& p) { return contour_plot_spec(p, options); },
+                               [&](const Heatmap& m) { return heatmap_spec(m, options); },
+                               [&](const ImageGrid& g) { return image_grid_spec(g, options); },
+                               [&](const Scatter& s) { return scatter_spec(s, options); }},
                     figure);
 }
 
 json figure_data(const Figure& figure) {
   return std::visit(Overloaded{[](const LineChart& c) { return line_chart_data(c); },
-                               [](const ContourPlot& p) { return contour_plot_data(p); }},
+                               [](const ContourPlot& p) { return contour_plot_data(p); },
+                               [](const Heatmap& m) { return heatmap_data(m); },
+                               [](const ImageGrid& g) { return image_grid_data(g); },
+                               [](const Scatter& s) { return scatter_data(s); }},
                     figure);
 }
 

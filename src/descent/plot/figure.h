@@ -4,6 +4,7 @@
 // specification with the numbers inline (never resampled). Pages (page.h) put figures into one
 // self-contained HTML file; export.h writes one figure as HTML, SVG or PNG.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -76,12 +77,86 @@ struct ContourPlot {
   int width = 440;                 // pixels; the height follows the domain's aspect ratio
 };
 
-using Figure = std::variant<LineChart, ContourPlot>;
+// One side of a heatmap: the cells' labels, either numbers (e.g. learning rates 1e-4 .. 1, or the
+// centres of a loss landscape's grid) or names (e.g. optimizers). Exactly one of the two is given;
+// its length is the number of cells along this side. Cells are equal in size and in this order
+// whatever the numbers (a log-spaced sweep gets equal columns); the numbers label the ticks and the
+// hover readout.
+struct HeatmapAxis {
+  std::string title;
+  std::vector<double> values;
+  std::vector<std::string> categories;
+};
+
+// A grid of values coloured by a continuous scale, with a colour legend and a hover readout of
+// (x, y, value): e.g. the final loss over learning rate x batch size, or a loss landscape.
+// Non-finite values (a diverged run) are missing: drawn grey and hatched, named in the legend
+// and the readout.
+struct Heatmap {
+  std::string id;
+  std::string title;
+  HeatmapAxis x, y;
+  std::vector<double> values;  // y-size rows of x-size values; row 0 at the bottom, column 0 left
+  std::string value_title;     // the legend's and the readout's name for a value, e.g. "loss"
+  bool log_color = false;      // colour by log10(value); the finite values must then be > 0
+  // Diverging colours (blue below, orange above, pale at the centre) around this value, the
+  // domain symmetric about it (geometrically when log_color); NaN: sequential (viridis).
+  double center = std::numeric_limits<double>::quiet_NaN();
+  bool cell_text = false;                 // each cell's value written in it
+  std::string missing_label = "missing";  // what a non-finite value is called, e.g. "diverged"
+  int width = 360;                        // the grid in pixels
+  int height = 0;                         // 0: square cells
+};
+
+// One small picture: width x height pixels with `channels` samples each (1: grey, 3: RGB), row
+// by row from the top, channels interleaved. The samples are either floats in [0, 1] (`values`;
+// finite values outside are drawn clamped and kept as given in the figure's data) or bytes
+// 0..255 (`bytes`); exactly one of the two is given.
+struct Image {
+  int64_t width = 0, height = 0;
+  int channels = 1;
+  std::vector<float> values;
+  std::vector<uint8_t> bytes;
+  std::string caption;  // optional, under the image (e.g. its class)
+};
+
+// Images in rows of `columns`, each image pixel drawn as a scale x scale block, without smoothing
+// (PNG data URLs in Vega image marks): test images above their reconstructions, samples from a
+// generative model. All images have one size; the last row may be short.
+struct ImageGrid {
+  std::string id;
+  std::string title;
+  std::vector<Image> images;  // row-major
+  int64_t columns = 8;
+  std::vector<std::string> row_titles;  // optional, one per row: "input", "noisy", ...
+  int scale = 3;                        // screen pixels per image pixel
+};
+
+// Points (x, y), each in a category drawn in its own colour (and, past the palette's eight, its
+// own shape), with a legend and a hover readout (x, y, category, label). Fast enough for tens of
+// thousands of points (docs/figures.md measures 10,000).
+struct Scatter {
+  std::string id;
+  std::string title;
+  std::string x_title, y_title;
+  std::vector<double> x, y;
+  std::vector<int> category;                // per point, an index into category_names; empty:
+  std::vector<std::string> category_names;  // one unnamed category
+  std::vector<std::string> labels;          // optional, per point, shown on hover
+  double point_size = 0;                    // marker area in px^2; 0: by the number of points
+  int width = 420, height = 420;
+};
+
+using Figure = std::variant<LineChart, ContourPlot, Heatmap, ImageGrid, Scatter>;
 
 // How a spec starts out. Pages pass their smoothing; static images leave out the hover targets.
 struct SpecOptions {
   double smoothing = 0.6;   // the `smoothing` signal's start, 0 (raw) .. 0.99
   bool interactive = true;  // invisible hover targets under every point, for the tooltips
+  // Image grids: 0 embeds each picture at its own size and lets the renderer enlarge it without
+  // smoothing (browsers do); k > 0 embeds it already enlarged to k image pixels per screen pixel,
+  // for renderers that smooth whatever they enlarge (rsvg-convert ignores `image-rendering`).
+  int image_pixel_ratio = 0;
 };
 
 // A complete Vega specification (schema v6), data inline. Throws std::invalid_argument naming

@@ -187,7 +187,8 @@ std::string figure_html(const Figure& figure, double smoothing) {
                                  "\" aria-label=\"step\">"
                                  "<output id=\"step-value-" +
                                  id + "\">step " + max + " / " + max + "</output></div>\n";
-                        }},
+                        },
+                        [](const auto&) {}},  // the other kinds have no controls
              figure);
   out += "<script type=\"application/json\" class=\"figure-spec\" id=\"spec-" + id +
          "\" data-figure=\"" + id + "\">" + script_json(spec) + "</script>\n</div>\n";

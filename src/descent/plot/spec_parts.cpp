@@ -20,6 +20,14 @@ void check_figure_id(const std::string& id) {
 
 std::string quoted(const std::string& text) { return nlohmann::json(text).dump(); }
 
+std::pair<std::string, std::string> readout_names(const std::string& x_title,
+                                                  const std::string& y_title) {
+  std::pair<std::string, std::string> out(x_title.empty() ? "x" : x_title,
+                                          y_title.empty() ? "y" : y_title);
+  if (out.second == out.first) out.second += " (y)";
+  return out;
+}
+
 nlohmann::json Extent::domain(double fallback_lo, double fallback_hi) const {
   if (empty()) return {fallback_lo, fallback_hi};
   if (lo < hi) return {lo, hi};

@@ -1,10 +1,11 @@
 #pragma once
-// Pieces the Vega spec builders share (line_chart_spec.cpp, contour_spec.cpp): the checks'
+// Pieces the Vega spec builders share (line_chart_spec.cpp, contour_spec.cpp, ...): the checks'
 // error messages, string literals inside Vega expressions, value extents and the frame every
 // spec starts from. Internal to plot/.
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,11 @@ void check_figure_id(const std::string& id);
 
 // `text` as a string literal inside a Vega expression (JSON quoting is valid there).
 std::string quoted(const std::string& text);
+
+// The names of x and y in a hover readout: the axis titles, "x" and "y" when untitled, made
+// distinct (a readout is an object keyed by them).
+std::pair<std::string, std::string> readout_names(const std::string& x_title,
+                                                  const std::string& y_title);
 
 // The smallest interval holding every finite value added.
 struct Extent {
@@ -46,5 +52,11 @@ void check_line_chart(const LineChart& chart);
 void check_contour_plot(const ContourPlot& plot);
 nlohmann::json line_chart_spec(const LineChart& chart, const SpecOptions& options);
 nlohmann::json contour_plot_spec(const ContourPlot& plot, const SpecOptions& options);
+void check_heatmap(const Heatmap& map);
+void check_image_grid(const ImageGrid& grid);
+void check_scatter(const Scatter& scatter);
+nlohmann::json heatmap_spec(const Heatmap& map, const SpecOptions& options);
+nlohmann::json image_grid_spec(const ImageGrid& grid, const SpecOptions& options);
+nlohmann::json scatter_spec(const Scatter& scatter, const SpecOptions& options);
 
 }  // namespace descent::plot
