@@ -263,6 +263,8 @@ bool thinning_steps(const Config& c) { return c.metrics.every_steps != 1; }
 bool not_reporting(const Config& c) { return !c.report.write; }
 bool autoencoding(const Config& c) { return c.model.kind != "classifier"; }
 bool classifying(const Config& c) { return c.model.kind == "classifier"; }
+bool plain_autoencoder(const Config& c) { return c.model.kind == "autoencoder"; }
+bool variational(const Config& c) { return c.model.kind == "vae"; }
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
@@ -305,20 +307,20 @@ const std::vector<Key>& keys() {
       text_list(KEY(model.decoder), autoencoding),
       integer(KEY(model.code), 0, autoencoding),
       choice(KEY(autoencoder.reconstruction), {"mse", "binary_cross_entropy"}, autoencoding),
-      boolean(KEY(autoencoder.tied), autoencoding),
-      choice(KEY(autoencoder.sparsity), {"none", "l1", "kl"}, autoencoding),
-      real(KEY(autoencoder.sparsity_weight), 0, INFINITY, false, autoencoding),
-      real(KEY(autoencoder.sparsity_target), 0, 1, true, autoencoding),
-      choice(KEY(autoencoder.noise), input_noise_names(), autoencoding),
-      real(KEY(autoencoder.noise_level), 0, INFINITY, false, autoencoding),
-      real(KEY(autoencoder.contractive_weight), 0, INFINITY, false, autoencoding),
-      real(KEY(autoencoder.beta), 0, INFINITY, false, autoencoding),
-      integer(KEY(autoencoder.kl_warmup_epochs), 0, autoencoding),
+      boolean(KEY(autoencoder.tied), plain_autoencoder),
+      choice(KEY(autoencoder.sparsity), {"none", "l1", "kl"}, plain_autoencoder),
+      real(KEY(autoencoder.sparsity_weight), 0, INFINITY, false, plain_autoencoder),
+      real(KEY(autoencoder.sparsity_target), 0, 1, true, plain_autoencoder),
+      choice(KEY(autoencoder.noise), input_noise_names(), plain_autoencoder),
+      real(KEY(autoencoder.noise_level), 0, INFINITY, false, plain_autoencoder),
+      real(KEY(autoencoder.contractive_weight), 0, INFINITY, false, plain_autoencoder),
+      real(KEY(autoencoder.beta), 0, INFINITY, false, variational),
+      integer(KEY(autoencoder.kl_warmup_epochs), 0, variational),
       integer(KEY(train.epochs), 1),
       integer(KEY(train.batch_size), 1),
       boolean(KEY(train.shuffle)),
       boolean(KEY(train.drop_last)),
-      choice(KEY(train.loss), loss_names()),
+      choice(KEY(train.loss), loss_names(), classifying),
       integer(KEY(train.accumulate), 1),
       choice(KEY(train.on_non_finite), {"stop", "skip"}),
       // The optimizer's and the schedule's own keys are read by load_config from their registries.

@@ -62,7 +62,14 @@ Dataset random_subset(const Dataset& data, int64_t count, Generator& gen) {
 const std::vector<DatasetInfo>& dataset_registry() {
   static const std::vector<DatasetInfo> registry = [] {
     std::vector<DatasetInfo> r = {
-        {"fashion-mnist", {"dir"}, 5000, load_fashion_mnist_sets},
+        {"fashion-mnist",
+         {"dir"},
+         5000,
+         load_fashion_mnist_sets,
+         28,
+         28,
+         {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+          "Bag", "Ankle boot"}},
         {"csv", {"path", "test_path", "target", "header", "task", "test_size"}, -1, load_csv_sets},
     };
     for (const std::string& name : synthetic_dataset_names())

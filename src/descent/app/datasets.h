@@ -25,6 +25,11 @@ struct DatasetInfo {
   // validation_size = -1 means this many held out (< 0: a fifth of the training set).
   int64_t default_validation_size = -1;
   std::function<TrainTestData(const Config&)> load;
+  // Images: each example is rows x cols values in [0, 1] (figures draw them, PSNR applies);
+  // 0 x 0 for tabular data.
+  int64_t image_rows = 0, image_cols = 0;
+  // Names of the classes, in label order (empty: the labels' numbers name them).
+  std::vector<std::string> class_names;
 };
 
 const std::vector<DatasetInfo>& dataset_registry();

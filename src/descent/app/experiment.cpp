@@ -3,28 +3,20 @@
 #include "descent/app/datasets.h"
 #include "descent/autograd/grad_mode.h"
 #include "descent/io/model_weights.h"
+#include "descent/nn/autoencoder_spec.h"
 #include "descent/nn/network_spec.h"
 #include "descent/optim/param_groups.h"
 #include "descent/optim/registry.h"
+#include "descent/train/objectives/autoencoder.h"
+#include "descent/train/objectives/supervised.h"
+#include "descent/train/objectives/variational.h"
 
 namespace descent {
 namespace {
 
-std::unique_ptr<Sequential> build_model(const Config& config, int64_t in_features) {
-  Generator init_gen(config.seed);
-  std::unique_ptr<Sequential> model;
-  try {
-    model = build_network(config.model.layers, in_features, init_gen, config.seed + 7);
-  } catch (const SpecError& e) {
-    throw ConfigError(std::string("config: model.layers: ") + e.what());
-  }
-  if (!config.model.weights.empty()) load_weights(*model, config.model.weights);
-  return model;
-}
-
 // The model's outputs must fit the data and the loss: one score per class, and log-probabilities
 // for nll.
-void check_model_fits_task(Sequential& model, const Dataset& data, const Config& config) {
+void check_model_fits_task(Module& model, const Dataset& data, const Config& config) {
   Tensor probe = Tensor::zeros({1, data.features()});
   NoGradGuard no_grad;
   Tensor out = model.forward(probe);
@@ -47,7 +39,67 @@ void check_model_fits_task(Sequential& model, const Dataset& data, const Config&
         "\"log_softmax\", or use train.loss = \"cross_entropy\" on raw scores");
 }
 
+// An autoencoder's decoder must give back as many values as it was given.
+void check_autoencoder_fits(Module& model, const Dataset& data) {
+  Tensor probe = Tensor::zeros({1, data.features()});
+  NoGradGuard no_grad;
+  const int64_t out = model.forward(probe).size(-1);
+  if (out != data.features())
+    throw ConfigError("config: model.decoder ends with " + std::to_string(out) + " outputs, but " +
+                      data.name + " has " + std::to_string(data.features()) +
+                      " inputs to reconstruct (leave out `out` in its last linear layer)");
+}
+
+AutoencoderSpec autoencoder_spec(const Config& c) {
+  return {c.model.encoder, c.model.decoder, c.model.code, c.autoencoder.tied};
+}
+
 }  // namespace
+
+std::unique_ptr<Module> build_model(const Config& config, int64_t in_features) {
+  Generator init_gen(config.seed);
+  const uint64_t noise_seed = config.seed + 7;
+  std::unique_ptr<Module> model;
+  try {
+    if (config.model.kind == "autoencoder")
+      model = build_autoencoder(autoencoder_spec(config), in_features, init_gen, noise_seed);
+    else if (config.model.kind == "vae")
+      model = build_variational_autoencoder(autoencoder_spec(config), in_features, init_gen,
+                                            noise_seed);
+    else
+      model = build_network(config.model.layers, in_features, init_gen, noise_seed);
+  } catch (const SpecError& e) {
+    const std::string what = e.what();
+    // Autoencoder messages name their list already ("model.encoder: ...").
+    throw ConfigError("config: " + (what.rfind("model.", 0) == 0 ? what : "model.layers: " + what));
+  }
+  if (!config.model.weights.empty()) load_weights(*model, config.model.weights);
+  return model;
+}
+
+std::unique_ptr<Objective> build_objective(const Config& config, Module& model,
+                                           int64_t num_classes) {
+  // Noise and samples draw from streams of their own, apart from dropout's (seed + 7 + ...).
+  const uint64_t noise_seed = config.seed + 11;
+  const auto& ae = config.autoencoder;
+  if (auto* autoencoder = dynamic_cast<Autoencoder*>(&model)) {
+    AutoencoderOptions o;
+    o.reconstruction = ae.reconstruction;
+    o.sparsity = ae.sparsity;
+    o.sparsity_weight = ae.sparsity_weight;
+    o.sparsity_target = ae.sparsity_target;
+    o.noise = parse_input_noise(ae.noise);
+    o.noise_level = ae.noise_level;
+    o.contractive_weight = ae.contractive_weight;
+    o.code_activation = code_activation(config.model.encoder);
+    return std::make_unique<AutoencoderObjective>(*autoencoder, o, noise_seed);
+  }
+  if (auto* vae = dynamic_cast<VariationalAutoencoder*>(&model))
+    return std::make_unique<VariationalObjective>(
+        *vae, VariationalOptions{ae.reconstruction, ae.beta, ae.kl_warmup_epochs}, noise_seed);
+  return std::make_unique<SupervisedObjective>(model, task_loss(config.train.loss, num_classes),
+                                               num_classes > 0);
+}
 
 LossFunction task_loss(const std::string& name, int64_t num_classes) {
   LossFunction loss = loss_by_name(name);
@@ -66,7 +118,11 @@ Experiment build_experiment(const Config& config) {
   e.validation = std::move(data.validation);
   e.test = std::move(data.test);
   e.model = build_model(e.config, e.train.features());
-  check_model_fits_task(*e.model, e.train, e.config);
+  if (config.model.kind == "classifier")
+    check_model_fits_task(*e.model, e.train, e.config);
+  else
+    check_autoencoder_fits(*e.model, e.train);
+  e.objective = build_objective(e.config, *e.model, e.train.num_classes);
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   e.optimizer = make_optimizer(
       config.optimizer.name,

@@ -12,19 +12,30 @@
 #include "descent/nn/sequential.h"
 #include "descent/optim/optimizer.h"
 #include "descent/schedule/scheduler.h"
+#include "descent/train/objective.h"
 
 namespace descent {
 
 struct Experiment {
   Config config;
   Dataset train, validation, test;
-  std::unique_ptr<Sequential> model;
+  std::unique_ptr<Module> model;         // by model.kind: Sequential, Autoencoder, ...
+  std::unique_ptr<Objective> objective;  // what training minimizes (train/objective.h)
   std::unique_ptr<Optimizer> optimizer;
   std::shared_ptr<Scheduler> schedule;  // null without [schedule]
 };
 
 // Throws ConfigError or DataError naming the key or file.
 Experiment build_experiment(const Config& config);
+
+// The model of model.kind for data with `in_features` inputs, initialized from Generator(seed)
+// (dropout and the objectives' noise from seed + 7), then given model.weights when set. Throws
+// ConfigError naming the key.
+std::unique_ptr<Module> build_model(const Config& config, int64_t in_features);
+
+// The objective of model.kind on `model` (built by build_model from the same config).
+std::unique_ptr<Objective> build_objective(const Config& config, Module& model,
+                                           int64_t num_classes);
 
 // The loss for a task: the named loss, taking class indices through one-hot targets when the
 // loss compares vectors (mse, binary_cross_entropy).

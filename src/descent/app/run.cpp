@@ -2,6 +2,8 @@
 
 #include "descent/app/datasets.h"
 #include "descent/app/report.h"
+
+#include <cmath>
 #include "descent/io/atomic_file.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
@@ -13,6 +15,7 @@
 #include "descent/train/callbacks/schedule_step.h"
 #include "descent/train/callbacks/steps_log.h"
 #include "descent/train/interrupt.h"
+#include "descent/train/objective.h"
 
 namespace descent {
 namespace {
@@ -36,6 +39,18 @@ TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   return o;
 }
 
+// Reconstruction quality of image data (pixels in [0, 1]) in dB: 10 log10(1 / MSE), for the test
+// reconstructions and, with input noise, for the noisy inputs and their reconstructions.
+void add_psnr(nlohmann::json& summary, const EvalResult& test, const Config& config) {
+  const DatasetInfo* data = find_dataset(config.data.name);
+  if (!data || data->image_rows == 0) return;
+  const auto psnr = [](double mse) { return 10.0 * std::log10(1.0 / mse); };
+  for (const auto& [term, key] :
+       {std::pair{"mse", "test_psnr_db"}, std::pair{"noisy_mse", "test_noisy_psnr_db"},
+        std::pair{"corrupted_mse", "test_denoised_psnr_db"}})
+    if (test.terms.count(term) && test.terms.at(term) > 0) summary[key] = psnr(test.terms.at(term));
+}
+
 // report.html, last: a failure (no Vega installed, say) is noted, not fatal, as the run is done.
 void write_report(const Config& c, RunOutcome& outcome) {
   if (!c.report.write) return;
@@ -50,8 +65,7 @@ void write_report(const Config& c, RunOutcome& outcome) {
 RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
                         std::optional<Checkpoint> resume) {
   const Config& c = e.config;
-  const LossFunction loss = task_loss(c.train.loss, e.train.num_classes);
-  Trainer trainer(*e.model, *e.optimizer, loss, train_options(c, dir));
+  Trainer trainer(*e.objective, *e.optimizer, train_options(c, dir));
   std::unique_ptr<WeightAverage> average;
   if (c.ema.decay > 0) {
     average = std::make_unique<WeightAverage>(e.model->named_parameters(), c.ema.decay);
@@ -65,8 +79,9 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   }
   std::unique_ptr<CurvatureMonitor> curvature;
   if (c.curvature.every > 0) {
+    // Classifiers only (config.cpp refuses [curvature] for other kinds).
     curvature = std::make_unique<CurvatureMonitor>(
-        *e.model, c.train.loss, e.train.num_classes, c.curvature.every,
+        dynamic_cast<Sequential&>(*e.model), c.train.loss, e.train.num_classes, c.curvature.every,
         parse_hessian_method(c.curvature.method), dir / kCurvatureFile);
     trainer.add_callback(*curvature);
   }
@@ -129,9 +144,11 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     // The weights are finite here even after a non-finite gradient (the step was not taken), but
     // such a run did not finish: only its last good checkpoint is kept.
     save_weights(*e.model, dir / kModelFile);
-    outcome.test = evaluate(*e.model, loss, e.test);
+    outcome.test = evaluate(*e.objective, e.test);
     summary["test_loss"] = outcome.test.loss;
     summary["test_accuracy"] = outcome.test.accuracy;
+    for (const auto& [name, value] : outcome.test.terms) summary["test_" + name] = value;
+    add_psnr(summary, outcome.test, c);
   }
   if (!outcome.train.history.empty())
     summary["final_epoch"] = to_json(outcome.train.history.back());
@@ -206,10 +223,11 @@ EvalResult evaluate_run(const std::filesystem::path& run_dir) {
     throw std::runtime_error(run_dir.string() + " has no " + kModelFile + " (did the run finish?)");
   Config config = load_config(run_dir / kConfigFile, {});
   const ExperimentData data = load_experiment_data(config);
-  Generator unused(0);
-  auto model = build_network(config.model.layers, data.test.features(), unused);
+  config.model.weights.clear();  // the run's own weights replace whatever it started from
+  auto model = build_model(config, data.test.features());
   load_weights(*model, weights_path);
-  return evaluate(*model, task_loss(config.train.loss, data.test.num_classes), data.test);
+  auto objective = build_objective(config, *model, data.test.num_classes);
+  return evaluate(*objective, data.test);
 }
 
 }  // namespace descent
