@@ -128,3 +128,28 @@ TEST_F(CliAutoencoderTrain, BadConfigurationsAreRefusedWithNothingWritten) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every autoencoder example config loads and trains (one epoch on a fake Fashion-MNIST).
+TEST(CliAutoencoderExamples, EveryExampleConfigRuns) {
+  cli_test::TempDir tmp("descent-ae-examples");
+  cli_test::write_fake_fashion_mnist(tmp / "fmnist", 300, 100);
+  for (const char* name : {"autoencoder", "denoising_autoencoder", "sparse_autoencoder",
+                           "contractive_autoencoder", "vae"}) {
+    const fs::path config =
+        fs::path(DESCENT_SOURCE_DIR) / "examples" / (std::string(name) + ".toml");
+    const fs::path out = tmp / name;
+    const CommandResult r = cli_test::run_command(
+        DESCENT_BINARY,
+        {"train", "--config", config.string(), "--out", out.string(), "--no-report", "--set",
+         "train.epochs=1", "--set", "data.dir=" + (tmp / "fmnist").string(), "--set",
+         "data.validation_size=50"},
+        tmp.path(), tmp.path());
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.out << r.err;
+    const json summary = json::parse(read_text(out / "summary.json"));
+    EXPECT_TRUE(summary.at("test_psnr_db").is_number()) << name;
+  }
+}
+
+}  // namespace
