@@ -87,6 +87,15 @@ TEST_F(CliAutoencoderTrain, TrainingLowersTheLossAndTheSummaryHoldsTheTerms) {
   EXPECT_NE(std::find(names.begin(), names.end(), "encoder.3.weight"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "decoder.2.bias"), names.end());
 
+  // descent evaluate rebuilds the run and measures the same numbers.
+  const CommandResult evaluated = descent({"evaluate", "dae"});
+  expect_success(evaluated);
+  const json e = json::parse(evaluated.out);
+  // (to rounding: evaluate runs on every core, the training run on one)
+  EXPECT_NEAR(e["test_loss"].get<double>(), s["test_loss"].get<double>(), 1e-6);
+  EXPECT_NEAR(e["test_corrupted_mse"].get<double>(), s["test_corrupted_mse"].get<double>(), 1e-6);
+  EXPECT_TRUE(e["test_accuracy"].is_null());
+
   expect_success(descent(train("vae", 3, kVae)));
   const auto vae = read_jsonl(cwd_ / "vae" / "metrics.jsonl");
   EXPECT_DOUBLE_EQ(vae[0]["train_kl_weight"].get<double>(), 0.5 / 3);

@@ -1,4 +1,5 @@
-// descent evaluate RUN_DIR: the test loss and accuracy of a finished run, as JSON.
+// descent evaluate RUN_DIR: the test loss and accuracy of a finished run (and an autoencoder's
+// terms), as JSON.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -16,6 +17,8 @@ void add_evaluate_command(CLI::App& app) {
     descent::EvalResult r = descent::evaluate_run(*run_dir);
     nlohmann::json out = {
         {"test_loss", r.loss}, {"test_accuracy", r.accuracy}, {"examples", r.examples}};
+    // The objective's other numbers (autoencoders: reconstruction, kl, elbo, ...).
+    for (const auto& [name, value] : r.terms) out["test_" + name] = value;
     std::printf("%s\n", out.dump().c_str());
   });
 }
