@@ -45,18 +45,18 @@ EXAMPLES, FEATURES, BATCH = 64, 12, 24
 
 AE = "autoencoder"
 VAE = "vae"
+RELU_MLP = ["linear:out=8", "relu", "linear"]  # an encoder or decoder with one hidden layer
 
 # name, kind, encoder, decoder, code, tied, objective options, optimizer, hyper-parameters, epochs
 CASES = [
-    ("undercomplete_mse", AE, ["linear:out=8", "relu", "linear"], ["linear:out=8", "relu", "linear"],
-     3, False, {}, "adam", {"lr": 0.01}, 1),
+    ("undercomplete_mse", AE, RELU_MLP, RELU_MLP, 3, False, {}, "adam", {"lr": 0.01}, 1),
     ("binary_cross_entropy", AE, ["linear:out=8", "tanh", "linear"],
      ["linear:out=8", "tanh", "linear"], 3, False, {"reconstruction": "binary_cross_entropy"},
      "sgd", {"lr": 0.5, "momentum": 0.9}, 1),
     ("tied", AE, ["linear:out=8", "tanh", "linear", "tanh"], ["linear", "tanh", "linear"], 4, True,
      {}, "adam", {"lr": 0.01}, 1),
-    ("sparse_l1", AE, ["linear:out=8", "relu", "linear"], ["linear:out=8", "relu", "linear"], 6,
-     False, {"sparsity": "l1", "sparsity_weight": 0.05}, "adam", {"lr": 0.01}, 1),
+    ("sparse_l1", AE, RELU_MLP, RELU_MLP, 6, False, {"sparsity": "l1", "sparsity_weight": 0.05},
+     "adam", {"lr": 0.01}, 1),
     ("sparse_kl", AE, ["linear", "sigmoid"], ["linear"], 8, False,
      {"sparsity": "kl", "sparsity_weight": 0.5, "sparsity_target": 0.1,
       "reconstruction": "binary_cross_entropy"}, "adam", {"lr": 0.02}, 1),
@@ -64,12 +64,11 @@ CASES = [
      {"contractive_weight": 0.5}, "sgd", {"lr": 0.5, "momentum": 0.9}, 1),
     ("contractive_tanh", AE, ["linear", "tanh"], ["linear"], 5, False,
      {"contractive_weight": 0.2}, "adam", {"lr": 0.01}, 1),
-    ("denoising_gaussian", AE, ["linear:out=8", "relu", "linear"], ["linear:out=8", "relu", "linear"],
-     4, False, {"noise": "gaussian", "noise_level": 0.3}, "adam", {"lr": 0.01}, 1),
-    ("denoising_mask", AE, ["linear:out=8", "relu", "linear"], ["linear:out=8", "relu", "linear"],
-     4, False, {"noise": "mask", "noise_level": 0.25}, "adam", {"lr": 0.01}, 1),
-    ("denoising_salt_and_pepper", AE, ["linear:out=8", "relu", "linear"],
-     ["linear:out=8", "relu", "linear"], 4, False,
+    ("denoising_gaussian", AE, RELU_MLP, RELU_MLP, 4, False,
+     {"noise": "gaussian", "noise_level": 0.3}, "adam", {"lr": 0.01}, 1),
+    ("denoising_mask", AE, RELU_MLP, RELU_MLP, 4, False, {"noise": "mask", "noise_level": 0.25},
+     "adam", {"lr": 0.01}, 1),
+    ("denoising_salt_and_pepper", AE, RELU_MLP, RELU_MLP, 4, False,
      {"noise": "salt_and_pepper", "noise_level": 0.2, "reconstruction": "binary_cross_entropy"},
      "sgd", {"lr": 0.5, "momentum": 0.9}, 1),
     # Two epochs, so that the KL weight is seen rising: beta / 2 in epoch 1, beta in epoch 2.
@@ -243,7 +242,8 @@ def step_loss(model, o, x, noisy, eps, epoch, terms):
             penalty = code.abs().sum() / code.shape[0]
         else:
             rho, r = o["sparsity_target"], code.mean(0)
-            penalty = torch.sum(rho * torch.log(rho / r) + (1 - rho) * torch.log((1 - rho) / (1 - r)))
+            penalty = torch.sum(rho * torch.log(rho / r) +
+                                (1 - rho) * torch.log((1 - rho) / (1 - r)))
         terms["sparsity"].append(float(penalty))
         terms["code_mean"].append(float(code.double().mean()))
         loss = loss + o["sparsity_weight"] * penalty
