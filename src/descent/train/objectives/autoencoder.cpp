@@ -44,11 +44,16 @@ Tensor AutoencoderObjective::reconstruction(const Tensor& output, const Tensor& 
   return reconstruction_loss(options_.reconstruction, output, target);
 }
 
+Tensor AutoencoderObjective::corrupted(const Tensor& x, Generator& gen) const {
+  if (noise_source_) return noise_source_(x);
+  return corrupt(x, options_.noise, static_cast<float>(options_.noise_level), gen);
+}
+
 ObjectiveValue AutoencoderObjective::compute(const Batch& batch) {
   const Tensor& x = batch.inputs;
   const bool training = model_.training();
-  const float level = static_cast<float>(options_.noise_level);
-  const Tensor input = training ? corrupt(x, options_.noise, level, noise_) : x;
+  const bool noisy_training = training && options_.noise != InputNoise::None;
+  const Tensor input = noisy_training ? corrupted(x, noise_) : x;
   const Tensor code = model_.encode(input);
   const Tensor output = model_.decode(code);
   ObjectiveValue v;
@@ -71,7 +76,7 @@ ObjectiveValue AutoencoderObjective::compute(const Batch& batch) {
   }
   if (!training && options_.noise != InputNoise::None) {
     // Denoising, measured: how far the noisy input is from x, and how far its reconstruction.
-    const Tensor noisy = corrupt(x, options_.noise, level, eval_noise_);
+    const Tensor noisy = corrupted(x, eval_noise_);
     const Tensor rebuilt = model_.forward(noisy);
     v.terms["noisy_mse"] = mean_squared_error(noisy, x);
     v.terms["corrupted_reconstruction"] = reconstruction(rebuilt, x).item();

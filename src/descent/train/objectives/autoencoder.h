@@ -8,6 +8,7 @@
 // cross-entropy: PSNR's input), code_mean and sparsity with a sparsity penalty, contractive; in
 // evaluation with input noise also noisy_mse (x~ against x) and corrupted_reconstruction and
 // corrupted_mse (the reconstruction of x~ against x).
+#include <functional>
 #include <string>
 
 #include "descent/nn/autoencoder.h"
@@ -38,13 +39,22 @@ class AutoencoderObjective : public Objective {
   void begin_evaluation() override { eval_noise_.reseed(noise_seed_ + 1); }
   std::vector<Generator*> generators() override { return {&noise_}; }
 
+  // Replaces input noise's draws, in training and evaluation: the corrupted input for a clean
+  // batch (tests feed the very inputs another framework corrupted). Used only with noise set.
+  void set_noise_source(std::function<Tensor(const Tensor& clean)> source) {
+    noise_source_ = std::move(source);
+  }
+
  private:
+  Tensor corrupted(const Tensor& x, Generator& gen) const;
+
   Tensor reconstruction(const Tensor& output, const Tensor& target) const;
 
   Autoencoder& model_;
   AutoencoderOptions options_;
   uint64_t noise_seed_;
   Generator noise_, eval_noise_;
+  std::function<Tensor(const Tensor&)> noise_source_;
 };
 
 // The reconstruction loss by name (mse, binary_cross_entropy) and the reconstructed values
