@@ -89,7 +89,7 @@ TEST_F(AutoencoderFiguresTest, DenoisingRunShowsReconstructionsTripletsAndPcaCod
   EXPECT_EQ(scatters[0]->category_names.size(), 10u);
   EXPECT_EQ(scatters[0]->category_names[0], "T-shirt/top");
   EXPECT_NE(scatters[0]->title.find("6-unit codes"), std::string::npos) << scatters[0]->title;
-  EXPECT_NE(scatters[0]->title.find("principal components"), std::string::npos);
+  EXPECT_NE(scatters[0]->title.find("PCA to 2-D"), std::string::npos);
   EXPECT_NE(paragraphs(blocks).find("PSNR"), std::string::npos) << paragraphs(blocks);
   for (const auto* g : grids) EXPECT_NO_THROW(plot::vega_spec(*g));
   EXPECT_NO_THROW(plot::vega_spec(*scatters[0]));

@@ -130,14 +130,15 @@ plot::Scatter code_plane(AutoencoderRun& run, const Dataset& test, int64_t max_p
   const int64_t n = codes.size(0), k = codes.size(1);
   plot::Scatter s;
   s.id = id_prefix + "code_plane";
+  // Titles stay short: a static image is as wide as its title.
   const std::string what = run.variational ? "code means (mu)" : "codes";
-  const std::string points = "the first " + std::to_string(n) + " test examples";
+  const std::string points = std::to_string(n) + " test examples";
   if (k <= 2) {
     for (int64_t i = 0; i < n; ++i) {
       s.x.push_back(codes.data()[i * k]);
       s.y.push_back(k == 2 ? codes.data()[i * k + 1] : 0.0);
     }
-    s.title = "The " + std::to_string(k) + "-unit " + what + " of " + points;
+    s.title = std::to_string(k) + "-unit " + what + " of the first " + points;
     s.x_title = "code 0";
     s.y_title = k == 2 ? "code 1" : "(one code unit)";
   } else {
@@ -150,9 +151,8 @@ plot::Scatter code_plane(AutoencoderRun& run, const Dataset& test, int64_t max_p
     }
     const double shown =
         pca.total_variance > 0 ? (pca.variances[0] + pca.variances[1]) / pca.total_variance : 0.0;
-    s.title = "The " + std::to_string(k) + "-unit " + what + " of " + points +
-              ", projected on their first 2 principal components (" + percent(shown) +
-              " of the variance)";
+    s.title = std::to_string(k) + "-unit " + what + ", PCA to 2-D (" + percent(shown) +
+              " of the variance), " + points;
     s.x_title = "principal component 1";
     s.y_title = "principal component 2";
   }

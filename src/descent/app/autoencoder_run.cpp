@@ -7,6 +7,7 @@
 #include "descent/app/experiment.h"
 #include "descent/app/run_dir.h"
 #include "descent/autograd/grad_mode.h"
+#include "descent/data/fashion_mnist.h"
 #include "descent/io/model_weights.h"
 #include "descent/io/safetensors.h"
 #include "descent/ops/ops.h"
@@ -60,6 +61,14 @@ Tensor batched(const Tensor& inputs, F f) {
   return Tensor::from({n, width}, out);
 }
 
+Dataset checked_split(const AutoencoderRun& run, Dataset data, const std::string& split) {
+  if (data.features() != run.inputs)
+    throw std::runtime_error(run.dir.string() + ": the model takes " + std::to_string(run.inputs) +
+                             " inputs, but " + split + " examples of " + run.config.data.name +
+                             " have " + std::to_string(data.features()));
+  return data;
+}
+
 }  // namespace
 
 bool is_autoencoder_kind(const std::string& kind) { return kind == "autoencoder" || kind == "vae"; }
@@ -98,6 +107,10 @@ Dataset load_split(const AutoencoderRun& run, const std::string& split) {
   if (std::find(names.begin(), names.end(), split) == names.end())
     throw std::invalid_argument("unknown split '" + split +
                                 "' (expected train, validation or test)");
+  // The test set is the dataset's own, whatever the hold-out: Fashion-MNIST's alone skips
+  // reading (and unpacking) the 60,000 training images.
+  if (split == "test" && run.config.data.name == "fashion-mnist")
+    return checked_split(run, load_fashion_mnist_test(run.config.data.dir), split);
   Config config = run.config;
   ExperimentData data = load_experiment_data(config);
   Dataset& chosen = split == "train"        ? data.train
