@@ -17,5 +17,7 @@ void add_schedule_command(CLI::App& app);  // schedule.cpp
 void add_optimize_command(CLI::App& app);  // optimize.cpp
 void add_bench_command(CLI::App& app);     // bench.cpp: the `bench` group
 void add_report_command(CLI::App& app);    // report.cpp
+void add_encode_command(CLI::App& app);    // encode.cpp: an autoencoder run's codes
+void add_generate_command(CLI::App& app);  // generate.cpp: samples from a VAE's prior
 
 }  // namespace cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   cli::add_optimize_command(app);
   cli::add_bench_command(app);
   cli::add_report_command(app);
+  cli::add_encode_command(app);
+  cli::add_generate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real pages in Chromium: a report of four short runs (two optimizers x two seeds) and an
-# optimize race with its step slider. Usage: descent_pages.sh DESCENT CHECK_PAGE_COMMAND...
+# optimize race with its step slider, and (with Fashion-MNIST installed) a VAE run's report with
+# its terms and autoencoder figures. Usage: descent_pages.sh DESCENT CHECK_PAGE_COMMAND...
 set -euo pipefail
 descent=$1
 shift
@@ -22,3 +23,15 @@ done
   --optimizer sgd:lr=1e-3,momentum=0.9 --steps 100 --plot "$dir/race.html" >/dev/null
 # the contour with its paths, loss and gradient norm; the slider must move the paths
 "$@" "$dir/race.html" --charts 3 --slider step-contour
+fashion=/usr/share/datasets/fashion-mnist
+if [ -d "$fashion" ]; then
+  # A VAE with a 2-unit code, 2 epochs on 500 images: loss (train, validation), the objective's
+  # 5 terms, the per-step loss, lr, gradient norms, update ratios, then reconstructions, the code
+  # plane, the manifold and the prior samples.
+  "$descent" train --out "$dir/vae" --threads 1 --set data.dir="$fashion" \
+    --set data.train_size=500 --set train.epochs=2 --set model.kind=vae --set model.code=2 \
+    --set 'model.encoder=["linear:out=32", "relu"]' \
+    --set 'model.decoder=["linear:out=32", "relu", "linear"]' \
+    --set autoencoder.reconstruction=binary_cross_entropy >/dev/null
+  "$@" "$dir/vae/report.html" --charts 16
+fi

@@ -1,5 +1,6 @@
 #include "descent/app/report.h"
 
+#include "descent/app/autoencoder_figures.h"
 #include "descent/app/run_dir.h"
 
 #include <algorithm>
@@ -237,6 +238,52 @@ LineChart curvature_chart(const std::vector<RunGroup>& groups) {
   return chart;
 }
 
+// The objective's named terms (train/objective.h) that metrics.jsonl holds as train_NAME and
+// val_NAME: reconstruction, kl, elbo, ... The most telling first, then by name.
+std::vector<std::string> term_names(const std::vector<RunRecord>& runs) {
+  std::set<std::string> found;
+  for (const RunRecord& run : runs)
+    for (const auto& m : run.epochs)
+      for (const auto& [key, value] : m.extra.items()) {
+        if (!value.is_number()) continue;
+        for (const std::string prefix : {"train_", "val_"})
+          if (key.rfind(prefix, 0) == 0) found.insert(key.substr(prefix.size()));
+      }
+  std::vector<std::string> names;
+  for (const char* first : {"reconstruction", "kl", "elbo"})
+    if (found.erase(first)) names.push_back(first);
+  names.insert(names.end(), found.begin(), found.end());
+  return names;
+}
+
+double extra_number(const EpochMetrics& m, const std::string& key) {
+  const auto it = m.extra.find(key);
+  return it != m.extra.end() && it->is_number() ? it->get<double>() : NAN;
+}
+
+// One term per epoch, training and validation in one chart.
+LineChart term_chart(const std::string& term, const std::vector<RunGroup>& groups) {
+  LineChart chart;
+  for (const auto& [prefix, split] : {std::pair{"train_", "train"}, {"val_", "validation"}}) {
+    const std::string key = std::string(prefix) + term;
+    LineChart part = epoch_chart(
+        "term_" + term, term + " per epoch", term, groups,
+        [&](const EpochMetrics& m) { return extra_number(m, key); }, true);
+    std::vector<Series> series = std::move(part.series);
+    if (chart.id.empty()) {
+      chart = std::move(part);
+      chart.series.clear();
+    }
+    for (Series& s : series) {
+      if (std::none_of(s.y.begin(), s.y.end(), [](double y) { return std::isfinite(y); })) continue;
+      s.color_key = groups.size() > 1 ? s.color_key + " " + split : split;
+      s.name = groups.size() > 1 ? s.name + " (" + split + ")" : split;
+      chart.series.push_back(std::move(s));
+    }
+  }
+  return chart;
+}
+
 double summary_number(const RunRecord& run, const char* key) {
   if (!run.summary) return NAN;
   const auto it = run.summary->find(key);
@@ -433,6 +480,12 @@ plot::Page report_page(const std::vector<RunRecord>& runs, const std::string& co
         "val_accuracy", "Validation accuracy", "accuracy", groups,
         [](const EpochMetrics& m) { return m.val_accuracy; }, true));
 
+  const std::vector<std::string> terms = term_names(runs);
+  if (!terms.empty()) {
+    page.blocks.push_back(plot::Heading{"The objective's terms per epoch"});
+    for (const std::string& term : terms) page.blocks.push_back(term_chart(term, groups));
+  }
+
   if (std::any_of(runs.begin(), runs.end(), [](const RunRecord& r) { return !r.steps.empty(); })) {
     page.blocks.push_back(plot::Heading{"Per optimizer step"});
     page.blocks.push_back(step_loss_chart(groups));
@@ -452,6 +505,13 @@ plot::Page report_page(const std::vector<RunRecord>& runs, const std::string& co
   if (std::any_of(runs.begin(), runs.end(),
                   [](const RunRecord& r) { return !r.curvature.empty(); }))
     page.blocks.push_back(curvature_chart(groups));
+
+  // What autoencoders learned: figures that need each run's model (a forward pass over a few
+  // thousand test examples per run).
+  for (size_t i = 0; i < runs.size(); ++i)
+    if (is_autoencoder_kind(runs[i].config.model.kind))
+      for (plot::Block& block : autoencoder_blocks(runs[i], i))
+        page.blocks.push_back(std::move(block));
 
   page.blocks.push_back(plot::Heading{"Configuration"});
   page.blocks.push_back(config_table(groups));

@@ -45,14 +45,25 @@ Dataset load_split(const std::filesystem::path& dir, const std::string& prefix,
 
 }  // namespace
 
-ImageClassificationData load_fashion_mnist(const std::filesystem::path& dir) {
+namespace {
+void check_directory(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir))
     throw DataError("dataset directory '" + dir.string() +
                     "' does not exist. Install the data with `apt-get install "
                     "dataset-fashion-mnist` (it goes to /usr/share/datasets/fashion-mnist), or "
                     "point to a copy with --set data.dir=PATH");
+}
+}  // namespace
+
+ImageClassificationData load_fashion_mnist(const std::filesystem::path& dir) {
+  check_directory(dir);
   return {load_split(dir, "train", "fashion-mnist train"),
           load_split(dir, "t10k", "fashion-mnist test")};
+}
+
+Dataset load_fashion_mnist_test(const std::filesystem::path& dir) {
+  check_directory(dir);
+  return load_split(dir, "t10k", "fashion-mnist test");
 }
 
 }  // namespace descent
