@@ -262,3 +262,39 @@ TEST_F(CliStacked, EncoderFromErrorsNameThePathWithNothingWritten) {
 }
 
 }  // namespace
+
+namespace {
+
+// The two example configs load and train (one epoch a phase, on a fake Fashion-MNIST), the
+// classifier on the stacked run's encoder.
+TEST(CliStackedExamples, BothExampleConfigsRun) {
+  cli_test::TempDir tmp("descent-stacked-examples");
+  cli_test::write_fake_fashion_mnist(tmp / "fmnist", 300, 100);
+  const auto run = [&](const std::string& name, std::vector<std::string> sets) {
+    std::vector<std::string> args = {
+        "train",
+        "--config",
+        (fs::path(DESCENT_SOURCE_DIR) / "examples" / (name + ".toml")).string(),
+        "--out",
+        (tmp / name).string(),
+        "--no-report",
+        "--set",
+        "data.dir=" + (tmp / "fmnist").string(),
+        "--set",
+        "data.validation_size=50"};
+    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
+    const CommandResult r = cli_test::run_command(DESCENT_BINARY, args, tmp.path(), tmp.path());
+    EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.out << r.err;
+  };
+  run("stacked_autoencoder", {"autoencoder.epochs_per_layer=1", "autoencoder.fine_tune_epochs=1"});
+  EXPECT_TRUE(json::parse(read_text(tmp / "stacked_autoencoder" / "summary.json"))
+                  .at("test_psnr_db")
+                  .is_number());
+  run("classifier_from_encoder", {"train.epochs=1", "data.train_size=100",
+                                  "model.encoder_from=" + (tmp / "stacked_autoencoder").string()});
+  EXPECT_TRUE(json::parse(read_text(tmp / "classifier_from_encoder" / "summary.json"))
+                  .at("test_accuracy")
+                  .is_number());
+}
+
+}  // namespace
