@@ -109,8 +109,4 @@ std::unique_ptr<Sequential> build_classifier_on_encoder(const Config& config, in
   return net;
 }
 
-size_t encoder_layer_count(const std::filesystem::path& run_dir) {
-  return read_trained_encoder(run_dir).layers.size();
-}
-
 }  // namespace descent

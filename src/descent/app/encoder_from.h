@@ -22,7 +22,4 @@ namespace descent {
 std::unique_ptr<Sequential> build_classifier_on_encoder(const Config& config, int64_t in_features,
                                                         Generator& gen, uint64_t noise_seed);
 
-// The number of leading layers of such a classifier that are the copied encoder.
-size_t encoder_layer_count(const std::filesystem::path& run_dir);
-
 }  // namespace descent
