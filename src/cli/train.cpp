@@ -41,9 +41,8 @@ void report(const descent::RunOutcome& outcome) {
     say_report(outcome);
   const std::string dir = outcome.dir.string();
   if (t.stop_reason == descent::StopReason::Interrupted) {
-    std::printf(
-        "descent: %s; checkpoint written to %s/%s\nresume with: descent train --resume %s\n",
-        t.stop_message.c_str(), dir.c_str(), descent::kCheckpointFile, dir.c_str());
+    std::printf("descent: %s; checkpoint written to %s\nresume with: descent train --resume %s\n",
+                t.stop_message.c_str(), outcome.checkpoint.string().c_str(), dir.c_str());
     throw ExitStatus{130};
   }
   if (t.stop_reason == descent::StopReason::NonFinite) {

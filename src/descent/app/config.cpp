@@ -14,6 +14,7 @@
 #include "descent/nn/autoencoder_penalties.h"
 #include "descent/nn/autoencoder_spec.h"
 #include "descent/nn/loss.h"
+#include "descent/ops/activation.h"
 #include "descent/optim/registry.h"
 #include "descent/schedule/registry.h"
 #include "descent/train/objectives/input_noise.h"
@@ -99,6 +100,18 @@ class Resolver {
     read(key, out);
     if (std::find(choices.begin(), choices.end(), out) == choices.end())
       fail(key, *find(key), join(choices));
+  }
+  void read(const std::string& key, std::vector<int64_t>& out, int64_t min) const {
+    if (const toml::node* n = find(key)) {
+      const toml::array* a = n->as_array();
+      const std::string expected = "an array of integers >= " + std::to_string(min);
+      if (!a) fail(key, *n, expected);
+      out.clear();
+      for (const auto& item : *a) {
+        if (!item.is_integer() || item.as_integer()->get() < min) fail(key, *n, expected);
+        out.push_back(item.as_integer()->get());
+      }
+    }
   }
   void read(const std::string& key, std::vector<std::string>& out) const {
     if (const toml::node* n = find(key)) {
@@ -251,6 +264,23 @@ Key text_list(std::string path, Field field, Written written = always) {
           written};
 }
 
+template <class Field>
+Key integer_list(std::string path, Field field, int64_t min, Written written = always) {
+  return {path, [=](const Resolver& r, Config& c) { r.read(path, field(c), min); },
+          [=](const Config& c, toml::table& t) {
+            toml::array items;
+            for (const int64_t item : field(c)) items.push_back(item);
+            t.insert(leaf_of(path), items);
+          },
+          written};
+}
+
+std::vector<std::string> activation_names() {
+  std::vector<std::string> names;
+  for (const ActivationEntry& entry : activation_table()) names.push_back(entry.name);
+  return names;
+}
+
 // When a table is written at all: only when it is in use.
 bool clipping(const Config& c) { return c.clip.max_norm > 0 || c.clip.max_value > 0; }
 bool penalized(const Config& c) { return c.regularization.l1 > 0 || c.regularization.l2 > 0; }
@@ -265,6 +295,13 @@ bool autoencoding(const Config& c) { return c.model.kind != "classifier"; }
 bool classifying(const Config& c) { return c.model.kind == "classifier"; }
 bool plain_autoencoder(const Config& c) { return c.model.kind == "autoencoder"; }
 bool variational(const Config& c) { return c.model.kind == "vae"; }
+bool stacked(const Config& c) { return c.model.kind == "stacked_autoencoder"; }
+bool not_stacked(const Config& c) { return !stacked(c); }
+// Autoencoders built from model.encoder, model.code and model.decoder.
+bool listed_autoencoder(const Config& c) { return plain_autoencoder(c) || variational(c); }
+// The keys of the plain objective also shape every phase of a stacked one.
+bool plain_objective(const Config& c) { return plain_autoencoder(c) || stacked(c); }
+bool from_encoder(const Config& c) { return classifying(c) && !c.model.encoder_from.empty(); }
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
@@ -300,23 +337,30 @@ const std::vector<Key>& keys() {
       integer(KEY(data.classes), 2, [](const Config& c) { return dataset_reads(c, "classes"); }),
       integer(KEY(data.validation_size), -1),
       integer(KEY(data.train_size), 0, [](const Config& c) { return c.data.train_size > 0; }),
-      choice(KEY(model.kind), {"classifier", "autoencoder", "vae"}, autoencoding),
+      choice(KEY(model.kind), {"classifier", "autoencoder", "vae", "stacked_autoencoder"},
+             autoencoding),
       text_list(KEY(model.layers), classifying),
       text(KEY(model.weights), [](const Config& c) { return !c.model.weights.empty(); }),
-      text_list(KEY(model.encoder), autoencoding),
-      text_list(KEY(model.decoder), autoencoding),
-      integer(KEY(model.code), 0, autoencoding),
+      text(KEY(model.encoder_from), from_encoder),
+      boolean(KEY(model.freeze_encoder), from_encoder),
+      text_list(KEY(model.encoder), listed_autoencoder),
+      text_list(KEY(model.decoder), listed_autoencoder),
+      integer(KEY(model.code), 0, listed_autoencoder),
+      integer_list(KEY(model.stack), 1, stacked),
+      choice(KEY(model.stack_activation), activation_names(), stacked),
       choice(KEY(autoencoder.reconstruction), {"mse", "binary_cross_entropy"}, autoencoding),
-      boolean(KEY(autoencoder.tied), plain_autoencoder),
-      choice(KEY(autoencoder.sparsity), {"none", "l1", "kl"}, plain_autoencoder),
-      real(KEY(autoencoder.sparsity_weight), 0, INFINITY, false, plain_autoencoder),
-      real(KEY(autoencoder.sparsity_target), 0, 1, true, plain_autoencoder),
-      choice(KEY(autoencoder.noise), input_noise_names(), plain_autoencoder),
-      real(KEY(autoencoder.noise_level), 0, INFINITY, false, plain_autoencoder),
-      real(KEY(autoencoder.contractive_weight), 0, INFINITY, false, plain_autoencoder),
+      boolean(KEY(autoencoder.tied), plain_objective),
+      choice(KEY(autoencoder.sparsity), {"none", "l1", "kl"}, plain_objective),
+      real(KEY(autoencoder.sparsity_weight), 0, INFINITY, false, plain_objective),
+      real(KEY(autoencoder.sparsity_target), 0, 1, true, plain_objective),
+      choice(KEY(autoencoder.noise), input_noise_names(), plain_objective),
+      real(KEY(autoencoder.noise_level), 0, INFINITY, false, plain_objective),
+      real(KEY(autoencoder.contractive_weight), 0, INFINITY, false, plain_objective),
       real(KEY(autoencoder.beta), 0, INFINITY, false, variational),
       integer(KEY(autoencoder.kl_warmup_epochs), 0, variational),
-      integer(KEY(train.epochs), 1),
+      integer(KEY(autoencoder.epochs_per_layer), 1, stacked),
+      integer(KEY(autoencoder.fine_tune_epochs), 0, stacked),
+      integer(KEY(train.epochs), 1, not_stacked),
       integer(KEY(train.batch_size), 1),
       boolean(KEY(train.shuffle)),
       boolean(KEY(train.drop_last)),
@@ -487,8 +531,7 @@ void check_model_kind(const Resolver& r, const Config& c) {
     if (r.find(key))
       refuse(key, "applies to model.kind = " + kinds + " (model.kind is \"" + kind + "\")");
   };
-  const std::vector<std::string> shared = {"model.encoder", "model.decoder", "model.code",
-                                           "autoencoder.reconstruction"};
+  const std::vector<std::string> listed = {"model.encoder", "model.decoder", "model.code"};
   const std::vector<std::string> plain = {"autoencoder.tied",
                                           "autoencoder.sparsity",
                                           "autoencoder.sparsity_weight",
@@ -497,41 +540,80 @@ void check_model_kind(const Resolver& r, const Config& c) {
                                           "autoencoder.noise_level",
                                           "autoencoder.contractive_weight"};
   const std::vector<std::string> variational = {"autoencoder.beta", "autoencoder.kl_warmup_epochs"};
+  const std::vector<std::string> stack = {"model.stack", "model.stack_activation",
+                                          "autoencoder.epochs_per_layer",
+                                          "autoencoder.fine_tune_epochs"};
   if (kind == "classifier") {
-    for (const auto* keys : {&shared, &plain, &variational})
+    for (const auto* keys : {&listed, &plain, &variational})
       for (const std::string& key : *keys) only_for(key, "\"autoencoder\" or \"vae\"");
+    only_for("autoencoder.reconstruction", "\"autoencoder\", \"vae\" or \"stacked_autoencoder\"");
+    for (const std::string& key : stack) only_for(key, "\"stacked_autoencoder\"");
+    if (c.model.freeze_encoder && c.model.encoder_from.empty())
+      refuse("model.freeze_encoder",
+             "freezes the encoder copied by model.encoder_from, which is not set");
     return;
   }
+  for (const char* key : {"model.encoder_from", "model.freeze_encoder"})
+    only_for(key, "\"classifier\" (a classifier on a trained encoder)");
   if (r.find("model.layers"))
     refuse("model.layers",
            "is the classifier's network; an autoencoder is built from "
-           "model.encoder, model.code and model.decoder");
+           "model.encoder, model.code and model.decoder (model.stack when stacked)");
   if (r.find("train.loss"))
     refuse("train.loss", "autoencoders take their loss from autoencoder.reconstruction");
   if (c.curvature.every > 0)
     refuse("curvature.every", "the curvature probe supports model.kind = \"classifier\" only");
-  if (c.model.code <= 0)
-    throw ConfigError("config: model.code: missing: model.kind = \"" + kind +
-                      "\" needs the size of its code (e.g. model.code = 32)");
-  if (kind == "vae") {
-    for (const std::string& key : plain) only_for(key, "\"autoencoder\"");
-    return;
+  std::string activation;
+  if (kind == "stacked_autoencoder") {
+    for (const std::string& key : listed)
+      if (r.find(key))
+        refuse(key,
+               "a stacked autoencoder is built from model.stack (its code sizes, e.g. [512, "
+               "128, 32]) and model.stack_activation");
+    for (const std::string& key : variational) only_for(key, "\"vae\"");
+    if (r.find("train.epochs"))
+      refuse("train.epochs",
+             "a stacked autoencoder trains autoencoder.epochs_per_layer epochs per layer, then "
+             "autoencoder.fine_tune_epochs epochs of the whole stack");
+    if (c.model.stack.empty())
+      throw ConfigError(
+          "config: model.stack: missing: model.kind = \"stacked_autoencoder\" needs its code "
+          "sizes, input side first (e.g. model.stack = [512, 128, 32])");
+    activation = c.model.stack_activation;
+  } else {
+    for (const std::string& key : stack) only_for(key, "\"stacked_autoencoder\"");
+    if (c.model.code <= 0)
+      throw ConfigError("config: model.code: missing: model.kind = \"" + kind +
+                        "\" needs the size of its code (e.g. model.code = 32)");
+    if (kind == "vae") {
+      for (const std::string& key : plain) only_for(key, "\"autoencoder\"");
+      return;
+    }
+    for (const std::string& key : variational) only_for(key, "\"vae\"");
+    activation = code_activation(c.model.encoder);
   }
-  for (const std::string& key : variational) only_for(key, "\"vae\"");
   const auto& ae = c.autoencoder;
-  const std::string activation = code_activation(c.model.encoder);
+  const std::string codes = kind == "stacked_autoencoder"
+                                ? "set model.stack_activation = \"sigmoid\" (it is "
+                                : "end model.encoder with \"sigmoid\" (it ends with ";
   if (ae.sparsity == "kl" && activation != "sigmoid")
     refuse("autoencoder.sparsity",
            "\"kl\" compares mean activations in (0, 1) with sparsity_target, so the codes must be "
-           "sigmoid units: end model.encoder with \"sigmoid\" (it ends with " +
-               activation + ")");
+           "sigmoid units: " +
+               codes + activation + ")");
   if (ae.sparsity == "kl" && !(ae.sparsity_target > 0))
     refuse("autoencoder.sparsity_target", "must be in (0, 1) for the kl penalty");
   if (ae.noise != "none" && !(ae.noise_level > 0))
     refuse("autoencoder.noise_level", "autoencoder.noise = \"" + ae.noise + "\" needs a level > 0");
   if ((ae.noise == "mask" || ae.noise == "salt_and_pepper") && ae.noise_level > 1)
     refuse("autoencoder.noise_level", "is a probability for \"" + ae.noise + "\": at most 1");
-  if (ae.contractive_weight > 0) {
+  if (ae.contractive_weight > 0 && kind == "stacked_autoencoder" &&
+      !contractive_supports(activation))
+    refuse("autoencoder.contractive_weight",
+           "the contractive penalty has a closed form for sigmoid, tanh, relu or no activation; "
+           "model.stack_activation is " +
+               activation);
+  if (ae.contractive_weight > 0 && kind == "autoencoder") {
     size_t linears = 0;
     for (const auto& layer : c.model.encoder) linears += layer.rfind("linear", 0) == 0;
     if (linears != 1 || !contractive_supports(activation) || c.model.encoder.size() > 2)

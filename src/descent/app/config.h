@@ -42,7 +42,8 @@ struct Config {
   } data;
 
   struct Model {
-    std::string kind = "classifier";  // classifier (or regressor: the loss says), autoencoder, vae
+    // classifier (or regressor: the loss says), autoencoder, vae, stacked_autoencoder
+    std::string kind = "classifier";
     std::vector<std::string> layers = {"linear:out=256", "relu", "linear:out=256", "relu",
                                        "linear:out=10"};
     std::string weights;  // a safetensors file to start from (e.g. written by PyTorch)
@@ -50,6 +51,14 @@ struct Config {
     std::vector<std::string> encoder = {"linear:out=256", "relu", "linear"};
     std::vector<std::string> decoder = {"linear:out=256", "relu", "linear"};
     int64_t code = 0;
+    // Stacked autoencoders (app/stacked_config.h): the code sizes, input side first, and the
+    // activation after every layer.
+    std::vector<int64_t> stack;
+    std::string stack_activation = "sigmoid";
+    // A classifier on a trained encoder (app/encoder_from.h): the autoencoder run it comes from,
+    // and whether its weights stay fixed.
+    std::string encoder_from;
+    bool freeze_encoder = false;
   } model;
 
   // How autoencoders train (train/objectives/autoencoder.h, variational.h).
@@ -64,6 +73,8 @@ struct Config {
     double contractive_weight = 0;
     double beta = 1;  // vae: the KL term's weight
     int64_t kl_warmup_epochs = 0;
+    int64_t epochs_per_layer = 10;  // stacked: the greedy phases
+    int64_t fine_tune_epochs = 0;   // stacked: then the whole stack (0: no fine-tuning)
   } autoencoder;
 
   struct Train {

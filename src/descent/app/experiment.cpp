@@ -1,6 +1,8 @@
 #include "descent/app/experiment.h"
 
 #include "descent/app/datasets.h"
+#include "descent/app/encoder_from.h"
+#include "descent/app/stacked_config.h"
 #include "descent/autograd/grad_mode.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/autoencoder_spec.h"
@@ -54,9 +56,20 @@ AutoencoderSpec autoencoder_spec(const Config& c) {
   return {c.model.encoder, c.model.decoder, c.model.code, c.autoencoder.tied};
 }
 
+// What the optimizer updates: every parameter that takes a gradient (a frozen encoder's do not).
+std::vector<NamedTensor> trained_parameters(const Module& model) {
+  std::vector<NamedTensor> trained;
+  for (auto& p : model.named_parameters())
+    if (p.tensor.requires_grad()) trained.push_back(p);
+  return trained;
+}
+
 }  // namespace
 
 std::unique_ptr<Module> build_model(const Config& config, int64_t in_features) {
+  // A stacked autoencoder is the autoencoder its layers make (app/stacked_config.h).
+  if (config.model.kind == "stacked_autoencoder")
+    return build_model(stacked_model_config(config), in_features);
   Generator init_gen(config.seed);
   const uint64_t noise_seed = config.seed + 7;
   std::unique_ptr<Module> model;
@@ -66,6 +79,8 @@ std::unique_ptr<Module> build_model(const Config& config, int64_t in_features) {
     else if (config.model.kind == "vae")
       model = build_variational_autoencoder(autoencoder_spec(config), in_features, init_gen,
                                             noise_seed);
+    else if (!config.model.encoder_from.empty())
+      model = build_classifier_on_encoder(config, in_features, init_gen, noise_seed);
     else
       model = build_network(config.model.layers, in_features, init_gen, noise_seed);
   } catch (const SpecError& e) {
@@ -79,6 +94,8 @@ std::unique_ptr<Module> build_model(const Config& config, int64_t in_features) {
 
 std::unique_ptr<Objective> build_objective(const Config& config, Module& model,
                                            int64_t num_classes) {
+  if (config.model.kind == "stacked_autoencoder")
+    return build_objective(stacked_model_config(config), model, num_classes);
   // Noise and samples draw from streams of their own, apart from dropout's (seed + 7 + ...).
   const uint64_t noise_seed = config.seed + 11;
   const auto& ae = config.autoencoder;
@@ -111,9 +128,14 @@ LossFunction task_loss(const std::string& name, int64_t num_classes) {
 }
 
 Experiment build_experiment(const Config& config) {
+  Config resolved = config;
+  ExperimentData data = load_experiment_data(resolved);
+  return build_experiment_on(resolved, std::move(data));
+}
+
+Experiment build_experiment_on(const Config& config, ExperimentData data) {
   Experiment e;
   e.config = config;
-  ExperimentData data = load_experiment_data(e.config);
   e.train = std::move(data.train);
   e.validation = std::move(data.validation);
   e.test = std::move(data.test);
@@ -126,7 +148,7 @@ Experiment build_experiment(const Config& config) {
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   e.optimizer = make_optimizer(
       config.optimizer.name,
-      weight_decay_groups(e.model->named_parameters(), config.optimizer.no_weight_decay_1d), args);
+      weight_decay_groups(trained_parameters(*e.model), config.optimizer.no_weight_decay_1d), args);
   if (!config.schedule.name.empty()) e.schedule = make_scheduler(config.schedule, *e.optimizer);
   return e;
 }

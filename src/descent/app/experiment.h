@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "descent/app/config.h"
+#include "descent/app/datasets.h"
 #include "descent/data/dataset.h"
 #include "descent/nn/loss.h"
 #include "descent/nn/sequential.h"
@@ -28,9 +29,14 @@ struct Experiment {
 // Throws ConfigError or DataError naming the key or file.
 Experiment build_experiment(const Config& config);
 
+// The same on data already loaded (a stacked autoencoder's phases train on codes in memory).
+Experiment build_experiment_on(const Config& config, ExperimentData data);
+
 // The model of model.kind for data with `in_features` inputs, initialized from Generator(seed)
-// (dropout and the objectives' noise from seed + 7), then given model.weights when set. Throws
-// ConfigError naming the key.
+// (dropout and the objectives' noise from seed + 7), then given model.weights when set. A
+// stacked autoencoder is its whole stack (app/stacked_config.h); a classifier with
+// model.encoder_from starts with the trained encoder (app/encoder_from.h). Throws ConfigError
+// naming the key.
 std::unique_ptr<Module> build_model(const Config& config, int64_t in_features);
 
 // The objective of model.kind on `model` (built by build_model from the same config).

@@ -2,6 +2,7 @@
 
 #include "descent/app/datasets.h"
 #include "descent/app/report.h"
+#include "descent/app/stacked_run.h"
 
 #include <cmath>
 #include "descent/io/atomic_file.h"
@@ -39,18 +40,6 @@ TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   return o;
 }
 
-// Reconstruction quality of image data (pixels in [0, 1]) in dB: 10 log10(1 / MSE), for the test
-// reconstructions and, with input noise, for the noisy inputs and their reconstructions.
-void add_psnr(nlohmann::json& summary, const EvalResult& test, const Config& config) {
-  const DatasetInfo* data = find_dataset(config.data.name);
-  if (!data || data->image_rows == 0) return;
-  const auto psnr = [](double mse) { return 10.0 * std::log10(1.0 / mse); };
-  for (const auto& [term, key] :
-       {std::pair{"mse", "test_psnr_db"}, std::pair{"noisy_mse", "test_noisy_psnr_db"},
-        std::pair{"corrupted_mse", "test_denoised_psnr_db"}})
-    if (test.terms.count(term) && test.terms.at(term) > 0) summary[key] = psnr(test.terms.at(term));
-}
-
 // report.html, last: a failure (no Vega installed, say) is noted, not fatal, as the run is done.
 void write_report(const Config& c, RunOutcome& outcome) {
   if (!c.report.write) return;
@@ -65,6 +54,9 @@ void write_report(const Config& c, RunOutcome& outcome) {
 RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
                         std::optional<Checkpoint> resume) {
   const Config& c = e.config;
+  if (!c.model.encoder_from.empty())
+    std::printf("descent: encoder from %s%s\n", c.model.encoder_from.c_str(),
+                c.model.freeze_encoder ? ", frozen (not trained)" : ", trained with the rest");
   Trainer trainer(*e.objective, *e.optimizer, train_options(c, dir));
   std::unique_ptr<WeightAverage> average;
   if (c.ema.decay > 0) {
@@ -116,6 +108,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   Generator shuffle_gen(c.seed + 2);
   RunOutcome outcome;
   outcome.dir = dir;
+  outcome.checkpoint = dir / kCheckpointFile;
   {
     InterruptGuard ctrl_c;
     outcome.train = trainer.fit(e.train, &e.validation, shuffle_gen);
@@ -140,15 +133,14 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
                                  {"best_epoch", early_stopping->best_epoch()},
                                  {"restored_best", c.early_stopping.restore_best}};
   if (average) summary["ema"] = {{"decay", c.ema.decay}, {"evaluated", c.ema.evaluate}};
+  if (!c.model.encoder_from.empty())
+    summary["encoder_from"] = {{"run", c.model.encoder_from}, {"frozen", c.model.freeze_encoder}};
   if (reason != StopReason::NonFinite) {
     // The weights are finite here even after a non-finite gradient (the step was not taken), but
     // such a run did not finish: only its last good checkpoint is kept.
     save_weights(*e.model, dir / kModelFile);
     outcome.test = evaluate(*e.objective, e.test);
-    summary["test_loss"] = outcome.test.loss;
-    summary["test_accuracy"] = outcome.test.accuracy;
-    for (const auto& [name, value] : outcome.test.terms) summary["test_" + name] = value;
-    add_psnr(summary, outcome.test, c);
+    add_test_results(summary, outcome.test, c, e.test);
   }
   if (!outcome.train.history.empty())
     summary["final_epoch"] = to_json(outcome.train.history.back());
@@ -172,7 +164,26 @@ const std::vector<std::string> kResumableKeys = {"train.epochs",
 
 }  // namespace
 
+void add_test_results(nlohmann::json& summary, const EvalResult& test, const Config& config,
+                      const Dataset& test_set) {
+  summary["test_loss"] = test.loss;
+  summary["test_accuracy"] = test.accuracy;
+  for (const auto& [name, value] : test.terms) summary["test_" + name] = value;
+  // PSNR, 10 log10(1 / MSE) in dB, applies to images with pixels in [0, 1] (not to the codes a
+  // stacked autoencoder's deeper layers reconstruct): the test reconstructions and, with input
+  // noise, the noisy inputs and their reconstructions.
+  const DatasetInfo* data = find_dataset(config.data.name);
+  if (!data || data->image_rows == 0 || test_set.features() != data->image_rows * data->image_cols)
+    return;
+  const auto psnr = [](double mse) { return 10.0 * std::log10(1.0 / mse); };
+  for (const auto& [term, key] :
+       {std::pair{"mse", "test_psnr_db"}, std::pair{"noisy_mse", "test_noisy_psnr_db"},
+        std::pair{"corrupted_mse", "test_denoised_psnr_db"}})
+    if (test.terms.count(term) && test.terms.at(term) > 0) summary[key] = psnr(test.terms.at(term));
+}
+
 RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
+  if (e.config.model.kind == "stacked_autoencoder") return train_stacked_run(e, out_dir, false);
   check_run_dir_is_free(out_dir);
   std::filesystem::create_directories(out_dir);
   write_file_atomically(out_dir / kConfigFile, to_toml(e.config));
@@ -193,6 +204,10 @@ Experiment load_resumable_run(const std::filesystem::path& run_dir,
     }
   }
   check_is_run_dir(run_dir);
+  if (load_config(run_dir / kConfigFile, {}).model.kind == "stacked_autoencoder") {
+    check_stacked_run_resumable(run_dir);
+    return build_experiment(load_config(run_dir / kConfigFile, overrides));
+  }
   if (!std::filesystem::exists(run_dir / kCheckpointFile))
     throw std::runtime_error(run_dir.string() + " has no " + kCheckpointFile +
                              " to resume from (was it written with checkpoints?)");
@@ -200,6 +215,7 @@ Experiment load_resumable_run(const std::filesystem::path& run_dir,
 }
 
 RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
+  if (e.config.model.kind == "stacked_autoencoder") return train_stacked_run(e, run_dir, true);
   Checkpoint checkpoint = load_checkpoint(run_dir / kCheckpointFile);
   const int64_t next_epoch = checkpoint.meta.at("loop").at("epoch").get<int64_t>();
   const int64_t batch = checkpoint.meta.at("loop").at("batch").get<int64_t>();

@@ -16,12 +16,15 @@ struct RunOutcome {
   TrainResult train;
   EvalResult test;
   std::filesystem::path dir;
+  // Where a run stopped by Ctrl-C left its checkpoint (a stacked run: in the phase's directory).
+  std::filesystem::path checkpoint;
   // With report.write: why report.html could not be written (empty when it was). The run itself
   // is complete either way.
   std::string report_error;
 };
 
-// Trains and writes the run directory (which must not exist or be empty). Ctrl-C stops it after
+// Trains and writes the run directory (which must not exist or be empty); a stacked autoencoder
+// trains phase by phase (stacked_run.h). Ctrl-C stops it after
 // the step in progress with a checkpoint (StopReason::Interrupted). However it ends, report.html
 // is written last when report.write is on.
 RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_dir);
@@ -33,9 +36,15 @@ RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_di
 Experiment load_resumable_run(const std::filesystem::path& run_dir,
                               const std::vector<std::string>& overrides);
 
-// Continues the run from its checkpoint to train.epochs. With the same thread count, the final
+// Continues the run from its checkpoint to train.epochs (a stacked autoencoder: from the phase
+// that was cut short). With the same thread count, the final
 // weights are bit-identical to a run that was never stopped.
 RunOutcome resume_run(Experiment& experiment, const std::filesystem::path& run_dir);
+
+// The test results in summary.json: test_loss, test_accuracy, test_<term> for every term of the
+// objective and, for images, PSNR in dB (test_psnr_db, ...).
+void add_test_results(nlohmann::json& summary, const EvalResult& test, const Config& config,
+                      const Dataset& test_set);
 
 // Rebuilds the model of a finished run from its config.toml and model.safetensors and
 // evaluates it on the test set.
