@@ -180,5 +180,26 @@ TEST_F(ReportTest, LongRunsAreSmoothedAndOnlyEarlyStoppedRunsMarkTheirPatience) 
   EXPECT_FALSE(short_smoothed);
 }
 
+TEST_F(ReportTest, StackedRunsMarkWhereEachPhaseBegins) {
+  const fs::path dir = make_run("stacked", {"seed=0"}, 0, 1.0);
+  std::ofstream metrics(dir / kMetricsFile);
+  for (const char* phase : {"layer-1", "layer-1", "layer-2", "fine-tune"})
+    metrics
+        << nlohmann::json{{"epoch", 1}, {"phase", phase}, {"train_loss", 0.5}, {"lr", 0.01}}.dump()
+        << "\n";
+  metrics.close();
+  const plot::Page page = report_page({read_run(dir)}, "descent report stacked");
+  const plot::LineChart* train_loss = nullptr;
+  for (const auto& block : page.blocks)
+    if (const auto* figure = std::get_if<plot::Figure>(&block))
+      if (plot::figure_id(*figure) == "train_loss")
+        train_loss = &std::get<plot::LineChart>(*figure);
+  ASSERT_NE(train_loss, nullptr);
+  ASSERT_EQ(train_loss->rules.size(), 3u);
+  EXPECT_EQ(train_loss->rules[1].x, 3);
+  EXPECT_EQ(train_loss->rules[1].label, "layer-2");
+  EXPECT_EQ(train_loss->rules[2].x, 4);
+}
+
 }  // namespace
 }  // namespace descent

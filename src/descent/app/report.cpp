@@ -160,6 +160,29 @@ void mark_early_stopping(LineChart& chart, const std::vector<RunGroup>& groups) 
     }
 }
 
+// A stacked autoencoder's run trains in phases (layer-1, layer-2, ..., fine-tune), each line of
+// metrics.jsonl naming its phase: a dashed rule where each phase begins, on every epoch chart.
+void mark_phases(plot::Page& page, const std::vector<RunRecord>& runs) {
+  std::vector<plot::Rule> rules;
+  for (const RunRecord& run : runs) {
+    std::string previous;
+    for (size_t i = 0; i < run.epochs.size(); ++i) {
+      const auto it = run.epochs[i].extra.find("phase");
+      if (it == run.epochs[i].extra.end() || !it->is_string()) continue;
+      const std::string phase = it->get<std::string>();
+      if (phase != previous)
+        rules.push_back(
+            {static_cast<double>(i + 1), runs.size() > 1 ? run.name + ": " + phase : phase});
+      previous = phase;
+    }
+  }
+  if (rules.empty()) return;
+  for (auto& block : page.blocks)
+    if (auto* figure = std::get_if<plot::Figure>(&block))
+      if (auto* chart = std::get_if<LineChart>(figure); chart && chart->x_title == "epoch")
+        chart->rules.insert(chart->rules.end(), rules.begin(), rules.end());
+}
+
 LineChart step_loss_chart(const std::vector<RunGroup>& groups) {
   LineChart chart;
   chart.id = "step_loss";
@@ -515,6 +538,7 @@ plot::Page report_page(const std::vector<RunRecord>& runs, const std::string& co
 
   page.blocks.push_back(plot::Heading{"Configuration"});
   page.blocks.push_back(config_table(groups));
+  mark_phases(page, runs);
   return page;
 }
 

@@ -448,6 +448,8 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
            {"strokeWidth", {{"value", kNormalWidth}}},
            {"strokeJoin", {{"value", "round"}}},
            {"defined", {{"signal", "isValid(datum." + n.xv() + ") && isValid(datum.yv)"}}}}}}}}));
+  const std::string rule_x = "scale('" + X + "', datum." + n.xv() + ")";
+  const std::string near_right = "(" + rule_x + " > " + std::to_string(0.75 * W) + ")";
   marks.push_back({{"type", "rule"},
                    {"name", c.id + "_rule_marks"},
                    {"from", {{"data", c.id + "_rules"}}},
@@ -464,15 +466,18 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                    {"from", {{"data", c.id + "_rules"}}},
                    {"encode",
                     {{"update",
-                      {{"x", {{"scale", X}, {"field", n.xv()}, {"offset", 3}}},
+                      {{"x", {{"scale", X}, {"field", n.xv()}}},
                        {"y", {{"value", H - 3}}},
                        {"baseline", {{"value", "bottom"}}},
                        {"fontSize", {{"value", 10}}},
                        {"fill", {{"value", "#444444"}}},
-                       // Kept inside the plot area (the legend is to its right).
+                       // Kept inside the plot area (the legend is to its right): right of the
+                       // rule, or left of it in the last quarter of the width.
+                       {"align", {{"signal", near_right + " ? 'right' : 'left'"}}},
+                       {"dx", {{"signal", near_right + " ? -3 : 3"}}},
                        {"limit",
-                        {{"signal", "max(0, " + std::to_string(W) + " - scale('" + X + "', datum." +
-                                        n.xv() + ") - 6)"}}},
+                        {{"signal", "max(1, " + near_right + " ? " + rule_x +
+                                        " - 6 : " + std::to_string(W) + " - " + rule_x + " - 6)"}}},
                        {"text", {{"field", "label"}}}}}}}});
   if (options.interactive && points <= kMaxHoverPoints) {
     const std::string xk = key_or(c.x_title, "x", {"series"});
