@@ -70,10 +70,17 @@ const std::vector<DatasetInfo>& dataset_registry() {
          28,
          {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
           "Bag", "Ankle boot"}},
-        {"csv", {"path", "test_path", "target", "header", "task", "test_size"}, -1, load_csv_sets},
+        {"csv",
+         {"path", "test_path", "target", "header", "task", "test_size"},
+         -1,
+         load_csv_sets,
+         0,
+         0,
+         {}},
     };
     for (const std::string& name : synthetic_dataset_names())
-      r.push_back({name, {"size", "classes", "noise", "test_size"}, -1, load_synthetic_sets});
+      r.push_back(
+          {name, {"size", "classes", "noise", "test_size"}, -1, load_synthetic_sets, 0, 0, {}});
     return r;
   }();
   return registry;
