@@ -33,12 +33,18 @@ every objective term averaged over each epoch (descent's train_<term> metrics), 
 weights, as float32 values (see optimizers.py's f32).
 """
 import math
+import pathlib
+import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from optimizers import f32, make_optimizer, write_golden_doc
+
+# Layer SPECs are read as descent reads them, by the same code as the torch-load check.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from check_torch_load_autoencoder import parse, with_last_out  # noqa: E402
 
 SEED = 20240611
 EXAMPLES, FEATURES, BATCH = 64, 12, 24
@@ -90,23 +96,6 @@ def make_data(rng):
     mixing = rng.standard_normal((3, FEATURES))
     x = 1 / (1 + np.exp(-(latent @ mixing + 0.3 * rng.standard_normal((EXAMPLES, FEATURES)))))
     return torch.tensor(x, dtype=torch.float32)
-
-
-def parse(spec):
-    name, _, rest = spec.partition(":")
-    return name, dict(kv.split("=", 1) for kv in rest.split(",") if kv)
-
-
-def with_last_out(layers, out):
-    """descent's rule: the last linear layer outputs `out` when its `out` is left out."""
-    layers = list(layers)
-    for i in reversed(range(len(layers))):
-        name, args = parse(layers[i])
-        if name == "linear":
-            if "out" not in args:
-                layers[i] += (",out=" if ":" in layers[i] else ":out=") + str(out)
-            return layers
-    raise ValueError(f"no linear layer in {layers}")
 
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
