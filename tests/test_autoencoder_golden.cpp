@@ -240,8 +240,12 @@ TEST_P(AutoencoderGoldenTest, OneEpochMatchesPyTorch) {
         << want_losses[k];
   }
   // Every stored random tensor was used, once per step.
-  if (c.contains("noisy_inputs")) EXPECT_EQ(noise.used(), c.at("noisy_inputs").size());
-  if (c.contains("eps")) EXPECT_EQ(eps.used(), c.at("eps").size());
+  if (c.contains("noisy_inputs")) {
+    EXPECT_EQ(noise.used(), c.at("noisy_inputs").size());
+  }
+  if (c.contains("eps")) {
+    EXPECT_EQ(eps.used(), c.at("eps").size());
+  }
 
   const json& terms = c.at("terms");
   ASSERT_EQ(result.history.size(), terms.size());
