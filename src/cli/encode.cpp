@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "descent/app/autoencoder_run.h"
 #include "descent/io/atomic_file.h"
+#include "descent/util/number_text.h"
 
 namespace cli {
 namespace {
@@ -21,11 +22,7 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
-std::string number(float value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(value));
-  return buf;
-}
+std::string number(float value) { return descent::shortest_text(value); }
 
 std::string codes_csv(const descent::AutoencoderRun& run, const descent::Dataset& data,
                       const descent::Codes& codes) {

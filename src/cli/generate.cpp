@@ -10,15 +10,12 @@
 #include "descent/app/autoencoder_figures.h"
 #include "descent/io/atomic_file.h"
 #include "descent/plot/export.h"
+#include "descent/util/number_text.h"
 
 namespace cli {
 namespace {
 
-std::string number(float value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(value));
-  return buf;
-}
+std::string number(float value) { return descent::shortest_text(value); }
 
 std::string samples_csv(const descent::Tensor& z, const descent::Tensor& x) {
   const int64_t n = z.size(0), k = z.size(1), d = x.size(1);

@@ -31,6 +31,7 @@
 #include "descent/plot/numbers.h"
 #include "descent/plot/palette.h"
 #include "descent/plot/provenance.h"
+#include "descent/util/number_text.h"
 #include "descent/util/spec.h"
 
 namespace cli {
@@ -65,10 +66,10 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+// Shortest text: a float's when the value is one (positions and losses), else the double's.
 std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
+  const float f = static_cast<float>(v);
+  return static_cast<double>(f) == v ? descent::shortest_text(f) : descent::shortest_text(v);
 }
 
 // One optimizer's run: row s is the point after s steps (row 0: the start).

@@ -23,6 +23,7 @@
 #include "descent/plot/palette.h"
 #include "descent/plot/provenance.h"
 #include "descent/schedule/factory.h"
+#include "descent/util/number_text.h"
 #include "descent/util/spec.h"
 
 namespace cli {
@@ -81,8 +82,8 @@ void print_csv(const Trace& trace) {
   const std::string& mkey = trace.momentum_key;
   std::printf("step,lr%s\n", mkey.empty() ? "" : ("," + mkey).c_str());
   for (size_t s = 0; s < trace.lr.size(); ++s) {
-    std::printf("%lld,%.17g", static_cast<long long>(s), trace.lr[s]);
-    if (!mkey.empty()) std::printf(",%.17g", trace.momentum[s]);
+    std::printf("%lld,%s", static_cast<long long>(s), descent::shortest_text(trace.lr[s]).c_str());
+    if (!mkey.empty()) std::printf(",%s", descent::shortest_text(trace.momentum[s]).c_str());
     std::printf("\n");
   }
 }

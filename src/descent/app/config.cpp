@@ -18,6 +18,7 @@
 #include "descent/optim/registry.h"
 #include "descent/schedule/registry.h"
 #include "descent/train/objectives/input_noise.h"
+#include "descent/util/number_text.h"
 
 namespace descent {
 namespace {
@@ -698,7 +699,7 @@ std::string to_toml(const Config& c) {
   }
   std::ostringstream os;
   os << root << "\n";
-  return os.str();
+  return with_shortest_floats(os.str());
 }
 
 std::vector<std::string> config_keys() {

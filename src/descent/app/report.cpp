@@ -2,6 +2,7 @@
 
 #include "descent/app/autoencoder_figures.h"
 #include "descent/app/run_dir.h"
+#include "descent/util/number_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -54,8 +55,7 @@ std::string label_text(const std::string& value) {
   double number;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (error != std::errc() || end != value.data() + value.size()) return value;
-  char buf[32];
-  return std::string(buf, std::to_chars(buf, buf + sizeof buf, number).ptr);
+  return shortest_text(number);
 }
 
 std::vector<double> cumulative(const std::vector<double>& seconds) {
