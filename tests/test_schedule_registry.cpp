@@ -63,9 +63,9 @@ TEST(ScheduleRegistry, NamesComeFromTheRegistry) {
     EXPECT_EQ(&schedule_info(names[i]), &schedule_registry()[i]);
     EXPECT_FALSE(schedule_registry()[i].description.empty()) << names[i];
   }
-  EXPECT_TRUE(
-      throws_with<SpecError>([] { schedule_info("cosinus"); },
-                             {"schedule 'cosinus': unknown (valid names: step, multistep"}));
+  EXPECT_TRUE(throws_with<SpecError>(
+      [] { schedule_info("cosinus"); },
+      {"schedule 'cosinus': unknown (did you mean 'cosine'?) (valid names: step, multistep"}));
 }
 
 TEST(ScheduleRegistry, ArraysItemByItemEqualTheSpecText) {

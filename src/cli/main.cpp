@@ -1,10 +1,53 @@
 // descent: the command line. One subcommand per file (train.cpp, evaluate.cpp).
+// Exit status: 0 success, 1 an error while working (bad data, a file that cannot be written),
+// 2 a command line that cannot be used (unknown subcommand or option, bad value, missing file),
+// 3 training stopped by a non-finite loss or gradient, 130 interrupted by Ctrl-C.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "descent/util/suggest.h"
+
+namespace {
+
+// After CLI11's message: the subcommand or option the user probably meant.
+void suggest(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  if (argc < 2) return;
+  const std::string first = argv[1];
+  const CLI::App* sub = nullptr;
+  for (const CLI::App* s : app.get_subcommands({}))
+    if (s->get_name() == first) sub = s;
+  if (!sub) {
+    if (first.rfind("-", 0) != 0) {
+      const std::string guess = descent::closest(first, names);
+      if (!guess.empty())
+        std::fprintf(stderr, "descent: unknown subcommand '%s': did you mean '%s'?\n",
+                     first.c_str(), guess.c_str());
+    }
+    return;
+  }
+  std::vector<std::string> options;
+  for (const CLI::Option* o : sub->get_options())
+    for (const std::string& name : o->get_lnames()) options.push_back("--" + name);
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) continue;
+    arg = arg.substr(0, arg.find('='));
+    if (std::find(options.begin(), options.end(), arg) != options.end()) continue;
+    const std::string guess = descent::closest(arg, options);
+    if (!guess.empty())
+      std::fprintf(stderr, "descent %s: unknown option '%s': did you mean '%s'?\n", first.c_str(),
+                   arg.c_str(), guess.c_str());
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"descent: train neural networks by gradient-based optimization"};
@@ -21,7 +64,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // prints help, the version, or what is wrong
+    if (code == 0) return 0;
+    suggest(app, argc, argv);
+    return 2;
   } catch (const cli::ExitStatus& status) {
     return status.code;
   } catch (const std::exception& e) {

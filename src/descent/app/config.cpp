@@ -19,6 +19,7 @@
 #include "descent/schedule/registry.h"
 #include "descent/train/objectives/input_noise.h"
 #include "descent/util/number_text.h"
+#include "descent/util/suggest.h"
 
 namespace descent {
 namespace {
@@ -417,8 +418,10 @@ void check_keys(const Resolver& r, const toml::table& root) {
   }
   auto unknown = [&](const std::string& path, const std::string& table,
                      const std::vector<std::string>& accepted) {
-    throw ConfigError("config: unknown key '" + path + "'" + r.where(path) + " (valid keys" +
-                      (table.empty() ? "" : " in [" + table + "]") + ": " + join(accepted) + ")");
+    throw ConfigError("config: unknown key '" + path + "'" + r.where(path) +
+                      did_you_mean(table.empty() ? path : leaf_of(path), accepted) +
+                      " (valid keys" + (table.empty() ? "" : " in [" + table + "]") + ": " +
+                      join(accepted) + ")");
   };
   for (const auto& [k, node] : root) {
     const std::string table(k.str());

@@ -1,5 +1,7 @@
 #include "descent/optim/registry.h"
 
+#include "descent/util/suggest.h"
+
 #include "descent/optim/adam.h"
 #include "descent/optim/sgd.h"
 // includes: classic adaptive
@@ -77,11 +79,14 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
 
 const OptimizerInfo& optimizer_info(const std::string& name) {
   std::string valid;
+  std::vector<std::string> names;
   for (const auto& info : optimizer_registry()) {
     if (info.name == name) return info;
     valid += (valid.empty() ? "" : ", ") + info.name;
+    names.push_back(info.name);
   }
-  throw SpecError("unknown optimizer '" + name + "' (valid: " + valid + ")");
+  throw SpecError("unknown optimizer '" + name + "'" + did_you_mean(name, names) +
+                  " (valid: " + valid + ")");
 }
 
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {

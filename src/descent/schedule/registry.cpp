@@ -1,5 +1,7 @@
 #include "descent/schedule/registry.h"
 
+#include "descent/util/suggest.h"
+
 // includes: PyTorch's families
 #include "descent/schedule/chained.h"
 #include "descent/schedule/constant.h"
@@ -78,7 +80,8 @@ const ScheduleInfo& schedule_info(const std::string& name) {
     if (info.name == name) return info;
   std::string valid;
   for (const auto& n : scheduler_names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw SpecError("schedule '" + name + "': unknown (valid names: " + valid + ")");
+  throw SpecError("schedule '" + name + "': unknown" + did_you_mean(name, scheduler_names()) +
+                  " (valid names: " + valid + ")");
 }
 
 const std::vector<std::string>& scheduler_names() {
