@@ -38,7 +38,7 @@ def descent_epoch(binary, threads):
         _, rss = run([binary, "train", "--set", "train.epochs=1", "--threads", str(threads),
                       "--out", str(out_dir)])
         metrics = json.loads((out_dir / "metrics.jsonl").read_text().splitlines()[0])
-        buffers = json.loads((out_dir / "summary.json").read_text())["buffers"]
+        buffers = json.loads((out_dir / "diagnostics.json").read_text())["buffers"]
         return metrics["samples_per_second"], rss, buffers
 
 

@@ -79,6 +79,10 @@ TEST_F(CliAutoencoderTrain, TrainingLowersTheLossAndTheSummaryHoldsTheTerms) {
     EXPECT_TRUE(s.contains(key)) << key << " missing from " << s.dump();
   EXPECT_NEAR(s["test_psnr_db"].get<double>(), 10 * std::log10(1 / s["test_mse"].get<double>()),
               1e-9);
+  // Internals stay out of the summary users read.
+  EXPECT_FALSE(s.contains("buffers"));
+  const json diagnostics = json::parse(read_text(cwd_ / "dae" / "diagnostics.json"));
+  EXPECT_GT(diagnostics["buffers"]["cache_hits"].get<int64_t>(), 0);
   // The weights carry PyTorch's names for a module with encoder and decoder Sequentials.
   const descent::SafetensorsFile saved =
       descent::load_safetensors(cwd_ / "dae" / "model.safetensors");

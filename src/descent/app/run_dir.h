@@ -9,6 +9,7 @@
 //   model.safetensors       the final weights, PyTorch state_dict names
 //   summary.json            written when training ended (completed, stopped early, or
 //                           stopped by a non-finite loss: then without model and test)
+//   diagnostics.json        internals for benchmarks (buffer reuse), beside summary.json
 //   report.html             the run drawn (descent report), written last, with report.write
 // An interrupted run (Ctrl-C) leaves its checkpoint and no summary; resume_run continues it.
 #include <filesystem>
@@ -23,6 +24,7 @@ inline constexpr const char* kCurvatureFile = "curvature.jsonl";
 inline constexpr const char* kModelFile = "model.safetensors";
 inline constexpr const char* kSummaryFile = "summary.json";
 inline constexpr const char* kReportFile = "report.html";
+inline constexpr const char* kDiagnosticsFile = "diagnostics.json";
 
 // Throws unless `dir` is missing or an empty directory (checked before any work starts).
 void check_run_dir_is_free(const std::filesystem::path& dir);

@@ -150,7 +150,6 @@ RunOutcome train_stacked_run(Experiment& e, const fs::path& dir, bool resuming) 
   };
   const auto done = [&](const std::string& phase) {
     nlohmann::json s = read_json(dir / phase / kSummaryFile);
-    s.erase("buffers");
     outcome.train.seconds += s.value("seconds", 0.0);
     phase_summaries.push_back({{"phase", phase}, {"summary", s}});
   };
@@ -188,7 +187,7 @@ RunOutcome train_stacked_run(Experiment& e, const fs::path& dir, bool resuming) 
   outcome.test = evaluate(*e.objective, e.test);
   nlohmann::json summary = read_json(dir / phases.back() / kSummaryFile);
   for (auto it = summary.begin(); it != summary.end();)
-    it = it.key().rfind("test_", 0) == 0 || it.key() == "buffers" ? summary.erase(it) : ++it;
+    it = it.key().rfind("test_", 0) == 0 ? summary.erase(it) : ++it;
   summary["kind"] = "stacked_autoencoder";
   summary["phases"] = phase_summaries;
   summary["seconds"] = outcome.train.seconds;
