@@ -19,5 +19,6 @@ void add_bench_command(CLI::App& app);     // bench.cpp: the `bench` group
 void add_report_command(CLI::App& app);    // report.cpp
 void add_encode_command(CLI::App& app);    // encode.cpp: an autoencoder run's codes
 void add_generate_command(CLI::App& app);  // generate.cpp: samples from a VAE's prior
+void add_summary_command(CLI::App& app);   // summary.cpp: layers, shapes, parameter counts
 
 }  // namespace cli

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "descent/app/run.h"
+#include "descent/nn/model_summary.h"
 #include "descent/util/threads.h"
 
 namespace cli {
@@ -22,6 +23,7 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
       resuming ? "resuming" : "training", e.model->describe().c_str(), e.config.data.name.c_str(),
       static_cast<long long>(e.train.size()), static_cast<long long>(e.validation.size()),
       static_cast<long long>(e.test.size()), e.config.optimizer.name.c_str(), dir.string().c_str());
+  std::printf("%s", descent::summarize(*e.model, e.train.features()).text().c_str());
   std::fflush(stdout);
 }
 
