@@ -79,5 +79,32 @@ TEST(ConfigErrors, ScheduleValuesAreNotSplicedIntoASpec) {
       {"step_size=2,gamma=0.5", "integer"}));
 }
 
+// A run's config.toml reused with another optimizer or schedule: the replaced component's keys
+// are dropped with a note, while a key the user gives for the wrong component is still an error.
+TEST(ConfigReuse, SwitchingTheOptimizerOrScheduleDropsTheirOldKeys) {
+  const fs::path file = fs::temp_directory_path() / "descent_config_reuse.toml";
+  {
+    std::ofstream out(file);
+    out << to_toml(load_config("", {"schedule.name=cosine", "schedule.t_max=20"}));
+  }
+  const Config c = load_config(file, {"optimizer.name=sgd", "schedule.name=step",
+                                      "schedule.step_size=5", "optimizer.momentum=0.9"});
+  EXPECT_EQ(c.optimizer.name, "sgd");
+  EXPECT_EQ(c.optimizer.args.count("amsgrad"), 0u);
+  EXPECT_EQ(c.optimizer.args.at("momentum"), "0.9");
+  EXPECT_EQ(c.schedule.args.count("t_max"), 0u);
+  ASSERT_EQ(c.notes.size(), 2u);
+  EXPECT_NE(c.notes[0].find("amsgrad"), std::string::npos) << c.notes[0];
+  EXPECT_NE(c.notes[1].find("t_max dropped"), std::string::npos) << c.notes[1];
+  // Without switching nothing is dropped: the file's keys must fit as before.
+  EXPECT_TRUE(load_config(file, {}).notes.empty());
+  EXPECT_TRUE(testutil::throws_with<ConfigError>(
+      [&] {
+        load_config(file, {"optimizer.name=sgd", "optimizer.amsgrad=true"});
+      },
+      {"unknown key 'amsgrad'"}));
+  fs::remove(file);
+}
+
 }  // namespace
 }  // namespace descent

@@ -113,6 +113,8 @@ void add_train_command(CLI::App& app) {
       return;
     }
     descent::Config config = descent::load_config(opts->config, overrides);
+    for (const std::string& note : config.notes)
+      std::fprintf(stderr, "descent: note: %s\n", note.c_str());
     descent::set_num_threads(config.threads);
     descent::Experiment experiment = descent::build_experiment(config);
     const auto dir =

@@ -467,6 +467,34 @@ std::map<std::string, SpecValue> component_args(const Resolver& r, const std::st
   return args;
 }
 
+// A run's config.toml holds every hyper-parameter of its optimizer and schedule, so reusing it
+// with `--set optimizer.name=sgd` would fail on Adam's leftover keys. When the component's name
+// comes from --set, keys of its table that came from a file and that the new component does not
+// take are dropped, with a note; keys given with --set must still fit.
+template <class Value>
+void drop_replaced_keys(const std::string& table, std::map<std::string, Value>& args,
+                        const std::vector<std::string>& accepted,
+                        const std::map<std::string, std::string>& origin, Config& c) {
+  const auto from_set = [&](const std::string& key) {
+    const auto it = origin.find(key);
+    return it != origin.end() && it->second.rfind("--set", 0) == 0;
+  };
+  if (!from_set(table + ".name")) return;
+  std::vector<std::string> dropped;
+  for (auto it = args.begin(); it != args.end();) {
+    const bool taken = std::find(accepted.begin(), accepted.end(), it->first) != accepted.end();
+    if (taken || from_set(table + "." + it->first)) {
+      ++it;
+      continue;
+    }
+    dropped.push_back(it->first);
+    it = args.erase(it);
+  }
+  if (!dropped.empty())
+    c.notes.push_back("[" + table + "] " + join(dropped) + " dropped: they belong to the " + table +
+                      " replaced by --set " + table + ".name");
+}
+
 // [optimizer]: the named optimizer's hyper-parameters, checked by building it on a stand-in
 // parameter and completed with its defaults. Returns the stand-in, for the schedule's check.
 std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
@@ -480,6 +508,11 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
   }
   std::map<std::string, std::string> args;
   for (const auto& [key, value] : component_args(r, "optimizer")) args[key] = value.display();
+  if (!info->make_from_args) {
+    std::vector<std::string> accepted;
+    for (const auto& def : info->hyperparams) accepted.push_back(def.name);
+    drop_replaced_keys("optimizer", args, accepted, origin, c);
+  }
   SpecArgs spec_args(
       "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")", args);
   Tensor stand_in = Tensor::zeros({1});
@@ -504,12 +537,20 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
 
 // [schedule]: the named schedule's own arguments, checked by building it on the stand-in
 // optimizer, so a bad key fails here, before any work.
-void resolve_schedule(const Resolver& r, Config& c, Optimizer& stand_in) {
+void resolve_schedule(const Resolver& r, Config& c, Optimizer& stand_in,
+                      const std::map<std::string, std::string>& origin) {
   if (!r.find("schedule")) return;
   if (c.schedule.name.empty())
     throw ConfigError("config: [schedule] needs a name" + r.where("schedule") +
                       " (valid: " + join(scheduler_names()) + ")");
   c.schedule.args = component_args(r, "schedule");
+  try {
+    std::vector<std::string> accepted;
+    for (const auto& def : schedule_info(c.schedule.name).args) accepted.push_back(def.name);
+    drop_replaced_keys("schedule", c.schedule.args, accepted, origin, c);
+  } catch (const SpecError&) {
+    // An unknown name: make_scheduler below says so.
+  }
   try {
     make_scheduler(c.schedule, stand_in);
   } catch (const std::exception& e) {
@@ -653,7 +694,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   if (c.data.name == "csv" && c.data.path.empty())
     throw ConfigError("config: data.name = \"csv\" needs data.path (the CSV file)");
   const std::unique_ptr<Optimizer> stand_in = resolve_optimizer(r, c, origin);
-  resolve_schedule(r, c, *stand_in);
+  resolve_schedule(r, c, *stand_in, origin);
   return c;
 }
 

@@ -22,6 +22,10 @@ class ConfigError : public std::invalid_argument {
 };
 
 struct Config {
+  // What loading decided on the user's behalf (keys dropped with a replaced optimizer or
+  // schedule), for the command to print; not part of the configuration.
+  std::vector<std::string> notes;
+
   uint64_t seed = 0;
   int threads = 0;  // 0: every core
 

@@ -1,5 +1,7 @@
 #include "descent/optim/hyperparams.h"
 
+#include "descent/util/number_text.h"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -57,10 +59,7 @@ std::string hyperparam_text(const HyperparamDef& def, double value) {
     const auto i = static_cast<size_t>(value);
     return i < def.choices.size() ? def.choices[i] : std::to_string(value);
   }
-  std::ostringstream os;
-  os.precision(17);
-  os << value;
-  return os.str();
+  return shortest_text(value);  // reads back as the same double
 }
 
 const std::string& choice_name(const HyperparamDef& def, double value) {
