@@ -106,5 +106,22 @@ TEST(ConfigReuse, SwitchingTheOptimizerOrScheduleDropsTheirOldKeys) {
   fs::remove(file);
 }
 
+TEST(ConfigNames, AnyCaseAndKerasLearningRateResolveToTheCanonicalNames) {
+  const Config c = load_config("", {"optimizer.name=AdamW", "optimizer.learning_rate=0.01",
+                                    "schedule.name=Cosine", "schedule.t_max=3"});
+  EXPECT_EQ(c.optimizer.name, "adamw");
+  EXPECT_EQ(c.optimizer.args.at("lr"), "0.01");
+  EXPECT_EQ(c.optimizer.args.count("learning_rate"), 0u);
+  EXPECT_EQ(c.schedule.name, "cosine");
+  const std::string toml = to_toml(c);
+  EXPECT_NE(toml.find("name = 'adamw'"), std::string::npos) << toml;
+  EXPECT_EQ(toml.find("learning_rate"), std::string::npos) << toml;
+  EXPECT_TRUE(testutil::throws_with<ConfigError>(
+      [] {
+        load_config("", {"optimizer.learning_rate=0.01", "optimizer.lr=0.1"});
+      },
+      {"the same setting"}));
+}
+
 }  // namespace
 }  // namespace descent

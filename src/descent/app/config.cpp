@@ -502,12 +502,18 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
   const OptimizerInfo* info = nullptr;
   try {
     info = &optimizer_info(c.optimizer.name);
+    c.optimizer.name = info->name;  // the canonical spelling ("Adam" is saved as "adam")
   } catch (const SpecError& e) {
     throw ConfigError(std::string("config: optimizer.name: ") + e.what() +
                       r.where("optimizer.name"));
   }
   std::map<std::string, std::string> args;
-  for (const auto& [key, value] : component_args(r, "optimizer")) args[key] = value.display();
+  const auto given = component_args(r, "optimizer");
+  if (given.count("learning_rate") && given.count("lr"))
+    throw ConfigError("config: optimizer.learning_rate and optimizer.lr are the same setting" +
+                      r.where("optimizer.learning_rate") + ": give one");
+  for (const auto& [key, value] : given)
+    args[key == "learning_rate" ? "lr" : key] = value.display();  // Keras' name for lr
   if (!info->make_from_args) {
     std::vector<std::string> accepted;
     for (const auto& def : info->hyperparams) accepted.push_back(def.name);
@@ -545,8 +551,10 @@ void resolve_schedule(const Resolver& r, Config& c, Optimizer& stand_in,
                       " (valid: " + join(scheduler_names()) + ")");
   c.schedule.args = component_args(r, "schedule");
   try {
+    const ScheduleInfo& info = schedule_info(c.schedule.name);
+    c.schedule.name = info.name;  // the canonical spelling
     std::vector<std::string> accepted;
-    for (const auto& def : schedule_info(c.schedule.name).args) accepted.push_back(def.name);
+    for (const auto& def : info.args) accepted.push_back(def.name);
     drop_replaced_keys("schedule", c.schedule.args, accepted, origin, c);
   } catch (const SpecError&) {
     // An unknown name: make_scheduler below says so.

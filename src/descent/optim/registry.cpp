@@ -81,7 +81,7 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
   std::string valid;
   std::vector<std::string> names;
   for (const auto& info : optimizer_registry()) {
-    if (info.name == name) return info;
+    if (same_ignoring_case(info.name, name)) return info;
     valid += (valid.empty() ? "" : ", ") + info.name;
     names.push_back(info.name);
   }

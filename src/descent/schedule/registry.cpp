@@ -77,7 +77,7 @@ const std::vector<ScheduleInfo>& schedule_registry() {
 
 const ScheduleInfo& schedule_info(const std::string& name) {
   for (const auto& info : schedule_registry())
-    if (info.name == name) return info;
+    if (same_ignoring_case(info.name, name)) return info;
   std::string valid;
   for (const auto& n : scheduler_names()) valid += (valid.empty() ? "" : ", ") + n;
   throw SpecError("schedule '" + name + "': unknown" + did_you_mean(name, scheduler_names()) +

@@ -6,6 +6,9 @@
 
 namespace descent {
 
+// Names of components (optimizers, schedules) match whatever their case: "Adam" is "adam".
+bool same_ignoring_case(const std::string& a, const std::string& b);
+
 // Edits (insertions, deletions, substitutions, swaps of neighbours) from a to b, ignoring case.
 size_t edit_distance(const std::string& a, const std::string& b);
 
