@@ -61,6 +61,8 @@ def build_model(layers, in_features):
             modules.append(torch.nn.ELU(alpha=float(args.get("alpha", 1.0))))
         elif name == "leaky_relu":
             modules.append(torch.nn.LeakyReLU(float(args.get("negative_slope", 0.01))))
+        elif name == "dropout":
+            modules.append(torch.nn.Dropout(float(args.get("p", 0.5))))  # identity in eval()
         elif name == "log_softmax":
             modules.append(torch.nn.LogSoftmax(dim=1))
         elif name == "softplus":
@@ -94,6 +96,10 @@ def main():
     run = pathlib.Path(args.run_dir)
     config = tomllib.loads((run / "config.toml").read_text())
     summary = json.loads((run / "summary.json").read_text())
+    if config["data"].get("name", "fashion-mnist") != "fashion-mnist":
+        print(f"skipped: {run} trained on {config['data']['name']}; this check evaluates on the "
+              "Fashion-MNIST test set, which only Fashion-MNIST runs have", file=sys.stderr)
+        return SKIP
     data_dir = pathlib.Path(config["data"]["dir"])
     images = read_idx(data_dir / "t10k-images-idx3-ubyte.gz")
     labels = read_idx(data_dir / "t10k-labels-idx1-ubyte.gz")

@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 case "$kind" in
   classifier)
     "$descent" train --out "$tmp/run" --set train.epochs=1 \
-      --set 'model.layers=["linear:out=64","elu:alpha=0.5","linear:out=32","tanh","linear:out=10"]' >/dev/null
+      --set 'model.layers=["linear:out=64","elu:alpha=0.5","dropout:p=0.2","linear:out=32","tanh","linear:out=10"]' >/dev/null
     /usr/bin/python3 "$root/scripts/check_torch_load.py" "$tmp/run"
     ;;
   autoencoder)
