@@ -63,6 +63,9 @@ TEST(ModelSummary, PrintedWhenTrainingStartsAndByTheSummaryCommand) {
   ASSERT_EQ(of_run.exit_code, 0) << of_run.err;
   EXPECT_NE(of_run.out.find("parameters: 22\n"), std::string::npos) << of_run.out;  // 12 + 10
   EXPECT_NE(trained.out.find(of_run.out), std::string::npos) << trained.out;
+  // 80 training examples (20 of the 100 held out) in batches of 128: one step per epoch.
+  EXPECT_NE(trained.out.find("1 optimizer steps per epoch, 1 in 1 epochs"), std::string::npos)
+      << trained.out;
   std::vector<std::string> before = {"summary"};
   before.insert(before.end(), sets.begin(), sets.end());
   EXPECT_EQ(run(before).out, of_run.out);

@@ -24,6 +24,19 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
       static_cast<long long>(e.train.size()), static_cast<long long>(e.validation.size()),
       static_cast<long long>(e.test.size()), e.config.optimizer.name.c_str(), dir.string().c_str());
   std::printf("%s", descent::summarize(*e.model, e.train.features()).text().c_str());
+  // Optimizer steps, so a schedule's horizon (t_max, total_steps) can be checked against them.
+  // (A stacked autoencoder trains in phases, each with its own epochs.)
+  if (e.config.model.kind == "stacked_autoencoder") {
+    std::fflush(stdout);
+    return;
+  }
+  const auto& t = e.config.train;
+  const int64_t n = e.train.size();
+  const int64_t batches = t.drop_last ? n / t.batch_size : (n + t.batch_size - 1) / t.batch_size;
+  const int64_t steps = (batches + t.accumulate - 1) / t.accumulate;
+  std::printf("%lld optimizer steps per epoch, %lld in %lld epochs\n",
+              static_cast<long long>(steps), static_cast<long long>(steps * t.epochs),
+              static_cast<long long>(t.epochs));
   std::fflush(stdout);
 }
 
