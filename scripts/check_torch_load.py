@@ -81,21 +81,32 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
-def main():
+def open_run(default_tolerance):
+    """The command line (RUN_DIR [--tolerance T]) and the run's config.toml and summary.json;
+    None when PyTorch is not installed (the check is then skipped)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("run_dir")
-    parser.add_argument("--tolerance", type=float, default=5e-4)
+    parser.add_argument("--tolerance", type=float, default=default_tolerance)
     args = parser.parse_args()
     try:
-        import numpy as np
-        import torch
+        import numpy  # noqa: F401
+        import torch  # noqa: F401
     except ImportError:
         print("skipped: PyTorch is not installed (apt-get install python3-torch)")
-        return SKIP
-
+        return None
     run = pathlib.Path(args.run_dir)
     config = tomllib.loads((run / "config.toml").read_text())
     summary = json.loads((run / "summary.json").read_text())
+    return args, run, config, summary
+
+
+def main():
+    opened = open_run(5e-4)
+    if opened is None:
+        return SKIP
+    args, run, config, summary = opened
+    import numpy as np
+    import torch
     if config["data"].get("name", "fashion-mnist") != "fashion-mnist":
         print(f"skipped: {run} trained on {config['data']['name']}; this check evaluates on the "
               "Fashion-MNIST test set, which only Fashion-MNIST runs have", file=sys.stderr)

@@ -17,15 +17,13 @@ depend on random draws, in evaluation batches as descent takes them:
 Each is compared with the run's summary.json, relative to max(|value|, 1e-3). Exits 0 when all
 agree within the tolerance, 1 when one does not, 77 (skipped) when PyTorch is not installed.
 The classifier check (check_torch_load.py) is a separate script: the models, the terms and the
-comparison differ; the two share its safetensors and IDX readers.
+comparison differ; the two share its command line, safetensors and IDX readers.
 """
-import argparse
 import json
 import pathlib
 import sys
-import tomllib
 
-from check_torch_load import SKIP, read_idx, read_safetensors
+from check_torch_load import SKIP, open_run, read_idx, read_safetensors
 
 DEFAULTS = {"reconstruction": "mse", "tied": False, "sparsity": "none", "sparsity_weight": 0.0,
             "sparsity_target": 0.05, "contractive_weight": 0.0}
@@ -160,20 +158,12 @@ def batch_terms(torch, model, kind, o, x):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("run_dir")
-    parser.add_argument("--tolerance", type=float, default=1e-4)
-    args = parser.parse_args()
-    try:
-        import numpy as np
-        import torch
-    except ImportError:
-        print("skipped: PyTorch is not installed (apt-get install python3-torch)")
+    opened = open_run(1e-4)
+    if opened is None:
         return SKIP
-
-    run = pathlib.Path(args.run_dir)
-    config = tomllib.loads((run / "config.toml").read_text())
-    summary = json.loads((run / "summary.json").read_text())
+    args, run, config, summary = opened
+    import numpy as np
+    import torch
     m = config["model"]
     kind = m.get("kind", "classifier")
     if kind not in ("autoencoder", "vae"):

@@ -18,9 +18,10 @@ namespace cli {
 namespace {
 
 void print_start(const descent::Experiment& e, const std::filesystem::path& dir, bool resuming) {
+  // The model's layers follow in the summary table.
   std::printf(
-      "descent: %s %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
-      resuming ? "resuming" : "training", e.model->describe().c_str(), e.config.data.name.c_str(),
+      "descent: %s the %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
+      resuming ? "resuming" : "training", e.config.model.kind.c_str(), e.config.data.name.c_str(),
       static_cast<long long>(e.train.size()), static_cast<long long>(e.validation.size()),
       static_cast<long long>(e.test.size()), e.config.optimizer.name.c_str(), dir.string().c_str());
   std::printf("%s", descent::summarize(*e.model, e.train.features()).text().c_str());

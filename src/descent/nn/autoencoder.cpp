@@ -1,31 +1,30 @@
 #include "descent/nn/autoencoder.h"
 
 namespace descent {
-namespace {
-template <class... Parts>
-std::vector<Generator*> joined(Parts&... parts) {
-  std::vector<Generator*> out;
-  for (auto* part : {static_cast<Module*>(&parts)...})
-    for (Generator* g : part->generators()) out.push_back(g);
+
+EncoderDecoder::EncoderDecoder(std::unique_ptr<Sequential> encoder,
+                               std::unique_ptr<Sequential> decoder)
+    : encoder_(std::move(encoder)), decoder_(std::move(decoder)) {}
+
+std::vector<Generator*> EncoderDecoder::generators() {
+  std::vector<Generator*> out = encoder_->generators();
+  for (Generator* g : decoder_->generators()) out.push_back(g);
   return out;
 }
-}  // namespace
+
+void EncoderDecoder::set_training(bool on) {
+  Module::set_training(on);
+  encoder_->set_training(on);
+  decoder_->set_training(on);
+}
 
 Autoencoder::Autoencoder(std::unique_ptr<Sequential> encoder, std::unique_ptr<Sequential> decoder)
-    : encoder_(std::move(encoder)), decoder_(std::move(decoder)) {}
+    : EncoderDecoder(std::move(encoder), std::move(decoder)) {}
 
 std::vector<NamedTensor> Autoencoder::named_parameters(const std::string& prefix) const {
   std::vector<NamedTensor> out = encoder_->named_parameters(prefix + "encoder.");
   for (auto& p : decoder_->named_parameters(prefix + "decoder.")) out.push_back(std::move(p));
   return out;
-}
-
-std::vector<Generator*> Autoencoder::generators() { return joined(*encoder_, *decoder_); }
-
-void Autoencoder::set_training(bool on) {
-  Module::set_training(on);
-  encoder_->set_training(on);
-  decoder_->set_training(on);
 }
 
 std::string Autoencoder::describe() const {
@@ -36,10 +35,9 @@ VariationalAutoencoder::VariationalAutoencoder(std::unique_ptr<Sequential> encod
                                                std::unique_ptr<Linear> mu,
                                                std::unique_ptr<Linear> logvar,
                                                std::unique_ptr<Sequential> decoder)
-    : encoder_(std::move(encoder)),
+    : EncoderDecoder(std::move(encoder), std::move(decoder)),
       mu_(std::move(mu)),
-      logvar_(std::move(logvar)),
-      decoder_(std::move(decoder)) {}
+      logvar_(std::move(logvar)) {}
 
 VariationalAutoencoder::Encoding VariationalAutoencoder::encode(const Tensor& x) {
   const Tensor h = encoder_->forward(x);
@@ -52,16 +50,6 @@ std::vector<NamedTensor> VariationalAutoencoder::named_parameters(const std::str
   for (auto& p : logvar_->named_parameters(prefix + "logvar.")) out.push_back(std::move(p));
   for (auto& p : decoder_->named_parameters(prefix + "decoder.")) out.push_back(std::move(p));
   return out;
-}
-
-std::vector<Generator*> VariationalAutoencoder::generators() {
-  return joined(*encoder_, *decoder_);
-}
-
-void VariationalAutoencoder::set_training(bool on) {
-  Module::set_training(on);
-  encoder_->set_training(on);
-  decoder_->set_training(on);
 }
 
 std::string VariationalAutoencoder::describe() const {

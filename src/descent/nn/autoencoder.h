@@ -11,7 +11,22 @@
 
 namespace descent {
 
-class Autoencoder : public Module {
+// What both kinds share: an encoder and a decoder, switched between training and evaluation
+// together, whose layers' random streams (dropout) checkpoints save.
+class EncoderDecoder : public Module {
+ public:
+  std::vector<Generator*> generators() override;
+  void set_training(bool on) override;
+
+  Sequential& encoder() { return *encoder_; }
+  Sequential& decoder() { return *decoder_; }
+
+ protected:
+  EncoderDecoder(std::unique_ptr<Sequential> encoder, std::unique_ptr<Sequential> decoder);
+  std::unique_ptr<Sequential> encoder_, decoder_;
+};
+
+class Autoencoder : public EncoderDecoder {
  public:
   Autoencoder(std::unique_ptr<Sequential> encoder, std::unique_ptr<Sequential> decoder);
 
@@ -20,21 +35,13 @@ class Autoencoder : public Module {
   Tensor forward(const Tensor& x) override { return decode(encode(x)); }
 
   std::vector<NamedTensor> named_parameters(const std::string& prefix = "") const override;
-  std::vector<Generator*> generators() override;
-  void set_training(bool on) override;
   std::string describe() const override;
-
-  Sequential& encoder() { return *encoder_; }
-  Sequential& decoder() { return *decoder_; }
-
- private:
-  std::unique_ptr<Sequential> encoder_, decoder_;
 };
 
 // The variational autoencoder: the encoder's output feeds two linear heads, the mean and the log
 // variance of a Gaussian over codes; training decodes a sample z = mu + exp(logvar / 2) eps
 // (objectives/variational.h). forward() decodes the mean: the reconstruction without sampling.
-class VariationalAutoencoder : public Module {
+class VariationalAutoencoder : public EncoderDecoder {
  public:
   VariationalAutoencoder(std::unique_ptr<Sequential> encoder, std::unique_ptr<Linear> mu,
                          std::unique_ptr<Linear> logvar, std::unique_ptr<Sequential> decoder);
@@ -47,18 +54,12 @@ class VariationalAutoencoder : public Module {
   Tensor forward(const Tensor& x) override { return decode(encode(x).mu); }
 
   std::vector<NamedTensor> named_parameters(const std::string& prefix = "") const override;
-  std::vector<Generator*> generators() override;
-  void set_training(bool on) override;
   std::string describe() const override;
 
-  Sequential& encoder() { return *encoder_; }
-  Sequential& decoder() { return *decoder_; }
   int64_t code_size() const { return mu_->weight.size(0); }
 
  private:
-  std::unique_ptr<Sequential> encoder_;
   std::unique_ptr<Linear> mu_, logvar_;
-  std::unique_ptr<Sequential> decoder_;
 };
 
 }  // namespace descent

@@ -59,7 +59,11 @@ ObjectiveValue AutoencoderObjective::compute(const Batch& batch) {
   ObjectiveValue v;
   v.loss = reconstruction(output, x);
   v.terms["reconstruction"] = v.loss.item();
-  v.terms["mse"] = mean_squared_error(reconstructed_values(options_.reconstruction, output), x);
+  // Under mse the reconstruction is the mse already: not computed twice on every step.
+  v.terms["mse"] =
+      options_.reconstruction == "mse"
+          ? v.terms["reconstruction"]
+          : mean_squared_error(reconstructed_values(options_.reconstruction, output), x);
   if (options_.sparsity != "none") {
     const Tensor penalty = options_.sparsity == "kl"
                                ? kl_sparsity(code, static_cast<float>(options_.sparsity_target))
