@@ -346,8 +346,10 @@ TEST_F(CliTest, UnknownOptimizer) {
 
 TEST_F(CliTest, UnknownOptimizerHyperparameter) {
   const fs::path out = tmp_ / "run";
-  expect_refused(train(out, {"--set", "optimizer.betas=1"}), {"betas", "beta1", "beta2", "lr"},
+  expect_refused(train(out, {"--set", "optimizer.beta3=1"}), {"beta3", "beta1", "beta2", "lr"},
                  out);
+  // betas is PyTorch's spelling of beta1 and beta2, so it takes their pair only.
+  expect_refused(train(out, {"--set", "optimizer.betas=1"}), {"betas=1", "two numbers"}, out);
 }
 
 TEST_F(CliTest, UnknownKeyInConfigFile) {

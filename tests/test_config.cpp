@@ -123,5 +123,66 @@ TEST(ConfigNames, AnyCaseAndKerasLearningRateResolveToTheCanonicalNames) {
       {"the same setting"}));
 }
 
+// PyTorch's betas tuple and Keras' keyword names, in --set, in a file and in SPECs.
+TEST(ConfigNames, PyTorchBetasAndKerasKeywordsResolveToTheCanonicalNames) {
+  Config c = load_config("", {"optimizer.betas=(0.8,0.95)", "optimizer.epsilon=1e-7"});
+  EXPECT_EQ(c.optimizer.args.at("beta1"), "0.8");
+  EXPECT_EQ(c.optimizer.args.at("beta2"), "0.95");
+  EXPECT_EQ(c.optimizer.args.at("eps"), "1e-07");
+  EXPECT_EQ(c.optimizer.args.count("betas"), 0u);
+  c = load_config("", {"optimizer.betas=[0.5, 0.6]"});  // a TOML array
+  EXPECT_EQ(c.optimizer.args.at("beta2"), "0.6");
+  EXPECT_TRUE(throws_with<ConfigError>(
+      [] {
+        load_config("", {"optimizer.betas=(0.5,0.6)", "optimizer.beta_1=0.1"});
+      },
+      {"betas and beta1 set the same parameter"}));
+  c = load_config("", {"optimizer.name=rmsprop", "optimizer.rho=0.9"});  // Keras' RMSprop
+  EXPECT_EQ(c.optimizer.args.at("alpha"), "0.9");
+  // rho is adadelta's own name, not an alias there.
+  c = load_config("", {"optimizer.name=adadelta", "optimizer.rho=0.8"});
+  EXPECT_EQ(c.optimizer.args.at("rho"), "0.8");
+  EXPECT_TRUE(throws_with<ConfigError>([] { load_config("", {"optimizer.betas=(0.9)"}); },
+                                       {"betas=(0.9)", "expected two numbers"}));
+  EXPECT_TRUE(throws_with<ConfigError>(
+      [] {
+        load_config("", {"optimizer.name=sgd", "optimizer.betas=(0.9,0.9)"});
+      },
+      {"unknown key 'betas'"}));
+}
+
+// A reused config.toml holds lr, beta1 and beta2: an alias from --set overrides them.
+TEST(ConfigNames, AnAliasFromSetOverridesTheFilesCanonicalKey) {
+  const fs::path file = fs::temp_directory_path() / "descent_config_alias.toml";
+  {
+    std::ofstream out(file);
+    out << to_toml(load_config("", {}));
+  }
+  const Config c = load_config(file, {"optimizer.betas=(0.5,0.6)", "optimizer.learning_rate=0.02"});
+  EXPECT_EQ(c.optimizer.args.at("beta1"), "0.5");
+  EXPECT_EQ(c.optimizer.args.at("lr"), "0.02");
+  fs::remove(file);
+}
+
+TEST(ConfigUnset, RemovesAKeyOrATableFromTheFile) {
+  const fs::path file = fs::temp_directory_path() / "descent_config_unset.toml";
+  {
+    std::ofstream out(file);
+    out << to_toml(load_config(
+        "", {"schedule.name=cosine", "schedule.t_max=20", "train.epochs=7", "optimizer.lr=0.5"}));
+  }
+  Config c = load_config(file, {}, {"schedule", "train.epochs"});
+  EXPECT_TRUE(c.schedule.name.empty());
+  EXPECT_EQ(c.train.epochs, Config{}.train.epochs);
+  EXPECT_EQ(c.optimizer.args.at("lr"), "0.5");
+  // Then --set applies: a table unset and set anew holds only the new keys.
+  c = load_config(file, {"schedule.name=step", "schedule.step_size=2"}, {"schedule"});
+  EXPECT_EQ(c.schedule.name, "step");
+  EXPECT_TRUE(c.notes.empty());
+  EXPECT_TRUE(throws_with<ConfigError>([&] { load_config(file, {}, {"train.epoch"}); },
+                                       {"--unset train.epoch", "does not set", "train.epochs"}));
+  fs::remove(file);
+}
+
 }  // namespace
 }  // namespace descent

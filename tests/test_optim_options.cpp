@@ -8,6 +8,7 @@
 
 #include "descent/optim/adam.h"
 #include "descent/optim/optimizer.h"
+#include "descent/optim/registry.h"
 
 #include "throws_with.h"
 
@@ -85,6 +86,34 @@ TEST(OptimOptions, ForEachParamVisitsInGroupOrder) {
   EXPECT_EQ(walker.visit(Walker::Visit::All),
             (std::vector<const float*>{a.data(), b.data(), c.data()}));
   EXPECT_EQ(walker.visit(Walker::Visit::WithGrad), (std::vector<const float*>{a.data(), c.data()}));
+}
+
+}  // namespace
+}  // namespace descent
+
+namespace descent {
+namespace {
+
+// SPEC strings take PyTorch's betas tuple and Keras' keyword names (optim/hyperparam_aliases.h).
+TEST(OptimAliases, SpecsTakeBetasTuplesAndKerasNames) {
+  Tensor p = Tensor::zeros({2});
+  p.requires_grad_();
+  auto adam = make_optimizer("adam:learning_rate=0.01,betas=(0.8, 0.95),epsilon=1e-6", {p});
+  const ParamGroup& g = adam->param_groups()[0];
+  EXPECT_DOUBLE_EQ(g.get("lr"), 0.01);
+  EXPECT_DOUBLE_EQ(g.get("beta1"), 0.8);
+  EXPECT_DOUBLE_EQ(g.get("beta2"), 0.95);
+  EXPECT_DOUBLE_EQ(g.get("eps"), 1e-6);
+  auto rms = make_optimizer("RMSprop:rho=0.5", {p});
+  EXPECT_DOUBLE_EQ(rms->param_groups()[0].get("alpha"), 0.5);
+  EXPECT_TRUE(testutil::throws_with<SpecError>(
+      [&] { make_optimizer("adam:betas=(0.8,0.9,0.99)", {p}); },
+      {"optimizer 'adam:betas=(0.8,0.9,0.99)'", "expected two numbers"}));
+  EXPECT_TRUE(
+      testutil::throws_with<SpecError>([&] { make_optimizer("adam:lr=1,learning_rate=2", {p}); },
+                                       {"learning_rate and lr are the same setting"}));
+  EXPECT_TRUE(testutil::throws_with<SpecError>([&] { make_optimizer("adam:betas=(0.8,0.9", {p}); },
+                                               {"unbalanced"}));
 }
 
 }  // namespace

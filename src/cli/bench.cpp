@@ -35,13 +35,18 @@ void add_bench_optimizer(CLI::App& bench) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = bench.add_subcommand("optimizer", "Time optimizer steps on N parameters (JSON)");
-  cmd->add_option("--optimizer", opts->optimizer, "Optimizer SPEC, e.g. sgd:momentum=0.9");
+  // Not ->required(): --list runs without it. The help says so instead.
+  cmd->add_option("--optimizer", opts->optimizer,
+                  "REQUIRED (unless --list): optimizer SPEC, e.g. sgd:momentum=0.9")
+      ->type_name("SPEC");
   cmd->add_option("--params", opts->params, "Parameters in the one tensor (default 10000000)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--steps", opts->steps, "Timed steps (default 50)")->check(CLI::PositiveNumber);
   cmd->add_option("--warmup", opts->warmup, "Untimed steps first (default 5)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", opts->threads, "Threads (0: all cores)");
+  cmd->add_option("--threads", opts->threads, "Threads (0: all cores)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--list", opts->list, "Print the optimizer names, one per line, and exit");
   cmd->callback([opts] {
     if (opts->list) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/listing.h"
 #include "descent/functions/test_functions.h"
 #include "descent/io/atomic_file.h"
 #include "descent/ops/ops.h"
@@ -219,6 +220,14 @@ void add_optimize_command(CLI::App& app) {
   cmd->add_option("--grid", opts->grid, "With --plot: the contour grid is N x N (default 200)")
       ->check(CLI::Range(int64_t{2}, int64_t{2000}))
       ->needs(plot_opt);
+  add_list_option(cmd, {"functions", "optimizers"});
+  cmd->footer(R"(
+Examples:
+  descent optimize --function rosenbrock --optimizer adam:lr=0.05 --steps 500
+  descent optimize --function quadratic:kappa=100 --optimizer sgd:lr=0.01 \
+      --optimizer "sgd:lr=0.01,momentum=0.9" --optimizer adam:lr=0.1 --plot paths.html
+  descent optimize --function saddle --optimizer sgd:lr=0.1 --start 1,0.01 --out path.csv
+Functions: --list functions; optimizers and their hyper-parameters: --list optimizers.)");
   cmd->callback([opts] {
     // A bad figure name, or a missing tool to draw it, is refused before any work.
     if (!opts->plot.empty()) descent::plot::check_figure_tools(opts->plot);

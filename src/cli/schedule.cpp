@@ -1,10 +1,9 @@
 // descent schedule --spec SPEC --lr LR0 --steps N [--metrics FILE] [--plot FILE]
-// descent schedule --list
+// descent schedule --list   (every schedule: its name, its arguments with defaults, what it is)
 // Prints the schedule as CSV: row s is the value optimizer step s uses (row 0: the initial one),
 // plus the momentum column where the schedule cycles momentum. The optimizer is a one-parameter
 // SGD with momentum 0.9; reduce_on_plateau reads one metric per line from FILE, the metric after
-// step s driving row s + 1. --list prints one line per schedule: its name, its arguments with
-// their defaults, and what it is.
+// step s driving row s + 1.
 //
 // --plot FILE (.html, .svg or .png) draws the curve instead; --spec may then repeat to overlay
 // several schedules (each its own optimizer, the same --lr, --steps and metrics), with a second
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/listing.h"
 #include "descent/optim/sgd.h"
 #include "descent/plot/export.h"
 #include "descent/plot/palette.h"
@@ -28,18 +28,6 @@
 
 namespace cli {
 namespace {
-
-// "name  arg=default, ...  description", the names in one column.
-void print_schedule_list() {
-  size_t width = 0;
-  for (const auto& info : descent::schedule_registry()) width = std::max(width, info.name.size());
-  for (const auto& info : descent::schedule_registry()) {
-    std::string args;
-    for (const auto& def : info.args) args += (args.empty() ? "" : ", ") + def.usage();
-    std::printf("%-*s  %s  -- %s\n", static_cast<int>(width), info.name.c_str(), args.c_str(),
-                info.description.c_str());
-  }
-}
 
 // One schedule's values, row s for optimizer step s.
 struct Trace {
@@ -140,7 +128,6 @@ void add_schedule_command(CLI::App& app) {
     std::string metrics, plot;
     double lr = 0.1;
     int64_t steps = 100;
-    bool list = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
@@ -156,9 +143,14 @@ void add_schedule_command(CLI::App& app) {
   cmd->add_option(
       "--plot", opts->plot,
       "Draw the schedule(s) instead of printing: FILE.html (interactive), .svg or .png");
-  cmd->add_flag("--list", opts->list, "Print every schedule with its arguments, and exit");
+  add_list_option(cmd, {"schedules"});
+  cmd->footer(R"(
+Examples:
+  descent schedule --spec cosine:t_max=100 --lr 0.1 --steps 100
+  descent schedule --spec onecycle:max_lr=0.1,total_steps=1000 --steps 1000 --plot onecycle.png
+  descent schedule --spec step:step_size=30 --spec cosine:t_max=90 --steps 90 --plot lr.html
+Every schedule with its arguments: --list.)");
   cmd->callback([opts] {
-    if (opts->list) return print_schedule_list();
     if (opts->specs.empty())
       throw std::invalid_argument("schedule: --spec SPEC is required (see --list)");
     if (!opts->plot.empty()) descent::plot::check_figure_tools(opts->plot);

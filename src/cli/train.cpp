@@ -1,5 +1,5 @@
-// descent train [--config FILE.toml] [--set key=value]... [--out DIR] [--seed N] [--threads N]
-//               [--report | --no-report]
+// descent train [--config FILE.toml] [--set key=value]... [--unset key]... [--out DIR] [--seed N]
+//               [--threads N] [--report | --no-report] [-q | -v] [--list KIND]
 // descent train --resume RUN_DIR [--set train.epochs=M]...
 // Exit status: 0 when training ended (completed or stopped early), 130 after Ctrl-C (with a
 // checkpoint to resume from), 3 when a non-finite loss or gradient stopped it.
@@ -10,20 +10,30 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/listing.h"
 #include "descent/app/run.h"
 #include "descent/nn/model_summary.h"
+#include "descent/util/console.h"
 #include "descent/util/threads.h"
 
 namespace cli {
 namespace {
 
 void print_start(const descent::Experiment& e, const std::filesystem::path& dir, bool resuming) {
-  // The model's layers follow in the summary table.
-  std::printf(
-      "descent: %s the %s on %s (%lld train, %lld validation, %lld test), %s, run directory %s\n",
-      resuming ? "resuming" : "training", e.config.model.kind.c_str(), e.config.data.name.c_str(),
-      static_cast<long long>(e.train.size()), static_cast<long long>(e.validation.size()),
-      static_cast<long long>(e.test.size()), e.config.optimizer.name.c_str(), dir.string().c_str());
+  if (descent::verbosity() == descent::Verbosity::Quiet) return;
+  // Fitted to a terminal at word boundaries; a log gets it on one line.
+  const int columns = descent::terminal_columns(stdout);
+  char line[1024];
+  std::snprintf(line, sizeof line,
+                "descent: %s the %s on %s (%lld train, %lld validation, %lld test) with %s, run "
+                "directory %s",
+                resuming ? "resuming" : "training", e.config.model.kind.c_str(),
+                e.config.data.name.c_str(), static_cast<long long>(e.train.size()),
+                static_cast<long long>(e.validation.size()), static_cast<long long>(e.test.size()),
+                e.config.optimizer.name.c_str(), dir.string().c_str());
+  std::printf("%s", columns > 0 ? descent::wrap_words(line, columns - 1).c_str()
+                                : (std::string(line) + "\n").c_str());
+  // The model's layers.
   std::printf("%s", descent::summarize(*e.model, e.train.features()).text().c_str());
   // Optimizer steps, so a schedule's horizon (t_max, total_steps) can be checked against them.
   // (A stacked autoencoder trains in phases, each with its own epochs.)
@@ -38,6 +48,10 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
   std::printf("%lld optimizer steps per epoch, %lld in %lld epochs\n",
               static_cast<long long>(steps), static_cast<long long>(steps * t.epochs),
               static_cast<long long>(t.epochs));
+  if (descent::verbosity() == descent::Verbosity::Verbose)
+    std::printf("seed %llu, %d threads, batch size %lld\n",
+                static_cast<unsigned long long>(e.config.seed), descent::num_threads(),
+                static_cast<long long>(t.batch_size));
   std::fflush(stdout);
 }
 
@@ -46,7 +60,7 @@ void say_report(const descent::RunOutcome& outcome) {
   if (!outcome.report_error.empty())
     std::fprintf(stderr, "descent: warning: %s not written: %s\n", file.string().c_str(),
                  outcome.report_error.c_str());
-  else if (std::filesystem::exists(file))
+  else if (std::filesystem::exists(file) && descent::verbosity() != descent::Verbosity::Quiet)
     std::printf("report: %s\n", file.string().c_str());
 }
 
@@ -81,25 +95,57 @@ void report(const descent::RunOutcome& outcome) {
   say_report(outcome);
 }
 
+constexpr const char* kTrainExamples = R"text(
+Examples:
+  descent train                         the built-in job: Fashion-MNIST, MLP 784-256-256-10, Adam
+  descent train --config examples/sgd.toml --set optimizer.lr=0.05
+  descent train --set optimizer.name=sgd --set optimizer.momentum=0.9 --set train.epochs=5
+  descent train --set optimizer.name=adam --set "optimizer.betas=(0.9,0.99)"
+  descent train --config examples/classification.toml -q
+  descent train --config runs/a/config.toml --set optimizer.name=sgd --unset schedule
+  descent train --resume runs/a --set train.epochs=20
+
+Every key, with its default: docs/configuration.md, or --list keys. Optimizers and their
+hyper-parameters: --list optimizers; schedules: --list schedules; data: --list datasets.
+Exit status: 0 done (completed or stopped early), 1 error, 2 bad command line, 3 non-finite
+loss, 130 interrupted (resume with --resume).)text";
+
 }  // namespace
 
 void add_train_command(CLI::App& app) {
   struct Options {
     std::string config, out, resume;
-    std::vector<std::string> sets;
+    std::vector<std::string> sets, unsets;
     std::string seed, threads;
-    bool report = false, no_report = false;
+    bool report = false, no_report = false, quiet = false, verbose = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "train", "Train a network (default: Fashion-MNIST MLP 784-256-256-10, Adam, 10 epochs)");
+  cmd->footer(kTrainExamples);
   cmd->add_option("--config", opts->config, "TOML configuration file (see docs/configuration.md)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--set", opts->sets, "Override a setting, e.g. --set train.epochs=3 (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--out", opts->out, "Run directory (default: runs/<date-time>)");
-  cmd->add_option("--seed", opts->seed, "Random seed (same as --set seed=N)");
-  cmd->add_option("--threads", opts->threads, "Threads for every parallel part (0: all cores)");
+  cmd->add_option("--set", opts->sets,
+                  "Override a setting, e.g. --set train.epochs=3 (repeatable; keys: --list keys)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  cmd->add_option("--unset", opts->unsets,
+                  "Remove a key or a whole table the --config file sets, so its default applies "
+                  "(repeatable), e.g. --unset schedule")
+      ->allow_extra_args(false)
+      ->type_name("KEY");
+  cmd->add_option("--out", opts->out, "Run directory (default: runs/<date-time>)")
+      ->type_name("DIR");
+  cmd->add_option("--seed", opts->seed, "Random seed (same as --set seed=N)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", opts->threads, "Threads for every parallel part (0: all cores)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  auto* quiet =
+      cmd->add_flag("-q,--quiet", opts->quiet, "Print only the final result, warnings and errors");
+  cmd->add_flag("-v,--verbose", opts->verbose, "Print every epoch's line, and the settings used")
+      ->excludes(quiet);
   auto* with_report = cmd->add_flag(
       "--report", opts->report,
       "Write report.html into the run directory when it ends (report.write, on by default)");
@@ -107,18 +153,26 @@ void add_train_command(CLI::App& app) {
       ->excludes(with_report);
   cmd->add_option("--resume", opts->resume,
                   "Continue the run in this directory from its checkpoint (--set train.epochs=N "
-                  "to train longer)");
+                  "to train longer)")
+      ->type_name("RUN_DIR");
+  add_list_option(cmd, {"optimizers", "schedules", "datasets", "layers", "losses", "keys"});
   cmd->callback([opts] {
+    descent::set_verbosity(opts->quiet     ? descent::Verbosity::Quiet
+                           : opts->verbose ? descent::Verbosity::Verbose
+                                           : descent::Verbosity::Normal);
     std::vector<std::string> overrides = opts->sets;
     if (!opts->seed.empty()) overrides.push_back("seed=" + opts->seed);
     if (!opts->threads.empty()) overrides.push_back("threads=" + opts->threads);
     if (opts->report) overrides.push_back("report.write=true");
     if (opts->no_report) overrides.push_back("report.write=false");
     if (!opts->resume.empty()) {
-      if (!opts->config.empty() || !opts->out.empty())
+      std::string given;
+      if (!opts->config.empty()) given += " --config";
+      if (!opts->out.empty()) given += " --out";
+      if (!opts->unsets.empty()) given += " --unset";
+      if (!given.empty())
         throw std::runtime_error(
-            "--resume continues a run with its own config.toml and "
-            "directory: drop --config and --out");
+            "--resume continues a run with its own config.toml and directory: drop" + given);
       const std::filesystem::path dir = opts->resume;
       descent::Experiment experiment = descent::load_resumable_run(dir, overrides);
       descent::set_num_threads(experiment.config.threads);
@@ -126,9 +180,10 @@ void add_train_command(CLI::App& app) {
       report(descent::resume_run(experiment, dir));
       return;
     }
-    descent::Config config = descent::load_config(opts->config, overrides);
-    for (const std::string& note : config.notes)
-      std::fprintf(stderr, "descent: note: %s\n", note.c_str());
+    descent::Config config = descent::load_config(opts->config, overrides, opts->unsets);
+    if (descent::verbosity() != descent::Verbosity::Quiet)
+      for (const std::string& note : config.notes)
+        std::fprintf(stderr, "descent: note: %s\n", note.c_str());
     descent::set_num_threads(config.threads);
     descent::Experiment experiment = descent::build_experiment(config);
     const auto dir =

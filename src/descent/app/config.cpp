@@ -15,6 +15,7 @@
 #include "descent/nn/autoencoder_spec.h"
 #include "descent/nn/loss.h"
 #include "descent/ops/activation.h"
+#include "descent/optim/hyperparam_aliases.h"
 #include "descent/optim/registry.h"
 #include "descent/schedule/registry.h"
 #include "descent/train/objectives/input_noise.h"
@@ -508,12 +509,26 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
                       r.where("optimizer.name"));
   }
   std::map<std::string, std::string> args;
-  const auto given = component_args(r, "optimizer");
-  if (given.count("learning_rate") && given.count("lr"))
-    throw ConfigError("config: optimizer.learning_rate and optimizer.lr are the same setting" +
-                      r.where("optimizer.learning_rate") + ": give one");
-  for (const auto& [key, value] : given)
-    args[key == "learning_rate" ? "lr" : key] = value.display();  // Keras' name for lr
+  for (const auto& [key, value] : component_args(r, "optimizer")) args[key] = value.display();
+  // An alias given with --set overrides its canonical key from a file (a reused config.toml holds
+  // lr, beta1, ...), and the other way round; two spellings from one source stay an error.
+  const auto from_set = [&](const std::string& key) {
+    const auto it = origin.find("optimizer." + key);
+    return it != origin.end() && it->second.rfind("--set", 0) == 0;
+  };
+  std::vector<std::pair<std::string, std::string>> spellings = {{"betas", "beta1"},
+                                                                {"betas", "beta2"}};
+  for (const auto& a : hyperparam_aliases()) spellings.emplace_back(a.alias, a.name);
+  for (const auto& [alias, name] : spellings)
+    if (args.count(alias) && args.count(name) && from_set(alias) != from_set(name))
+      args.erase(from_set(alias) ? name : alias);
+  try {
+    resolve_hyperparam_aliases(
+        info->name, info->hyperparams, args,
+        "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")");
+  } catch (const SpecError& e) {
+    throw ConfigError(e.what());
+  }
   if (!info->make_from_args) {
     std::vector<std::string> accepted;
     for (const auto& def : info->hyperparams) accepted.push_back(def.name);
@@ -677,7 +692,29 @@ void check_model_kind(const Resolver& r, const Config& c) {
   }
 }
 
-Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+// "--unset a.b": removes the key (or the whole table) the file set, so its default applies again.
+void apply_unset(toml::table& root, const std::string& key,
+                 std::map<std::string, std::string>& origin) {
+  toml::table* table = &root;
+  size_t start = 0;
+  for (size_t dot = key.find('.'); dot != std::string::npos && table; dot = key.find('.', start)) {
+    toml::node* next = table->get(key.substr(start, dot - start));
+    table = next ? next->as_table() : nullptr;
+    start = dot + 1;
+  }
+  if (!table || !table->contains(key.substr(start))) {
+    std::vector<std::string> set;
+    for (const auto& [k, source] : origin) set.push_back(k);
+    throw ConfigError("--unset " + key + ": the configuration does not set '" + key + "'" +
+                      did_you_mean(key, set) + "; nothing to unset");
+  }
+  table->erase(key.substr(start));
+  for (auto it = origin.begin(); it != origin.end();)
+    it = it->first == key || it->first.rfind(key + ".", 0) == 0 ? origin.erase(it) : std::next(it);
+}
+
+Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                   const std::vector<std::string>& unsets) {
   toml::table root;
   std::map<std::string, std::string> origin;
   if (!file.empty()) {
@@ -691,6 +728,7 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
     }
     record_origins(root, "", file.string(), origin);
   }
+  for (const auto& u : unsets) apply_unset(root, u, origin);
   for (const auto& o : overrides) apply_override(root, o, origin);
 
   const Resolver r(root, origin);

@@ -158,9 +158,11 @@ struct Config {
   } schedule;
 };
 
-// Builds a configuration: defaults, then the TOML file (if any), then each "key=value" override.
-// Everything is validated; the optimizer's hyper-parameters are completed with its defaults.
-Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+// Builds a configuration: defaults, then the TOML file (if any) less the `unsets` (keys or whole
+// tables, back to their defaults), then each "key=value" override. Everything is validated; the
+// optimizer's hyper-parameters are completed with its defaults.
+Config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                   const std::vector<std::string>& unsets = {});
 
 // The resolved configuration as TOML (every key, defaults included).
 std::string to_toml(const Config& config);

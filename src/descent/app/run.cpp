@@ -5,6 +5,7 @@
 #include "descent/app/stacked_run.h"
 
 #include <cmath>
+#include <optional>
 #include "descent/io/atomic_file.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
@@ -17,6 +18,7 @@
 #include "descent/train/callbacks/steps_log.h"
 #include "descent/train/interrupt.h"
 #include "descent/train/objective.h"
+#include "descent/util/console.h"
 
 namespace descent {
 namespace {
@@ -54,7 +56,7 @@ void write_report(const Config& c, RunOutcome& outcome) {
 RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
                         std::optional<Checkpoint> resume) {
   const Config& c = e.config;
-  if (!c.model.encoder_from.empty())
+  if (!c.model.encoder_from.empty() && verbosity() != Verbosity::Quiet)
     std::printf("descent: encoder from %s%s\n", c.model.encoder_from.c_str(),
                 c.model.freeze_encoder ? ", frozen (not trained)" : ", trained with the rest");
   Trainer trainer(*e.objective, *e.optimizer, train_options(c, dir));
@@ -88,8 +90,13 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
         std::move(watched));
     trainer.add_callback(*early_stopping);
   }
-  ProgressBar progress(stdout);
-  trainer.add_callback(progress);
+  // -q: none; -v: every epoch's line; otherwise about 25 lines however long the run.
+  std::optional<ProgressBar> progress;
+  if (verbosity() != Verbosity::Quiet) {
+    const int64_t every = verbosity() == Verbosity::Verbose ? 1 : epoch_line_every(c.train.epochs);
+    progress.emplace(stdout, ProgressOptions{terminal_columns(stdout) > 0, every});
+    trainer.add_callback(*progress);
+  }
   // Before the metrics log, so that an epoch's steps are on disk when its metrics line is.
   // On resume it cuts steps.jsonl back to the checkpoint (StepsLog::load_state).
   StepsLog steps(dir / kStepsFile, c.metrics.every_steps);

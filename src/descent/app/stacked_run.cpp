@@ -13,6 +13,7 @@
 #include "descent/nn/autoencoder.h"
 #include "descent/train/checkpoint.h"
 #include "descent/train/interrupt.h"
+#include "descent/util/console.h"
 
 namespace descent {
 namespace {
@@ -82,6 +83,7 @@ RunOutcome run_phase(Experiment& phase, const fs::path& dir, Prepare before_trai
 }
 
 void say_phase(const std::string& name, const Experiment& phase) {
+  if (verbosity() == Verbosity::Quiet) return;
   std::printf("descent: phase %s: %s on %s (%lld features), %lld epochs\n", name.c_str(),
               phase.model->describe().c_str(), phase.train.name.c_str(),
               static_cast<long long>(phase.train.features()),

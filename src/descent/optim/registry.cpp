@@ -1,5 +1,6 @@
 #include "descent/optim/registry.h"
 
+#include "descent/optim/hyperparam_aliases.h"
 #include "descent/util/suggest.h"
 
 #include "descent/optim/adam.h"
@@ -142,8 +143,11 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<P
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text,
                                           std::vector<Tensor> params) {
-  const Spec spec = parse_spec(spec_text);
-  SpecArgs args("optimizer '" + spec_text + "'", spec.args);
+  Spec spec = parse_spec(spec_text);
+  const std::string context = "optimizer '" + spec_text + "'";
+  const OptimizerInfo& info = optimizer_info(spec.name);
+  resolve_hyperparam_aliases(info.name, info.hyperparams, spec.args, context);
+  SpecArgs args(context, spec.args);
   std::vector<ParamGroup> groups(1);
   groups[0].params = std::move(params);
   return make_optimizer(spec.name, std::move(groups), args);

@@ -44,9 +44,9 @@ Spec parse_spec(const std::string& text) {
   std::string current;
   int depth = 0;
   for (char c : rest) {
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if (depth < 0) throw SpecError("'" + text + "': unbalanced ']'");
+    if (c == '[' || c == '(') ++depth;  // a list, or a tuple as PyTorch writes betas
+    if (c == ']' || c == ')') --depth;
+    if (depth < 0) throw SpecError("'" + text + "': unbalanced '" + c + "'");
     if (c == ',' && depth == 0) {
       parts.push_back(current);
       current.clear();
@@ -54,7 +54,7 @@ Spec parse_spec(const std::string& text) {
       current += c;
     }
   }
-  if (depth != 0) throw SpecError("'" + text + "': unbalanced '['");
+  if (depth != 0) throw SpecError("'" + text + "': unbalanced '[' or '('");
   parts.push_back(current);
   for (const std::string& part : parts) {
     // A stray comma usually means a lost argument, so it is not skipped silently.
