@@ -93,12 +93,13 @@ struct CommandResult {
 // relative to it, such as a default runs/ directory, lands in the test's temp directory).
 // stdout and stderr go to files rather than pipes: no deadlock however much is printed. A child
 // still running after `timeout` is killed, so a hang fails the test instead of stalling it.
-// With `interrupt_when`, the child gets one SIGINT (as from Ctrl-C) the first time it returns
-// true (polled every 5 ms).
+// With `interrupt_when`, the child gets one `interrupt_signal` (SIGINT: as from Ctrl-C) the first
+// time it returns true (polled every 5 ms).
 inline CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
                                  const fs::path& cwd, const fs::path& capture_dir,
                                  std::chrono::seconds timeout = std::chrono::seconds(120),
-                                 const std::function<bool()>& interrupt_when = {}) {
+                                 const std::function<bool()>& interrupt_when = {},
+                                 int interrupt_signal = SIGINT) {
   static std::atomic<int> counter{0};
   const int id = counter++;
   const fs::path out_path = capture_dir / ("stdout-" + std::to_string(id) + ".txt");
@@ -137,7 +138,7 @@ inline CommandResult run_command(const std::string& program, const std::vector<s
     if (r == pid) break;
     if (r < 0) throw std::runtime_error("waitpid failed");
     if (interrupt_when && !interrupted && interrupt_when()) {
-      ::kill(pid, SIGINT);
+      ::kill(pid, interrupt_signal);
       interrupted = true;
     }
     if (std::chrono::steady_clock::now() - start > timeout) {

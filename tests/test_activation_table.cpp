@@ -76,6 +76,18 @@ TEST(ActivationTable, FloatOpFollowsTheDoubleFormulas) {
     }
 }
 
+// NaN in, NaN out, as in PyTorch (relu once mapped NaN to 0, hiding NaN weights).
+TEST(ActivationTable, NaNPropagatesThroughEveryActivation) {
+  for (const ActivationEntry& e : activation_table()) {
+    SCOPED_TRACE(e.name);
+    const ActivationArgs a = activation_args(e, {});
+    EXPECT_TRUE(std::isnan(e.f(NAN, a)));
+    const Tensor y = e.forward(Tensor::from({2}, {NAN, 1.0f}), a);
+    EXPECT_TRUE(std::isnan(y.data()[0]));
+    EXPECT_FALSE(std::isnan(y.data()[1]));
+  }
+}
+
 TEST(ActivationTable, EntriesAreNamedOnceAndBuildAsLayers) {
   std::set<std::string> names;
   for (const ActivationEntry& e : activation_table()) {

@@ -35,9 +35,9 @@ class CliTrainControls : public ::testing::Test {
   }
 
   CommandResult descent(const std::vector<std::string>& args,
-                        const std::function<bool()>& interrupt_when = {}) {
+                        const std::function<bool()>& interrupt_when = {}, int signal = SIGINT) {
     return cli_test::run_command(DESCENT_BINARY, args, cwd_, logs_, std::chrono::seconds(120),
-                                 interrupt_when);
+                                 interrupt_when, signal);
   }
 
   // Spirals with dropout, a per-step cosine schedule, accumulation, clipping and a weight
@@ -107,7 +107,8 @@ TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
     return fs::exists(run / "metrics.jsonl", ec) && fs::file_size(run / "metrics.jsonl", ec) > 0;
   });
   ASSERT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
-  EXPECT_NE(stopped.out.find("interrupted after step "), std::string::npos) << stopped.out;
+  EXPECT_NE(stopped.out.find("interrupted by Ctrl-C after step "), std::string::npos)
+      << stopped.out;
   EXPECT_NE(stopped.out.find("resume with: descent train --resume " + run.string()),
             std::string::npos)
       << stopped.out;
@@ -128,6 +129,25 @@ TEST_F(CliTrainControls, CtrlCThenResumeIsBitIdentical) {
   const json sb = json::parse(read_text(run / "summary.json"));
   EXPECT_EQ(sa.at("test_loss"), sb.at("test_loss"));
   expect_same_steps(straight / "steps.jsonl", run / "steps.jsonl");
+}
+
+// SIGTERM (kill, timeout, a job scheduler) stops like Ctrl-C, with the shell's status for it.
+TEST_F(CliTrainControls, SigtermCheckpointsAndExits143) {
+  const fs::path run = tmp_ / "term";
+  const CommandResult stopped = descent(
+      train_args(run, 40),
+      [&] {
+        std::error_code ec;
+        return fs::exists(run / "metrics.jsonl", ec) &&
+               fs::file_size(run / "metrics.jsonl", ec) > 0;
+      },
+      SIGTERM);
+  ASSERT_EQ(stopped.exit_code, 143) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.out.find("interrupted by SIGTERM after step "), std::string::npos)
+      << stopped.out;
+  EXPECT_TRUE(fs::exists(run / "checkpoint.safetensors"));
+  expect_success(descent({"train", "--resume", run.string()}));
+  EXPECT_TRUE(fs::exists(run / "summary.json"));
 }
 
 // A crash: SIGKILL, so nothing is flushed or checkpointed on the way out. With checkpoints every

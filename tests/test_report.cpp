@@ -101,7 +101,7 @@ TEST_F(ReportTest, BadDirectoriesAndCorruptLinesAreNamed) {
   const fs::path run = make_run("corrupt", {}, 2, 1.0);
   std::ofstream(run / kMetricsFile, std::ios::app) << "{\"epoch\": 3, oops\n";
   EXPECT_TRUE(throws_with<std::runtime_error>([&] { read_run(run); },
-                                              {"metrics.jsonl:3", "not a JSON object"}));
+                                              {"metrics.jsonl:3", "not valid JSON"}));
 }
 
 TEST_F(ReportTest, RunInProgressIsReadAsFarAsItGot) {

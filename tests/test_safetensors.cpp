@@ -222,6 +222,35 @@ TEST(SafetensorsCorrupt, HeaderNotJsonObject) {
   expect_format_error(make_file(R"({"__metadata__": [1]})", ""), "__metadata__");
 }
 
+// A 120 KB header of nested arrays once overflowed the stack while the error message was being
+// built. Nesting is bounded while parsing, and what a message quotes is cut short.
+TEST(SafetensorsCorrupt, DeepNestingAndHugeValuesGiveShortErrors) {
+  const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  for (const std::string& field : {"shape", "data_offsets", "dtype"}) {
+    std::string header = R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+    const size_t at = header.find("\"" + field + "\":") + field.size() + 3;
+    const size_t end = header.find_first_of(",}", field == "dtype" ? at : header.find(']', at));
+    header = header.substr(0, at) + deep + header.substr(end + (field == "dtype" ? 0 : 1));
+    const std::string msg = decode_error(make_file(header, f32_bytes({1})));
+    EXPECT_NE(msg.find("nests deeper than 64 levels"), std::string::npos) << field << ": " << msg;
+  }
+  // A value at the depth limit is fine to parse, and quoted in at most ~60 characters.
+  std::string wide = "[2";
+  for (int i = 0; i < 300'000; ++i) wide += ",2";
+  wide += "]";
+  const std::string msg = decode_error(make_file(
+      R"({"t":{"dtype":"F32","shape":)" + wide + R"(,"data_offsets":[0,4]}})", f32_bytes({1})));
+  EXPECT_NE(msg.find("shape [2,2,2"), std::string::npos) << msg.substr(0, 200);
+  EXPECT_NE(msg.find("is too large"), std::string::npos) << msg.substr(0, 200);
+  EXPECT_LT(msg.size(), 300u) << msg.substr(0, 400);
+  const std::string long_name(1'000'000, 'n');
+  const std::string named = decode_error(
+      make_file(R"({")" + long_name + R"(":{"dtype":"X","shape":[1],"data_offsets":[0,4]}})",
+                f32_bytes({1})));
+  EXPECT_NE(named.find("unsupported dtype"), std::string::npos) << named.substr(0, 200);
+  EXPECT_LT(named.size(), 300u);
+}
+
 TEST(SafetensorsCorrupt, MissingFields) {
   const std::string data = f32_bytes({1});
   expect_format_error(make_file(R"({"t":{"shape":[1],"data_offsets":[0,4]}})", data),

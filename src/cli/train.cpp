@@ -1,9 +1,10 @@
 // descent train [--config FILE.toml] [--set key=value]... [--unset key]... [--out DIR] [--seed N]
 //               [--threads N] [--report | --no-report] [-q | -v] [--list KIND]
 // descent train --resume RUN_DIR [--set train.epochs=M]...
-// Exit status: 0 when training ended (completed or stopped early), 130 after Ctrl-C (with a
-// checkpoint to resume from), 3 when a non-finite loss or gradient stopped it.
+// Exit status: 0 when training ended (completed or stopped early), 130 after Ctrl-C and 143 after
+// SIGTERM (with a checkpoint to resume from), 3 when a non-finite loss or gradient stopped it.
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "cli/listing.h"
 #include "descent/app/run.h"
 #include "descent/nn/model_summary.h"
+#include "descent/train/interrupt.h"
 #include "descent/util/console.h"
 #include "descent/util/threads.h"
 
@@ -73,7 +75,8 @@ void report(const descent::RunOutcome& outcome) {
   if (t.stop_reason == descent::StopReason::Interrupted) {
     std::printf("descent: %s; checkpoint written to %s\nresume with: descent train --resume %s\n",
                 t.stop_message.c_str(), outcome.checkpoint.string().c_str(), dir.c_str());
-    throw ExitStatus{130};
+    // 128 + the signal, as a shell reports it: 130 for Ctrl-C, 143 for SIGTERM.
+    throw ExitStatus{128 + (descent::interrupt_signal() ? descent::interrupt_signal() : SIGINT)};
   }
   if (t.stop_reason == descent::StopReason::NonFinite) {
     const auto checkpoint = outcome.dir / descent::kCheckpointFile;
@@ -108,7 +111,7 @@ Examples:
 Every key, with its default: docs/configuration.md, or --list keys. Optimizers and their
 hyper-parameters: --list optimizers; schedules: --list schedules; data: --list datasets.
 Exit status: 0 done (completed or stopped early), 1 error, 2 bad command line, 3 non-finite
-loss, 130 interrupted (resume with --resume).)text";
+loss, 130 interrupted by Ctrl-C, 143 by SIGTERM (resume with --resume).)text";
 
 }  // namespace
 

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "descent/app/run_dir.h"
+#include "descent/io/atomic_file.h"
+#include "descent/io/json_input.h"
 
 namespace descent {
 namespace {
@@ -29,13 +31,8 @@ std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file,
     const std::string line = all.substr(start, end - start);
     start = end + 1;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    try {
-      out.push_back(nlohmann::json::parse(line));
-    } catch (const nlohmann::json::exception& e) {
-      const std::string shown = line.size() > 60 ? line.substr(0, 60) + "..." : line;
-      throw std::runtime_error(file.string() + ":" + std::to_string(line_number) +
-                               ": not a JSON object (" + shown + ")");
-    }
+    out.push_back(parse_json(line, file.string() + ":" + std::to_string(line_number),
+                             "the line (" + text_excerpt(line) + ")"));
   }
   return out;
 }
@@ -90,12 +87,7 @@ RunRecord read_run(const std::filesystem::path& dir) {
 
   const auto summary_file = dir / kSummaryFile;
   if (std::filesystem::exists(summary_file)) {
-    std::ifstream in(summary_file);
-    try {
-      run.summary = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception&) {
-      throw std::runtime_error(summary_file.string() + ": not valid JSON");
-    }
+    run.summary = parse_json(read_file(summary_file), summary_file.string(), "the summary");
   } else {
     run.notes.push_back(std::filesystem::exists(dir / kCheckpointFile)
                             ? "no summary.json: in progress or interrupted (resume with descent "

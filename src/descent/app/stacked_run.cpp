@@ -9,6 +9,7 @@
 #include "descent/app/stacked_config.h"
 #include "descent/autograd/grad_mode.h"
 #include "descent/io/atomic_file.h"
+#include "descent/io/json_input.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/autoencoder.h"
 #include "descent/train/checkpoint.h"
@@ -20,7 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
+nlohmann::json read_json(const fs::path& path) {
+  return parse_json(read_file(path), path.string(), "the file");
+}
 
 // The codes of `data` through the encoder, in evaluation mode, as a dataset with the same
 // labels: what the next layer trains on.
@@ -104,7 +107,7 @@ void write_metrics(const fs::path& dir, const std::vector<std::string>& phases) 
       std::string line;
       std::getline(in, line);
       if (line.empty()) continue;
-      nlohmann::json epoch = nlohmann::json::parse(line);
+      nlohmann::json epoch = parse_json(line, (dir / phase / kMetricsFile).string(), "a line");
       epoch["phase"] = phase;
       lines += epoch.dump() + "\n";
     }

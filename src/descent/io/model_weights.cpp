@@ -9,7 +9,9 @@ void save_weights(const Module& model, const std::filesystem::path& path) {
 }
 
 void load_weights(Module& model, const std::filesystem::path& path) {
-  copy_by_name(model.named_parameters(), load_safetensors(path).tensors, path.string());
+  const SafetensorsFile file = load_safetensors(path);
+  require_finite(file.tensors, path.string());
+  copy_by_name(model.named_parameters(), file.tensors, path.string());
 }
 
 }  // namespace descent

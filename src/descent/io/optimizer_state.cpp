@@ -1,6 +1,7 @@
 #include "descent/io/optimizer_state.h"
 
 #include "descent/io/atomic_file.h"
+#include "descent/io/json_input.h"
 #include "descent/io/safetensors.h"
 
 namespace descent {
@@ -15,11 +16,7 @@ OptimizerState decode_optimizer_state(std::string_view bytes, const std::string&
   if (it == file.metadata.end())
     throw FormatError(source + ": no \"optimizer\" entry in the metadata (not an optimizer state)");
   OptimizerState out;
-  try {
-    out.meta = nlohmann::json::parse(it->second);
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(source + ": the optimizer description is not valid JSON: " + e.what());
-  }
+  out.meta = parse_json(it->second, source, "the optimizer description");
   out.tensors = std::move(file.tensors);
   return out;
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "descent/io/atomic_file.h"
+#include "descent/io/json_input.h"
 
 namespace descent {
 namespace {
@@ -19,6 +20,8 @@ namespace {
 using nlohmann::json;
 
 constexpr bool kLittleEndianHost = std::endian::native == std::endian::little;
+// The reference implementation's limit; a header longer than this is hostile or broken.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 
 uint64_t load_le(const char* p, int bytes) {
   uint64_t v = 0;
@@ -96,7 +99,7 @@ class Decoder {
   }
 
   Entry parse_entry(const std::string& name, const json& info) const {
-    const std::string where = "tensor '" + name + "'";
+    const std::string where = "tensor '" + text_excerpt(name) + "'";
     if (!info.is_object()) fail(where + ": header entry is not a JSON object");
     Entry e;
     e.name = name;
@@ -109,7 +112,8 @@ class Decoder {
     for (const DtypeInfo& d : kReadable)
       if (e.dtype == d.name) elem_size = d.size;
     if (elem_size == 0)
-      fail(where + ": unsupported dtype '" + e.dtype + "' (readable: F32, F64, F16, BF16)");
+      fail(where + ": unsupported dtype '" + text_excerpt(e.dtype) +
+           "' (readable: F32, F64, F16, BF16)");
 
     const auto shape = info.find("shape");
     if (shape == info.end()) fail(where + ": missing \"shape\"");
@@ -121,13 +125,14 @@ class Decoder {
     bool has_zero = false;
     for (const json& d : *shape) {
       if (!d.is_number_unsigned())
-        fail(where + ": \"shape\" " + shape->dump() + " is not a list of non-negative integers");
+        fail(where + ": \"shape\" " + json_excerpt(*shape) +
+             " is not a list of non-negative integers");
       const uint64_t v = d.get<uint64_t>();
       e.shape.push_back(static_cast<int64_t>(v));
       if (v == 0) {
         has_zero = true;
       } else if (bytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / v) {
-        fail(where + ": shape " + shape->dump() + " is too large");
+        fail(where + ": shape " + json_excerpt(*shape) + " is too large");
       } else {
         bytes *= v;
       }
@@ -138,14 +143,14 @@ class Decoder {
     if (offsets == info.end()) fail(where + ": missing \"data_offsets\"");
     if (!offsets->is_array() || offsets->size() != 2 || !(*offsets)[0].is_number_unsigned() ||
         !(*offsets)[1].is_number_unsigned())
-      fail(where + ": \"data_offsets\" " + offsets->dump() +
+      fail(where + ": \"data_offsets\" " + json_excerpt(*offsets) +
            " is not a pair of non-negative integers");
     e.begin = (*offsets)[0].get<uint64_t>();
     e.end = (*offsets)[1].get<uint64_t>();
     if (e.end < e.begin)
-      fail(where + ": data_offsets " + offsets->dump() + " end before they begin");
+      fail(where + ": data_offsets " + json_excerpt(*offsets) + " end before they begin");
     if (e.end - e.begin != bytes)
-      fail(where + ": data_offsets " + offsets->dump() + " span " +
+      fail(where + ": data_offsets " + json_excerpt(*offsets) + " span " +
            std::to_string(e.end - e.begin) + " bytes, but " + e.dtype + " shape " +
            to_string(e.shape) + " needs " + std::to_string(bytes));
     return e;
@@ -163,12 +168,10 @@ class Decoder {
     const std::string_view header_text = bytes.substr(8, header_len);
     const std::string_view data = bytes.substr(8 + header_len);
 
-    json header;
-    try {
-      header = json::parse(header_text);
-    } catch (const json::exception& e) {
-      fail(std::string("header is not valid JSON: ") + e.what());
-    }
+    if (header_len > kMaxHeaderBytes)
+      fail("header length " + std::to_string(header_len) + " is over the format's limit of " +
+           std::to_string(kMaxHeaderBytes) + " bytes");
+    const json header = parse_json(header_text, source_, "header");
     if (!header.is_object()) fail("header is not a JSON object");
 
     SafetensorsFile file;
@@ -177,7 +180,8 @@ class Decoder {
       if (name == "__metadata__") {
         if (!info.is_object()) fail("\"__metadata__\" is not a JSON object");
         for (const auto& [key, value] : info.items()) {
-          if (!value.is_string()) fail("\"__metadata__\" value for '" + key + "' is not a string");
+          if (!value.is_string())
+            fail("\"__metadata__\" value for '" + text_excerpt(key) + "' is not a string");
           file.metadata[key] = value.get<std::string>();
         }
         continue;
@@ -195,14 +199,15 @@ class Decoder {
     for (const Entry& e : entries) {
       const std::string range = range_text(e.begin, e.end);
       if (e.end > data.size())
-        fail("tensor '" + e.name + "': data_offsets " + range + " go beyond the data section (" +
-             std::to_string(data.size()) + " bytes)");
+        fail("tensor '" + text_excerpt(e.name) + "': data_offsets " + range +
+             " go beyond the data section (" + std::to_string(data.size()) + " bytes)");
       if (e.begin < pos)
-        fail("tensor '" + e.name + "' at " + range + " overlaps tensor '" + prev->name +
-             "' which ends at " + std::to_string(pos));
+        fail("tensor '" + text_excerpt(e.name) + "' at " + range + " overlaps tensor '" +
+             text_excerpt(prev->name) + "' which ends at " + std::to_string(pos));
       if (e.begin > pos)
         fail("gap in the data section: bytes [" + std::to_string(pos) + ", " +
-             std::to_string(e.begin) + ") before tensor '" + e.name + "' belong to no tensor");
+             std::to_string(e.begin) + ") before tensor '" + text_excerpt(e.name) +
+             "' belong to no tensor");
       pos = e.end;
       prev = &e;
     }

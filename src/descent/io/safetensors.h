@@ -14,16 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "descent/io/format_error.h"
 #include "descent/tensor/named_tensor.h"
 #include "descent/tensor/tensor.h"
 
 namespace descent {
-
-// A malformed or unsupported safetensors file; the message names the source and the problem.
-class FormatError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct SafetensorsFile {
   std::vector<NamedTensor> tensors;                 // in file order of data offsets

@@ -19,14 +19,15 @@ struct Relu {
   static constexpr const char* name = "relu";
   static constexpr const char* module_name = "ReLU";
   static constexpr NoParams params{};
+  // NaN passes through, as in PyTorch: NaN weights must show, not turn into zeros.
   template <class T>
   static T f(T x, const float*) {
-    return x > 0 ? x : T(0);
+    return x <= 0 ? T(0) : x;
   }
-  // 0 at 0, as PyTorch.
+  // 0 at 0, and 1 at NaN, as PyTorch.
   template <class T>
   static T df(T x, T, const float*) {
-    return x > 0 ? T(1) : T(0);
+    return x <= 0 ? T(0) : T(1);
   }
   template <class T>
   static T d2f(T, T, T, const float*) {

@@ -1,5 +1,6 @@
 #include "descent/tensor/named_tensor.h"
 
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -30,6 +31,19 @@ void copy_by_name(const std::vector<NamedTensor>& into, const std::vector<NamedT
   for (const auto& target : into) {
     Tensor dst = target.tensor;
     dst.copy_from(*by_name.at(target.name));
+  }
+}
+
+void require_finite(const std::vector<NamedTensor>& tensors, const std::string& source) {
+  for (const auto& [name, tensor] : tensors) {
+    const float* v = tensor.data();
+    const int64_t n = tensor.numel();
+    for (int64_t i = 0; i < n; ++i)
+      if (!std::isfinite(v[i]))
+        throw std::invalid_argument(source + ": tensor '" + name + "' holds " +
+                                    (std::isnan(v[i]) ? "NaN" : "an infinity") + " at element " +
+                                    std::to_string(i) + " of " + std::to_string(n) +
+                                    " (weights must be finite)");
   }
 }
 

@@ -18,4 +18,9 @@ struct NamedTensor {
 void copy_by_name(const std::vector<NamedTensor>& into, const std::vector<NamedTensor>& from,
                   const std::string& source);
 
+// Throws std::invalid_argument "<source>: tensor 'NAME' holds NaN at element I of N" for the
+// first NaN or infinity: weights read from a file must be finite (a NaN layer would otherwise
+// train on to chance accuracy).
+void require_finite(const std::vector<NamedTensor>& tensors, const std::string& source);
+
 }  // namespace descent

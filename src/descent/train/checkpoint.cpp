@@ -1,6 +1,7 @@
 #include "descent/train/checkpoint.h"
 
 #include "descent/io/atomic_file.h"
+#include "descent/io/json_input.h"
 #include "descent/io/safetensors.h"
 
 namespace descent {
@@ -31,11 +32,7 @@ Checkpoint decode_checkpoint(std::string_view bytes, const std::string& source) 
     throw FormatError(source + ": no \"" + kMetaKey +
                       "\" entry in the metadata (not a descent checkpoint)");
   Checkpoint out;
-  try {
-    out.meta = nlohmann::json::parse(it->second);
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(source + ": the checkpoint description is not valid JSON: " + e.what());
-  }
+  out.meta = parse_json(it->second, source, "the checkpoint description");
   if (!out.meta.is_object())
     throw FormatError(source + ": the checkpoint description is not a JSON object");
   out.tensors = std::move(file.tensors);

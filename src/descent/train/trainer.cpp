@@ -167,7 +167,9 @@ void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& total
 void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, EpochTotals& totals,
                       TrainResult& result) {
   try {
-    copy_by_name(params_, cp.tensors_under("model"), "checkpoint model weights");
+    const std::vector<NamedTensor> weights = cp.tensors_under("model");
+    require_finite(weights, "checkpoint model weights");
+    copy_by_name(params_, weights, "checkpoint model weights");
     optimizer_.load_state_dict({cp.meta.at("optimizer"), cp.tensors_under("optimizer")});
     if (average_) {
       if (!cp.meta.contains("ema"))
@@ -328,9 +330,11 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
         clear_interrupt();
         write_checkpoint(state, totals, epoch_rng, result);
         state.stop_reason = StopReason::Interrupted;
-        state.stop_message = "interrupted after step " + std::to_string(state.step) + " (epoch " +
-                             std::to_string(state.epoch) + ", " + std::to_string(state.batch) +
-                             " of " + std::to_string(state.batches_per_epoch) + " batches done)";
+        const std::string by = *interrupt_name() ? std::string(" by ") + interrupt_name() : "";
+        state.stop_message = "interrupted" + by + " after step " + std::to_string(state.step) +
+                             " (epoch " + std::to_string(state.epoch) + ", " +
+                             std::to_string(state.batch) + " of " +
+                             std::to_string(state.batches_per_epoch) + " batches done)";
         break;
       }
       more = train_step(loader, batch, state, totals);
