@@ -235,11 +235,11 @@ TEST_F(CliDataTest, PredictRefusesInputsThatDoNotFitAndWritesNothing) {
     for (const auto& e : expected) EXPECT_NE(r.err.find(e), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(at("p.csv")));
   };
-  refused("1,2,3\n4,5,6\n", {"new.csv:1: has 3 columns, expected 4 inputs"});
+  refused("1,2,3\n4,5,6\n", {"new.csv:1: has 3 columns, expected 4 (the model's inputs) or 5"});
   refused("5.1,3.5,1.4,0.2\n4.9,abc,1.4,0.2\n", {"new.csv:2: column 2 ('abc') is not a finite"});
   refused("sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n",
           {"new.csv:1: no column named 'petal_width'"});
-  refused("1,2,3,4,5,6\n", {"new.csv:1: has 6 columns, expected 4 inputs (or 5 with the target"});
+  refused("1,2,3,4,5,6\n", {"new.csv:1: has 6 columns, expected 4 (the model's inputs) or 5"});
   // One row without a header, the species column where the training file had it: read by
   // position, the label left out.
   write_text(at("one.csv"), "5.1,3.5,1.4,0.2,setosa\n");

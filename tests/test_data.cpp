@@ -180,9 +180,21 @@ TEST_F(CsvTest, InputsAloneGoByNameOrPosition) {
   } catch (const DataError& e) {
     msg = e.what();
   }
-  EXPECT_NE(msg.find("data.csv:1: has 4 columns, expected 2 inputs (or 3 with the target column)"),
-            std::string::npos)
+  EXPECT_NE(
+      msg.find("data.csv:1: has 4 columns, expected 2 (the model's inputs) or 3 (with the target "
+               "column)"),
+      std::string::npos)
       << msg;
+}
+
+TEST_F(CsvTest, ALabelledFileForATrainedModelHasItsColumns) {
+  CsvOptions o;
+  o.inputs = {2, {}, -1};
+  EXPECT_EQ(read_csv_dataset(write("1,2,0.5\n"), o).inputs.to_vector(), (std::vector<float>{1, 2}));
+  EXPECT_NE(error_of("1,2,3,0.5\n", o)
+                .find("data.csv:1: has 4 columns, expected 3 (the 2 inputs the model was trained "
+                      "on, and the target)"),
+            std::string::npos);
 }
 
 TEST(Synthetic, ShapesBalanceAndDeterminism) {

@@ -174,13 +174,14 @@ std::vector<size_t> input_columns(const Table& t, int64_t target, const CsvColum
   for (size_t c = 0; c < t.columns; ++c)
     if (static_cast<int64_t>(c) != target) columns.push_back(c);
   const auto count = static_cast<int64_t>(columns.size());
-  if (inputs.count >= 0 && count != inputs.count)
-    throw DataError(
-        t.at(0) + ": has " + std::to_string(t.columns) + " columns, expected " +
-        std::to_string(inputs.count) + " inputs" +
-        (labelled ? " and the target"
-                  : " (or " + std::to_string(inputs.count + 1) + " with the target column)") +
-        ", as the model was trained on");
+  if (inputs.count >= 0 && count != inputs.count) {
+    const std::string with_target = std::to_string(inputs.count + 1);
+    throw DataError(t.at(0) + ": has " + std::to_string(t.columns) + " columns, expected " +
+                    (labelled ? with_target + " (the " + std::to_string(inputs.count) +
+                                    " inputs the model was trained on, and the target)"
+                              : std::to_string(inputs.count) + " (the model's inputs) or " +
+                                    with_target + " (with the target column)"));
+  }
   return columns;
 }
 
