@@ -40,7 +40,9 @@ def read_safetensors(path):
     return tensors
 
 
-def build_model(layers, in_features):
+def build_model(layers, in_features, state):
+    """torch.nn.Sequential of the layer SPECs; a linear layer without out= (the last, sized from
+    the data) takes its size from its weight in `state`."""
     import torch
 
     modules, features = [], in_features
@@ -48,7 +50,7 @@ def build_model(layers, in_features):
         name, _, rest = spec.partition(":")
         args = dict(kv.split("=", 1) for kv in rest.split(",") if kv)
         if name == "linear":
-            out = int(args["out"])
+            out = int(args["out"]) if "out" in args else state[f"{len(modules)}.weight"].shape[0]
             modules.append(torch.nn.Linear(features, out, bias=args.get("bias", "true") == "true"))
             features = out
         elif name == "relu":
@@ -117,8 +119,9 @@ def main():
     x = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
     y = torch.from_numpy(labels.astype(np.int64))
 
-    model = build_model(config["model"]["layers"], x.shape[1])
-    model.load_state_dict(read_safetensors(run / "model.safetensors"), strict=True)
+    state = read_safetensors(run / "model.safetensors")
+    model = build_model(config["model"]["layers"], x.shape[1], state)
+    model.load_state_dict(state, strict=True)
     model.eval()
     with torch.no_grad():
         logits = model(x)

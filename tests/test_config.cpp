@@ -44,6 +44,8 @@ TEST(ConfigToml, ReadsBackToItself) {
        "schedule.name=sequential", "schedule.interval=step",
        R"(schedule.schedulers=["linear:start_factor=0.5,total_iters=2", "exponential:gamma=0.9"])",
        "schedule.milestones=[2]"},
+      {"data.name=csv", "data.path=x.csv", "data.test_size=0.25"},
+      {"data.name=blobs", "data.test_size=200"},
   };
   const fs::path file = fs::temp_directory_path() / ("descent_config_" + std::to_string(getpid()));
   for (const auto& sets : cases) {
@@ -60,6 +62,24 @@ TEST(ConfigToml, WritesOnlyTheKeysInUse) {
   EXPECT_EQ(toml.find("dir ="), std::string::npos) << "fashion-mnist's key on a synthetic set";
   EXPECT_EQ(toml.find("[clip]"), std::string::npos) << "clipping is off";
   EXPECT_EQ(toml.find("[schedule]"), std::string::npos);
+}
+
+// data.test_size: a fraction of the rows (a float) or a count (an integer), written as given.
+TEST(ConfigToml, TestSizeIsAFractionOrACount) {
+  const std::vector<std::string> csv = {"data.name=csv", "data.path=x.csv"};
+  auto with = [&](const std::string& set) {
+    std::vector<std::string> sets = csv;
+    sets.push_back(set);
+    return load_config("", sets);
+  };
+  EXPECT_DOUBLE_EQ(with("data.test_size=0.3").data.test_size, 0.3);
+  EXPECT_NE(to_toml(with("data.test_size=0.3")).find("test_size = 0.3\n"), std::string::npos);
+  EXPECT_NE(to_toml(with("data.test_size=40")).find("test_size = 40\n"), std::string::npos);
+  for (const char* bad :
+       {"data.test_size=1.5", "data.test_size=-2", "data.test_size=2.0", "data.test_size=\"half\""})
+    EXPECT_TRUE(
+        throws_with<ConfigError>([&] { with(bad); }, {"data.test_size", "a fraction in (0, 1)"}))
+        << bad;
 }
 
 TEST(ConfigErrors, UnknownKeysListTheTablesKeysInOrder) {

@@ -96,6 +96,107 @@ TEST_F(CsvTest, BadTargetsAreNamed) {
   EXPECT_NE(error_of("").find("no rows"), std::string::npos);
 }
 
+TEST_F(CsvTest, StringLabelsBecomeClassesInSortedOrder) {
+  CsvOptions o;
+  o.target = "species";
+  o.classification = true;
+  Dataset d = read_csv_dataset(write("x,species,y\n1,virginica,2\n3,setosa,4\n5,versicolor,6\n"
+                                     "7,setosa,8\n"),
+                               o);
+  EXPECT_EQ(d.class_names, (std::vector<std::string>{"setosa", "versicolor", "virginica"}));
+  EXPECT_EQ(d.targets.to_vector(), (std::vector<float>{2, 0, 1, 0}));
+  EXPECT_EQ(d.num_classes, 3);
+  EXPECT_EQ(d.feature_names, (std::vector<std::string>{"x", "y"}));
+  // Without a header line: a label column holds names on every line, so the first is data.
+  CsvOptions last;
+  last.classification = true;
+  Dataset bare = read_csv_dataset(write("5.1,3.5,setosa\n6.2,2.9,versicolor\n"), last);
+  EXPECT_EQ(bare.size(), 2);
+  EXPECT_TRUE(bare.feature_names.empty());
+  EXPECT_EQ(bare.class_names, (std::vector<std::string>{"setosa", "versicolor"}));
+}
+
+TEST_F(CsvTest, NumericLabelsAreTheClassesThatOccur) {
+  CsvOptions o;
+  o.classification = true;
+  Dataset d = read_csv_dataset(write("0.5,3\n0.1,1\n0.2,2\n0.3,3\n"), o);
+  EXPECT_EQ(d.num_classes, 3);  // labels 1, 2, 3: three classes, not four
+  EXPECT_EQ(d.class_names, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(d.targets.to_vector(), (std::vector<float>{2, 0, 1, 2}));
+  Dataset signs = read_csv_dataset(write("0.5,-1\n0.1,1\n"), o);
+  EXPECT_EQ(signs.class_names, (std::vector<std::string>{"-1", "1"}));
+}
+
+TEST_F(CsvTest, GivenClassesMapLabelsAndRefuseUnknownOnes) {
+  CsvOptions o;
+  o.classification = true;
+  o.classes = {"1", "2", "3"};
+  Dataset d = read_csv_dataset(write("0.5,2.0\n0.1,3\n"), o);  // by value: 2.0 is class "2"
+  EXPECT_EQ(d.targets.to_vector(), (std::vector<float>{1, 2}));
+  EXPECT_EQ(d.num_classes, 3);
+  const std::string msg = error_of("0.5,2\n0.1,4\n", o);
+  EXPECT_NE(msg.find("data.csv:2: column 2: label '4' is not one of the 3 classes of the training "
+                     "data (1, 2, 3)"),
+            std::string::npos)
+      << msg;
+  o.classes = {"a", "b"};
+  EXPECT_NE(error_of("0.5,a\n0.1,c\n", o).find("label 'c'"), std::string::npos);
+}
+
+TEST_F(CsvTest, QuotedCellsMayHoldCommas) {
+  CsvOptions o;
+  o.target = "kind";
+  o.classification = true;
+  Dataset d =
+      read_csv_dataset(write("\"width, cm\",kind\n1.5,\"big, red\"\n2,\"say \"\"hi\"\"\"\n"), o);
+  EXPECT_EQ(d.feature_names, (std::vector<std::string>{"width, cm"}));
+  EXPECT_EQ(d.class_names, (std::vector<std::string>{"big, red", "say \"hi\""}));
+  EXPECT_NE(error_of("1,\"open\n").find("data.csv:1: a quoted cell is not closed"),
+            std::string::npos);
+}
+
+TEST_F(CsvTest, InputsAloneGoByNameOrPosition) {
+  CsvOptions o;
+  o.target = "t";
+  o.inputs = {2, {"a", "b"}, 1};
+  // By name: any order, the target and other columns left out.
+  Tensor x = read_csv_inputs(write("b,id,a,t\n2,9,1,0\n4,9,3,1\n"), o);
+  EXPECT_EQ(x.shape(), (Shape{2, 2}));
+  EXPECT_EQ(x.to_vector(), (std::vector<float>{1, 2, 3, 4}));
+  // Without a header: a named target by its column in the training file (a, t, b).
+  EXPECT_EQ(read_csv_inputs(write("1,0,2\n3,1,4\n"), o).to_vector(),
+            (std::vector<float>{1, 2, 3, 4}));
+  // By position, with or without an index target.
+  CsvOptions by_index;
+  by_index.target = "-1";
+  by_index.inputs = {2, {}, -1};
+  EXPECT_EQ(read_csv_inputs(write("1,2\n3,4\n"), by_index).to_vector(),
+            (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(read_csv_inputs(write("1,2,0\n3,4,1\n"), by_index).to_vector(),
+            (std::vector<float>{1, 2, 3, 4}));
+  std::string msg;
+  try {
+    read_csv_inputs(write("1,2,3,4\n"), by_index);
+  } catch (const DataError& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(
+      msg.find("data.csv:1: has 4 columns, expected 2 (the model's inputs) or 3 (with the target "
+               "column)"),
+      std::string::npos)
+      << msg;
+}
+
+TEST_F(CsvTest, ALabelledFileForATrainedModelHasItsColumns) {
+  CsvOptions o;
+  o.inputs = {2, {}, -1};
+  EXPECT_EQ(read_csv_dataset(write("1,2,0.5\n"), o).inputs.to_vector(), (std::vector<float>{1, 2}));
+  EXPECT_NE(error_of("1,2,3,0.5\n", o)
+                .find("data.csv:1: has 4 columns, expected 3 (the 2 inputs the model was trained "
+                      "on, and the target)"),
+            std::string::npos);
+}
+
 TEST(Synthetic, ShapesBalanceAndDeterminism) {
   for (const std::string& name : synthetic_dataset_names()) {
     Generator a(7), b(7), c(8);

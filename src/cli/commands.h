@@ -20,5 +20,6 @@ void add_report_command(CLI::App& app);    // report.cpp
 void add_encode_command(CLI::App& app);    // encode.cpp: an autoencoder run's codes
 void add_generate_command(CLI::App& app);  // generate.cpp: samples from a VAE's prior
 void add_summary_command(CLI::App& app);   // summary.cpp: layers, shapes, parameter counts
+void add_predict_command(CLI::App& app);   // predict.cpp: a run's predictions on new inputs
 
 }  // namespace cli

@@ -8,19 +8,12 @@
 
 #include "cli/commands.h"
 #include "descent/app/autoencoder_run.h"
+#include "descent/data/csv.h"
 #include "descent/io/atomic_file.h"
 #include "descent/util/number_text.h"
 
 namespace cli {
 namespace {
-
-// A CSV field: quoted when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string number(float value) { return descent::shortest_text(value); }
 
@@ -28,7 +21,10 @@ std::string codes_csv(const descent::AutoencoderRun& run, const descent::Dataset
                       const descent::Codes& codes) {
   const int64_t n = codes.code.size(0), k = codes.code.size(1);
   const bool labels = data.num_classes > 0;
-  const bool names = labels && run.data && !run.data->class_names.empty();
+  // The data's own class names (a CSV file's labels), else the dataset table's.
+  const std::vector<std::string>& class_names =
+      !data.class_names.empty() || !run.data ? data.class_names : run.data->class_names;
+  const bool names = labels && !class_names.empty();
   std::string out;
   for (int64_t j = 0; j < k; ++j) out.append(j ? ",code_" : "code_").append(std::to_string(j));
   if (codes.logvar.defined())
@@ -44,9 +40,9 @@ std::string codes_csv(const descent::AutoencoderRun& run, const descent::Dataset
     const auto label = static_cast<int64_t>(labels ? data.targets.data()[i] : 0);
     if (labels) out += "," + std::to_string(label);
     if (names)
-      out += "," + csv_field(static_cast<size_t>(label) < run.data->class_names.size()
-                                 ? run.data->class_names[static_cast<size_t>(label)]
-                                 : std::to_string(label));
+      out += "," + descent::csv_field(static_cast<size_t>(label) < class_names.size()
+                                          ? class_names[static_cast<size_t>(label)]
+                                          : std::to_string(label));
     out += "\n";
   }
   return out;

@@ -1,20 +1,50 @@
-// descent evaluate RUN_DIR: the test loss and accuracy of a finished run (and an autoencoder's
-// terms), as JSON.
+// descent evaluate RUN_DIR [--data FILE [--labels FILE]]: the test loss and accuracy of a
+// finished run (and an autoencoder's terms), as JSON; with --data, on another labelled set read
+// as the run's data (a CSV file with the target column, or IDX images and their labels).
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "descent/app/run.h"
+#include "descent/app/run_inputs.h"
 
 namespace cli {
+namespace {
+
+descent::EvalResult evaluate_on(const std::string& run_dir, const std::string& data,
+                                const std::string& labels) {
+  descent::TrainedModel run = descent::load_trained_model(run_dir);
+  if (run.data.images() && labels.empty())
+    throw CLI::ValidationError("--labels", "the run's model takes images (" + run.data.dataset +
+                                               "): give their IDX labels file too");
+  if (!run.data.images() && !labels.empty())
+    throw CLI::ValidationError("--labels", "applies to image runs; " + run.data.dataset +
+                                               " examples are CSV rows with their target column");
+  return descent::evaluate_model(run,
+                                 descent::read_run_examples(run.data, run.config, data, labels));
+}
+
+}  // namespace
 
 void add_evaluate_command(CLI::App& app) {
-  auto run_dir = std::make_shared<std::string>();
+  struct Options {
+    std::string run_dir, data, labels;
+  };
+  auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("evaluate", "Evaluate a finished run on the test set");
-  cmd->add_option("run_dir", *run_dir, "Run directory written by descent train")->required();
-  cmd->callback([run_dir] {
-    descent::EvalResult r = descent::evaluate_run(*run_dir);
+  cmd->add_option("run_dir", opts->run_dir, "Run directory written by descent train")->required();
+  auto* data = cmd->add_option("--data", opts->data,
+                               "Evaluate on this labelled set instead: a CSV file with the "
+                               "target column, or for an image run an IDX images file")
+                   ->check(CLI::ExistingFile);
+  cmd->add_option("--labels", opts->labels, "The IDX labels file of --data's images")
+      ->check(CLI::ExistingFile)
+      ->needs(data);
+  cmd->callback([opts] {
+    const descent::EvalResult r = opts->data.empty()
+                                      ? descent::evaluate_run(opts->run_dir)
+                                      : evaluate_on(opts->run_dir, opts->data, opts->labels);
     nlohmann::json out = {
         {"test_loss", r.loss}, {"test_accuracy", r.accuracy}, {"examples", r.examples}};
     // The objective's other numbers (autoencoders: reconstruction, kl, elbo, ...).

@@ -184,11 +184,12 @@ void add_train_command(CLI::App& app) {
       return;
     }
     descent::Config config = descent::load_config(opts->config, overrides, opts->unsets);
-    if (descent::verbosity() != descent::Verbosity::Quiet)
-      for (const std::string& note : config.notes)
-        std::fprintf(stderr, "descent: note: %s\n", note.c_str());
     descent::set_num_threads(config.threads);
     descent::Experiment experiment = descent::build_experiment(config);
+    // The configuration's notes, then the data's (how labels became classes).
+    if (descent::verbosity() != descent::Verbosity::Quiet)
+      for (const std::string& note : experiment.config.notes)
+        std::fprintf(stderr, "descent: note: %s\n", note.c_str());
     const auto dir =
         opts->out.empty() ? descent::default_run_dir() : std::filesystem::path(opts->out);
     print_start(experiment, dir, false);

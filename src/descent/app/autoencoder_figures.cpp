@@ -36,7 +36,7 @@ void require_images(const AutoencoderRun& run, const char* figure) {
 std::string class_name(const AutoencoderRun& run, const Dataset& data, int64_t i) {
   if (data.num_classes == 0) return "";
   const auto label = static_cast<size_t>(data.targets.data()[i]);
-  const auto& names = run.data->class_names;
+  const auto& names = data.class_names.empty() ? run.data->class_names : data.class_names;
   return label < names.size() ? names[label] : std::to_string(label);
 }
 
@@ -157,9 +157,10 @@ plot::Scatter code_plane(AutoencoderRun& run, const Dataset& test, int64_t max_p
     s.y_title = "principal component 2";
   }
   if (test.num_classes > 0) {
+    const auto& names = test.class_names.empty() ? run.data->class_names : test.class_names;
     for (int64_t c = 0; c < test.num_classes; ++c)
-      s.category_names.push_back(static_cast<size_t>(c) < run.data->class_names.size()
-                                     ? run.data->class_names[static_cast<size_t>(c)]
+      s.category_names.push_back(static_cast<size_t>(c) < names.size()
+                                     ? names[static_cast<size_t>(c)]
                                      : std::to_string(c));
     for (int64_t i = 0; i < n; ++i) {
       s.category.push_back(static_cast<int>(test.targets.data()[i]));

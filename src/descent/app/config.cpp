@@ -333,8 +333,28 @@ const std::vector<Key>& keys() {
       choice(KEY(data.task), {"classification", "regression"},
              [](const Config& c) { return dataset_reads(c, "task"); }),
       integer(KEY(data.size), 1, [](const Config& c) { return dataset_reads(c, "size"); }),
-      integer(KEY(data.test_size), 0,
-              [](const Config& c) { return dataset_reads(c, "test_size"); }),
+      // A fraction of the rows (a TOML float) or a count of them (an integer), written back as
+      // the same type.
+      {"data.test_size",
+       [](const Resolver& r, Config& c) {
+         const toml::node* n = r.find("data.test_size");
+         if (!n) return;
+         const double v = n->value<double>().value_or(NAN);
+         const bool count = n->is_integer() && v >= -1;
+         if (!count && !(n->is_floating_point() && v > 0 && v < 1))
+           r.fail("data.test_size", *n,
+                  "a fraction in (0, 1), a count of examples >= 0, or -1 for the dataset's "
+                  "default");
+         c.data.test_size = v;
+       },
+       [](const Config& c, toml::table& t) {
+         const double v = c.data.test_size;
+         if (v == std::floor(v))
+           t.insert("test_size", static_cast<int64_t>(v));
+         else
+           t.insert("test_size", v);
+       },
+       [](const Config& c) { return dataset_reads(c, "test_size"); }},
       real(KEY(data.noise), 0, INFINITY, false,
            [](const Config& c) { return dataset_reads(c, "noise") && c.data.noise >= 0; }),
       integer(KEY(data.classes), 2, [](const Config& c) { return dataset_reads(c, "classes"); }),

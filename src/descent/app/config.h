@@ -38,18 +38,23 @@ struct Config {
     std::string header = "auto";          // csv: auto, true, false
     std::string task = "classification";  // csv: classification or regression
     int64_t size = 1000;                  // synthetic: training examples
-    int64_t test_size = 500;              // synthetic test examples; csv rows held out for test
-    double noise = -1;                    // synthetic: < 0 for the set's default
-    int64_t classes = 3;                  // synthetic spirals and blobs
-    int64_t validation_size = -1;         // -1: 5000 for fashion-mnist, 20% of training otherwise
-    int64_t train_size = 0;               // > 0: train on a seeded subset of this many examples
+    // csv: rows held out for test; synthetic: test examples drawn. A fraction in (0, 1) of the
+    // rows (synthetic: of data.size), or a count >= 1; -1: the dataset's default (csv 0.2,
+    // synthetic 500), resolved before config.toml is written.
+    double test_size = -1;
+    double noise = -1;             // synthetic: < 0 for the set's default
+    int64_t classes = 3;           // synthetic spirals and blobs
+    int64_t validation_size = -1;  // -1: 5000 for fashion-mnist, 20% of training otherwise
+    int64_t train_size = 0;        // > 0: train on a seeded subset of this many examples
   } data;
 
   struct Model {
     // classifier (or regressor: the loss says), autoencoder, vae, stacked_autoencoder
     std::string kind = "classifier";
+    // A last linear layer without out= is sized from the data: one output per class, or the
+    // regression target's width.
     std::vector<std::string> layers = {"linear:out=256", "relu", "linear:out=256", "relu",
-                                       "linear:out=10"};
+                                       "linear"};
     std::string weights;  // a safetensors file to start from (e.g. written by PyTorch)
     // Autoencoders (nn/autoencoder_spec.h): layer SPECs either side of the code of `code` units.
     std::vector<std::string> encoder = {"linear:out=256", "relu", "linear"};

@@ -1,38 +1,74 @@
 #include "descent/app/datasets.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "descent/data/csv.h"
 #include "descent/data/fashion_mnist.h"
 #include "descent/data/synthetic.h"
+#include "descent/util/number_text.h"
 
 namespace descent {
 namespace {
 
 TrainTestData load_fashion_mnist_sets(const Config& config) {
   ImageClassificationData d = load_fashion_mnist(config.data.dir);
-  return {std::move(d.train), std::move(d.test)};
+  return {std::move(d.train), std::move(d.test), {}};
+}
+
+// data.test_size as a number of examples out of `n`: a fraction in (0, 1) rounds to at least one.
+int64_t test_count(double test_size, int64_t n) {
+  if (test_size > 0 && test_size < 1)
+    return std::max<int64_t>(1, static_cast<int64_t>(std::llround(test_size * n)));
+  return static_cast<int64_t>(test_size);
+}
+
+// "data.path: 3 classes, labels 1,2,3 -> 0,1,2", or empty when the labels are 0..k-1 already.
+std::string label_mapping_note(const Dataset& data) {
+  bool identity = true;
+  for (size_t i = 0; i < data.class_names.size(); ++i)
+    identity = identity && data.class_names[i] == std::to_string(i);
+  if (identity) return "";
+  const size_t k = data.class_names.size(), shown = k > 8 ? 3 : k;
+  std::string labels, indices;
+  for (size_t i = 0; i < shown; ++i) {
+    labels += (i ? "," : "") + data.class_names[i];
+    indices += (i ? "," : "") + std::to_string(i);
+  }
+  if (shown < k) {
+    labels += ",...," + data.class_names.back();
+    indices += ",...," + std::to_string(k - 1);
+  }
+  return "data.path: " + std::to_string(k) + " classes, labels " + labels + " -> " + indices;
 }
 
 TrainTestData load_csv_sets(const Config& config) {
   const Config::Data& c = config.data;
-  CsvOptions options{c.target, c.header, c.task == "classification"};
+  CsvOptions options{c.target, c.header, c.task == "classification", {}, {}};
   Dataset all = read_csv_dataset(c.path, options);
+  TrainTestData out;
+  if (options.classification) {
+    const std::string note = label_mapping_note(all);
+    if (!note.empty()) out.notes.push_back(note);
+  }
   if (!c.test_path.empty()) {
-    TrainTestData out{std::move(all), read_csv_dataset(c.test_path, options)};
-    out.test.num_classes = std::max(out.test.num_classes, out.train.num_classes);
-    out.train.num_classes = out.test.num_classes;
+    // The test file is read as the training file's columns and classes.
+    options.classes = all.class_names;
+    options.inputs = {all.features(), all.feature_names, all.target_column};
+    out.test = read_csv_dataset(c.test_path, options);
+    out.train = std::move(all);
     return out;
   }
-  if (c.test_size >= all.size())
-    throw ConfigError("config: data.test_size = " + std::to_string(c.test_size) +
+  const int64_t test_rows = test_count(c.test_size, all.size());
+  if (test_rows >= all.size())
+    throw ConfigError("config: data.test_size = " + shortest_text(c.test_size) +
                       " leaves no training rows (" + c.path + " has " + std::to_string(all.size()) +
-                      ")");
+                      "; give fewer rows, or a fraction such as 0.2)");
   Generator test_gen(config.seed + 6);
-  TrainValidationSplit split = hold_out(all, c.test_size, test_gen);
-  TrainTestData out{std::move(split.train), std::move(split.validation)};
-  out.test.num_classes = out.train.num_classes = all.num_classes;
+  TrainValidationSplit split = hold_out(all, test_rows, test_gen);
+  out.train = std::move(split.train);
+  out.test = std::move(split.validation);
   return out;
 }
 
@@ -42,7 +78,7 @@ TrainTestData load_synthetic_sets(const Config& config) {
   Generator train_gen(config.seed + 4), test_gen(config.seed + 5);
   TrainTestData out;
   out.train = make_synthetic_dataset(c.name, options, train_gen);
-  options.size = std::max<int64_t>(c.test_size, 1);
+  options.size = std::max<int64_t>(test_count(c.test_size, c.size), 1);
   out.test = make_synthetic_dataset(c.name, options, test_gen);
   return out;
 }
@@ -65,6 +101,7 @@ const std::vector<DatasetInfo>& dataset_registry() {
         {"fashion-mnist",
          {"dir"},
          5000,
+         -1,
          load_fashion_mnist_sets,
          28,
          28,
@@ -73,14 +110,21 @@ const std::vector<DatasetInfo>& dataset_registry() {
         {"csv",
          {"path", "test_path", "target", "header", "task", "test_size"},
          -1,
+         0.2,
          load_csv_sets,
          0,
          0,
          {}},
     };
     for (const std::string& name : synthetic_dataset_names())
-      r.push_back(
-          {name, {"size", "classes", "noise", "test_size"}, -1, load_synthetic_sets, 0, 0, {}});
+      r.push_back({name,
+                   {"size", "classes", "noise", "test_size"},
+                   -1,
+                   500,
+                   load_synthetic_sets,
+                   0,
+                   0,
+                   {}});
     return r;
   }();
   return registry;
@@ -107,7 +151,12 @@ ExperimentData load_experiment_data(Config& config) {
   const Config::Data& c = config.data;
   const DatasetInfo* info = find_dataset(c.name);
   if (!info) throw ConfigError("config: unknown data.name '" + c.name + "'");
+  if (config.data.test_size < 0 && dataset_reads(config, "test_size"))
+    config.data.test_size = info->default_test_size;
   TrainTestData sets = info->load(config);
+  config.notes.insert(config.notes.end(), sets.notes.begin(), sets.notes.end());
+  for (Dataset* d : {&sets.train, &sets.test})
+    if (d->class_names.empty()) d->class_names = info->class_names;
   Dataset& full_train = sets.train;
 
   int64_t& validation_size = config.data.validation_size;

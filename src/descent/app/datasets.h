@@ -17,6 +17,7 @@ namespace descent {
 
 struct TrainTestData {
   Dataset train, test;
+  std::vector<std::string> notes;  // what loading decided (how labels became classes)
 };
 
 struct DatasetInfo {
@@ -24,6 +25,8 @@ struct DatasetInfo {
   std::vector<std::string> keys;  // the [data] keys it reads besides the common ones
   // validation_size = -1 means this many held out (< 0: a fifth of the training set).
   int64_t default_validation_size = -1;
+  // data.test_size = -1 means this (for the datasets that read it): a fraction or a count.
+  double default_test_size = -1;
   std::function<TrainTestData(const Config&)> load;
   // Images: each example is rows x cols values in [0, 1] (figures draw them, PSNR applies);
   // 0 x 0 for tabular data.
@@ -43,8 +46,10 @@ struct ExperimentData {
   Dataset train, validation, test;
 };
 
-// Resolves data.validation_size = -1 (auto) in `config`. Throws DataError or ConfigError naming
-// the file or key.
+// Resolves data.validation_size = -1 and data.test_size = -1 (auto) in `config`, and adds to
+// config.notes how class labels were mapped to class indices when they were not 0..k-1. The
+// datasets carry the class names (the table's, or a CSV file's labels). Throws DataError or
+// ConfigError naming the file or key.
 ExperimentData load_experiment_data(Config& config);
 
 }  // namespace descent

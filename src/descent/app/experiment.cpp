@@ -1,5 +1,7 @@
 #include "descent/app/experiment.h"
 
+#include <algorithm>
+
 #include "descent/app/datasets.h"
 #include "descent/app/encoder_from.h"
 #include "descent/app/stacked_config.h"
@@ -12,6 +14,7 @@
 #include "descent/train/objectives/autoencoder.h"
 #include "descent/train/objectives/supervised.h"
 #include "descent/train/objectives/variational.h"
+#include "descent/util/spec.h"
 
 namespace descent {
 namespace {
@@ -64,16 +67,38 @@ std::vector<NamedTensor> trained_parameters(const Module& model) {
   return trained;
 }
 
+// model.layers with the last linear layer sized from the data when it leaves out out= (a
+// given out= that does not fit is check_model_fits_task's to report, naming the class count).
+std::vector<std::string> sized_layers(const std::vector<std::string>& layers,
+                                      const DataSignature& data) {
+  const auto last = std::find_if(layers.rbegin(), layers.rend(), [](const std::string& l) {
+    return parse_spec(l).name == "linear";
+  });
+  if (data.outputs() == 0 || last == layers.rend() || parse_spec(*last).args.count("out"))
+    return layers;
+  return with_last_out(layers, data.outputs(), "model.layers", "the data's output size");
+}
+
 }  // namespace
 
 std::unique_ptr<Module> build_model(const Config& config, int64_t in_features) {
+  DataSignature data;
+  data.features = in_features;
+  return build_model(config, data);
+}
+
+std::unique_ptr<Module> build_model(const Config& given, const DataSignature& data) {
   // A stacked autoencoder is the autoencoder its layers make (app/stacked_config.h).
-  if (config.model.kind == "stacked_autoencoder")
-    return build_model(stacked_model_config(config), in_features);
+  if (given.model.kind == "stacked_autoencoder")
+    return build_model(stacked_model_config(given), data);
+  const int64_t in_features = data.features;
+  Config config = given;
   Generator init_gen(config.seed);
   const uint64_t noise_seed = config.seed + 7;
   std::unique_ptr<Module> model;
   try {
+    if (config.model.kind == "classifier")
+      config.model.layers = sized_layers(config.model.layers, data);
     if (config.model.kind == "autoencoder")
       model = build_autoencoder(autoencoder_spec(config), in_features, init_gen, noise_seed);
     else if (config.model.kind == "vae")
@@ -139,7 +164,8 @@ Experiment build_experiment_on(const Config& config, ExperimentData data) {
   e.train = std::move(data.train);
   e.validation = std::move(data.validation);
   e.test = std::move(data.test);
-  e.model = build_model(e.config, e.train.features());
+  e.signature = describe_data(e.config, e.train);
+  e.model = build_model(e.config, e.signature);
   if (config.model.kind == "classifier")
     check_model_fits_task(*e.model, e.train, e.config);
   else

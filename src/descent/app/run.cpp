@@ -197,6 +197,7 @@ RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
   check_run_dir_is_free(out_dir);
   std::filesystem::create_directories(out_dir);
   write_file_atomically(out_dir / kConfigFile, to_toml(e.config));
+  write_file_atomically(out_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
   return run_training(e, out_dir, std::nullopt);
 }
 
@@ -242,18 +243,32 @@ RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
   return run_training(e, run_dir, std::move(checkpoint));
 }
 
-EvalResult evaluate_run(const std::filesystem::path& run_dir) {
+TrainedModel load_trained_model(const std::filesystem::path& run_dir) {
   const auto weights_path = run_dir / kModelFile;
   check_is_run_dir(run_dir);
   if (!std::filesystem::exists(weights_path))
     throw std::runtime_error(run_dir.string() + " has no " + kModelFile + " (did the run finish?)");
-  Config config = load_config(run_dir / kConfigFile, {});
-  const ExperimentData data = load_experiment_data(config);
-  config.model.weights.clear();  // the run's own weights replace whatever it started from
-  auto model = build_model(config, data.test.features());
-  load_weights(*model, weights_path);
-  auto objective = build_objective(config, *model, data.test.num_classes);
-  return evaluate(*objective, data.test);
+  TrainedModel run;
+  run.dir = run_dir;
+  run.config = load_config(run_dir / kConfigFile, {});
+  run.config.model.weights.clear();  // the run's own weights replace whatever it started from
+  run.data = read_data_signature(run_dir, run.config);
+  run.model = build_model(run.config, run.data);
+  load_weights(*run.model, weights_path);
+  run.model->set_training(false);
+  return run;
+}
+
+EvalResult evaluate_model(TrainedModel& run, const Dataset& data) {
+  auto objective =
+      build_objective(run.config, *run.model, static_cast<int64_t>(run.data.classes.size()));
+  return evaluate(*objective, data);
+}
+
+EvalResult evaluate_run(const std::filesystem::path& run_dir) {
+  TrainedModel run = load_trained_model(run_dir);
+  Config config = run.config;
+  return evaluate_model(run, load_experiment_data(config).test);
 }
 
 }  // namespace descent

@@ -46,8 +46,22 @@ RunOutcome resume_run(Experiment& experiment, const std::filesystem::path& run_d
 void add_test_results(nlohmann::json& summary, const EvalResult& test, const Config& config,
                       const Dataset& test_set);
 
-// Rebuilds the model of a finished run from its config.toml and model.safetensors and
-// evaluates it on the test set.
+// A finished run's model rebuilt from its config.toml, data.json and model.safetensors, in
+// evaluation mode.
+struct TrainedModel {
+  std::filesystem::path dir;
+  Config config;
+  DataSignature data;
+  std::unique_ptr<Module> model;
+};
+
+// Throws naming the directory when it is not a run or has no model.safetensors.
+TrainedModel load_trained_model(const std::filesystem::path& run_dir);
+
+// The run's objective on `data` (a model.kind's own terms: accuracy, reconstruction, ...).
+EvalResult evaluate_model(TrainedModel& run, const Dataset& data);
+
+// Rebuilds the model of a finished run and evaluates it on the test set.
 EvalResult evaluate_run(const std::filesystem::path& run_dir);
 
 }  // namespace descent

@@ -1,7 +1,9 @@
 #pragma once
 // A run directory and the files in it, named once here for every command that writes or reads
-// them (train, resume, evaluate):
+// them (train, resume, evaluate, predict):
 //   config.toml             the resolved configuration (written first)
+//   data.json               what the model takes and gives: its inputs (count, CSV column names,
+//                           image size), class names or regression width (data_signature.h)
 //   metrics.jsonl           one JSON object per epoch
 //   steps.jsonl             one JSON object per optimizer step (every metrics.every_steps-th)
 //   checkpoint.safetensors  every checkpoint.every epochs, at the end and on Ctrl-C
@@ -17,6 +19,7 @@
 namespace descent {
 
 inline constexpr const char* kConfigFile = "config.toml";
+inline constexpr const char* kDataFile = "data.json";
 inline constexpr const char* kMetricsFile = "metrics.jsonl";
 inline constexpr const char* kStepsFile = "steps.jsonl";
 inline constexpr const char* kCheckpointFile = "checkpoint.safetensors";

@@ -1,27 +1,55 @@
 #include "descent/data/csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <vector>
+#include <map>
 
 #include "descent/data/idx.h"  // DataError
 
 namespace descent {
 namespace {
 
-std::vector<std::string> split_cells(const std::string& line) {
+std::string trim(const std::string& text) {
+  const size_t b = text.find_first_not_of(" \t\r");
+  const size_t e = text.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : text.substr(b, e - b + 1);
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+// A line's cells: split at commas outside double quotes ("" inside quotes is one quote).
+std::vector<std::string> split_cells(const std::string& line, const std::string& where) {
   std::vector<std::string> cells;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = line.find(',', start);
-    std::string cell = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const size_t b = cell.find_first_not_of(" \t\r");
-    const size_t e = cell.find_last_not_of(" \t\r");
-    cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+  std::string cell;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c != '"') {
+        cell += c;
+      } else if (i + 1 < line.size() && line[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.push_back(trim(cell));
+      cell.clear();
+    } else {
+      cell += c;
+    }
   }
+  if (quoted) throw DataError(where + ": a quoted cell is not closed on its line");
+  cells.push_back(trim(cell));
   return cells;
 }
 
@@ -30,97 +58,255 @@ bool parse_float(const std::string& text, float& out) {
   const char* first = text.data();
   if (*first == '+') ++first;
   auto [ptr, ec] = std::from_chars(first, text.data() + text.size(), out);
-  return ec == std::errc() && ptr == text.data() + text.size();
+  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(out);
+}
+
+bool is_number(const std::string& text) {
+  float unused;
+  return parse_float(text, unused);
+}
+
+// The file's non-blank lines as cells, every row as wide as the first.
+struct Table {
+  std::string file;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> lines;  // each row's line number in the file
+  bool has_header = false;
+  size_t columns = 0;
+
+  std::string at(size_t row) const { return file + ":" + std::to_string(lines[row]); }
+  size_t first_data_row() const { return has_header ? 1 : 0; }
+  int64_t data_rows() const { return static_cast<int64_t>(rows.size() - first_data_row()); }
+};
+
+// A header names a column whose next line holds a number (a label column may hold names on
+// every line); a file of one line is a header when none of its cells is a number.
+bool first_line_is_header(const std::vector<std::vector<std::string>>& rows) {
+  const auto& first = rows[0];
+  if (rows.size() == 1) return std::none_of(first.begin(), first.end(), is_number);
+  for (size_t c = 0; c < first.size() && c < rows[1].size(); ++c)
+    if (!is_number(first[c]) && is_number(rows[1][c])) return true;
+  return false;
+}
+
+Table read_table(const std::filesystem::path& path, const std::string& header) {
+  Table t;
+  t.file = path.string();
+  std::ifstream in(path);
+  if (!in) throw DataError(t.file + ": cannot open CSV file");
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+    t.rows.push_back(split_cells(line, t.file + ":" + std::to_string(number)));
+    t.lines.push_back(number);
+  }
+  if (t.rows.empty()) throw DataError(t.file + ": no rows");
+  if (header == "auto")
+    t.has_header = first_line_is_header(t.rows);
+  else if (header == "true" || header == "false")
+    t.has_header = header == "true";
+  else
+    throw DataError(t.file + ": header option '" + header + "' (expected auto, true or false)");
+  t.columns = t.rows[0].size();
+  for (size_t r = 1; r < t.rows.size(); ++r)
+    if (t.rows[r].size() != t.columns)
+      throw DataError(t.at(r) + ": has " + std::to_string(t.rows[r].size()) +
+                      " columns, expected " + std::to_string(t.columns) + " (as on line " +
+                      std::to_string(t.lines[0]) + ")");
+  return t;
+}
+
+// Whether a target names its column by index ("-1", "4") rather than by name.
+bool is_index(const std::string& target, int64_t& index) {
+  const char* first = target.data();
+  auto [ptr, ec] = std::from_chars(first, first + target.size(), index);
+  return ec == std::errc() && ptr == first + target.size();
+}
+
+// The target column by name or index; -1 when `optional` and the file has no such column. An
+// index target, and a named one in a file without a header (by its column in the training file),
+// are taken only from a file with one column more than the inputs when those are known.
+int64_t find_target(const Table& t, const std::string& target, bool optional,
+                    const CsvColumns& inputs) {
+  const bool one_more = inputs.count < 0 || static_cast<int64_t>(t.columns) == inputs.count + 1;
+  int64_t index = 0;
+  if (is_index(target, index)) {
+    if (optional && !one_more) return -1;
+    const int64_t column = index < 0 ? static_cast<int64_t>(t.columns) + index : index;
+    if (column < 0 || column >= static_cast<int64_t>(t.columns))
+      throw DataError(t.file + ": target column " + target + " is out of range (the file has " +
+                      std::to_string(t.columns) + " columns)");
+    return column;
+  }
+  if (!t.has_header) {
+    if (inputs.target >= 0 && inputs.target < static_cast<int64_t>(t.columns) && one_more)
+      return inputs.target;
+    if (optional && !one_more) return -1;
+    throw DataError(t.file + ": target '" + target + "' is a name but the file has no header line" +
+                    (optional ? " to find it by (add the training file's header line, or leave "
+                                "the column out)"
+                              : ""));
+  }
+  for (size_t c = 0; c < t.columns; ++c)
+    if (t.rows[0][c] == target) return static_cast<int64_t>(c);
+  if (optional) return -1;
+  throw DataError(t.file + ": no column named '" + target + "' (columns: " + join(t.rows[0]) + ")");
+}
+
+// The input columns, in the order the model takes them.
+std::vector<size_t> input_columns(const Table& t, int64_t target, const CsvColumns& inputs,
+                                  bool labelled) {
+  std::vector<size_t> columns;
+  if (t.has_header && !inputs.names.empty()) {
+    std::vector<std::string> missing;
+    for (const std::string& name : inputs.names) {
+      const auto it = std::find(t.rows[0].begin(), t.rows[0].end(), name);
+      if (it == t.rows[0].end())
+        missing.push_back("'" + name + "'");
+      else
+        columns.push_back(static_cast<size_t>(it - t.rows[0].begin()));
+    }
+    if (!missing.empty())
+      throw DataError(t.at(0) + ": no column named " + join(missing) + " (the model's inputs: " +
+                      join(inputs.names) + "; the file's columns: " + join(t.rows[0]) + ")");
+    return columns;
+  }
+  for (size_t c = 0; c < t.columns; ++c)
+    if (static_cast<int64_t>(c) != target) columns.push_back(c);
+  const auto count = static_cast<int64_t>(columns.size());
+  if (inputs.count >= 0 && count != inputs.count) {
+    const std::string with_target = std::to_string(inputs.count + 1);
+    throw DataError(t.at(0) + ": has " + std::to_string(t.columns) + " columns, expected " +
+                    (labelled ? with_target + " (the " + std::to_string(inputs.count) +
+                                    " inputs the model was trained on, and the target)"
+                              : std::to_string(inputs.count) + " (the model's inputs) or " +
+                                    with_target + " (with the target column)"));
+  }
+  return columns;
+}
+
+// The input values [n, columns.size()], each cell a finite number.
+Tensor read_inputs(const Table& t, const std::vector<size_t>& columns) {
+  const int64_t n = t.data_rows(), width = static_cast<int64_t>(columns.size());
+  Tensor x = Tensor::empty({n, width});
+  float* out = x.data();
+  for (int64_t r = 0; r < n; ++r) {
+    const size_t row = t.first_data_row() + static_cast<size_t>(r);
+    for (size_t j = 0; j < columns.size(); ++j) {
+      const std::string& cell = t.rows[row][columns[j]];
+      if (!parse_float(cell, out[r * width + static_cast<int64_t>(j)]))
+        throw DataError(t.at(row) + ": column " + std::to_string(columns[j] + 1) + " ('" + cell +
+                        "') is not a finite number");
+    }
+  }
+  return x;
+}
+
+// The name a numeric class label is known by: its integer value.
+std::string integer_text(float value) { return std::to_string(static_cast<int64_t>(value)); }
+
+// The classes of the labels in `column`: integers in numeric order, or names in text order.
+std::vector<std::string> classes_of(const Table& t, size_t column) {
+  bool numeric = true;
+  for (size_t r = t.first_data_row(); r < t.rows.size() && numeric; ++r)
+    numeric = is_number(t.rows[r][column]);
+  if (!numeric) {
+    std::vector<std::string> names;
+    for (size_t r = t.first_data_row(); r < t.rows.size(); ++r) names.push_back(t.rows[r][column]);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  }
+  std::vector<float> values;
+  for (size_t r = t.first_data_row(); r < t.rows.size(); ++r) {
+    float v = 0;
+    parse_float(t.rows[r][column], v);
+    if (v != std::floor(v))
+      throw DataError(t.at(r) + ": column " + std::to_string(column + 1) + " ('" +
+                      t.rows[r][column] + "') is not a class label (an integer, or a name)");
+    values.push_back(v);
+  }
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  std::vector<std::string> names;
+  for (float v : values) names.push_back(integer_text(v));
+  return names;
+}
+
+// Class indices [n] of the labels in `column`, by the order of `classes`: numeric classes match
+// a label by value ("2.0" is class "2"), named ones by its text.
+Tensor class_indices(const Table& t, size_t column, const std::vector<std::string>& classes) {
+  const bool numeric = std::all_of(classes.begin(), classes.end(), is_number);
+  std::map<std::string, float> index;
+  for (size_t i = 0; i < classes.size(); ++i) index[classes[i]] = static_cast<float>(i);
+  Tensor y = Tensor::empty({t.data_rows()});
+  for (size_t r = t.first_data_row(); r < t.rows.size(); ++r) {
+    const std::string& cell = t.rows[r][column];
+    float value = 0;
+    const std::string key = numeric && parse_float(cell, value) && value == std::floor(value)
+                                ? integer_text(value)
+                                : cell;
+    const auto it = index.find(key);
+    if (it == index.end()) {
+      std::vector<std::string> known(classes.begin(),
+                                     classes.begin() + std::min<size_t>(classes.size(), 20));
+      if (classes.size() > known.size()) known.push_back("...");
+      throw DataError(t.at(r) + ": column " + std::to_string(column + 1) + ": label '" + cell +
+                      "' is not one of the " + std::to_string(classes.size()) +
+                      " classes of the training data (" + join(known) + ")");
+    }
+    y.data()[r - t.first_data_row()] = it->second;
+  }
+  return y;
 }
 
 }  // namespace
 
 Dataset read_csv_dataset(const std::filesystem::path& path, const CsvOptions& options) {
-  std::ifstream in(path);
-  if (!in) throw DataError(path.string() + ": cannot open CSV file");
-  const std::string where = path.string();
-  std::vector<std::vector<std::string>> rows;
-  std::vector<size_t> line_numbers;
-  std::string line;
-  for (size_t number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
-    rows.push_back(split_cells(line));
-    line_numbers.push_back(number);
-  }
-  if (rows.empty()) throw DataError(where + ": no rows");
-
-  bool has_header = options.header == "true";
-  if (options.header == "auto") {
-    float unused;
-    for (const auto& cell : rows[0]) has_header = has_header || !parse_float(cell, unused);
-  } else if (options.header != "false") {
-    throw DataError(where + ": header option '" + options.header + "' (expected auto, true or false)");
-  }
-  const size_t columns = rows[0].size();
-  if (columns < 2) throw DataError(where + ": needs at least two columns (inputs and a target)");
-
-  // The target column, by name or index.
-  int64_t target = -1;
-  int64_t index = 0;
-  const char* first = options.target.data();
-  auto [ptr, ec] = std::from_chars(first, first + options.target.size(), index);
-  if (ec == std::errc() && ptr == first + options.target.size()) {
-    target = index < 0 ? static_cast<int64_t>(columns) + index : index;
-    if (target < 0 || target >= static_cast<int64_t>(columns))
-      throw DataError(where + ": target column " + options.target + " is out of range (the file has " +
-                      std::to_string(columns) + " columns)");
-  } else {
-    if (!has_header)
-      throw DataError(where + ": target '" + options.target +
-                      "' is a name but the file has no header line");
-    for (size_t c = 0; c < columns; ++c)
-      if (rows[0][c] == options.target) target = static_cast<int64_t>(c);
-    if (target < 0) {
-      std::string names;
-      for (const auto& n : rows[0]) names += (names.empty() ? "" : ", ") + n;
-      throw DataError(where + ": no column named '" + options.target + "' (columns: " + names + ")");
-    }
-  }
-
-  const size_t first_row = has_header ? 1 : 0;
-  const int64_t n = static_cast<int64_t>(rows.size() - first_row);
-  if (n == 0) throw DataError(where + ": a header but no data rows");
-  const int64_t features = static_cast<int64_t>(columns) - 1;
+  const Table t = read_table(path, options.header);
+  if (t.columns < 2) throw DataError(t.file + ": needs at least two columns (inputs and a target)");
+  const int64_t target = find_target(t, options.target, false, options.inputs);
+  const std::vector<size_t> columns = input_columns(t, target, options.inputs, true);
+  const int64_t n = t.data_rows();
+  if (n == 0) throw DataError(t.file + ": a header but no data rows");
+  const auto target_column = static_cast<size_t>(target);
   Dataset d;
   d.name = path.filename().string();
-  d.inputs = Tensor::empty({n, features});
-  d.targets = options.classification ? Tensor::empty({n}) : Tensor::empty({n, 1});
-  float* x = d.inputs.data();
-  float* y = d.targets.data();
-  float max_label = 0;
-  for (int64_t r = 0; r < n; ++r) {
-    const auto& cells = rows[first_row + r];
-    const size_t line_number = line_numbers[first_row + r];
-    if (cells.size() != columns)
-      throw DataError(where + ":" + std::to_string(line_number) + ": has " +
-                      std::to_string(cells.size()) + " columns, expected " +
-                      std::to_string(columns) + " (as on line " +
-                      std::to_string(line_numbers[0]) + ")");
-    int64_t out = 0;
-    for (size_t c = 0; c < columns; ++c) {
-      float v;
-      if (!parse_float(cells[c], v) || !std::isfinite(v))
-        throw DataError(where + ":" + std::to_string(line_number) + ": column " +
-                        std::to_string(c + 1) + " ('" + cells[c] + "') is not a finite number");
-      if (static_cast<int64_t>(c) == target) {
-        if (options.classification && (v < 0 || v != std::floor(v)))
-          throw DataError(where + ":" + std::to_string(line_number) + ": column " +
-                          std::to_string(c + 1) + " ('" + cells[c] +
-                          "') is not a class label (an integer >= 0)");
-        y[r] = v;
-        max_label = std::max(max_label, v);
-      } else {
-        x[r * features + out++] = v;
-      }
-    }
+  d.inputs = read_inputs(t, columns);
+  d.target_column = target;
+  if (t.has_header)
+    for (size_t c : columns) d.feature_names.push_back(t.rows[0][c]);
+  if (options.classification) {
+    d.class_names = options.classes.empty() ? classes_of(t, target_column) : options.classes;
+    d.targets = class_indices(t, target_column, d.class_names);
+    d.num_classes = static_cast<int64_t>(d.class_names.size());
+    return d;
   }
-  if (options.classification) d.num_classes = static_cast<int64_t>(max_label) + 1;
+  d.targets = Tensor::empty({n, 1});
+  for (int64_t r = 0; r < n; ++r) {
+    const size_t row = t.first_data_row() + static_cast<size_t>(r);
+    const std::string& cell = t.rows[row][target_column];
+    if (!parse_float(cell, d.targets.data()[r]))
+      throw DataError(t.at(row) + ": column " + std::to_string(target_column + 1) + " ('" + cell +
+                      "') is not a finite number (the target of a regression)");
+  }
   return d;
+}
+
+Tensor read_csv_inputs(const std::filesystem::path& path, const CsvOptions& options) {
+  const Table t = read_table(path, options.header);
+  const bool by_name = t.has_header && !options.inputs.names.empty();
+  const int64_t target = by_name ? -1 : find_target(t, options.target, true, options.inputs);
+  const std::vector<size_t> columns = input_columns(t, target, options.inputs, false);
+  if (t.data_rows() == 0) throw DataError(t.file + ": a header but no data rows");
+  return read_inputs(t, columns);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace descent

@@ -24,8 +24,13 @@ Dataset Dataset::subset(const std::vector<int64_t>& indices) const {
     if (i < 0 || i >= size())
       throw std::out_of_range(name + ": example index " + std::to_string(i) + " out of range [0, " +
                               std::to_string(size()) + ")");
-  Dataset out{name, gather_rows(inputs, indices), gather_rows(targets, indices), num_classes};
-  return out;
+  return {name,
+          gather_rows(inputs, indices),
+          gather_rows(targets, indices),
+          num_classes,
+          class_names,
+          feature_names,
+          target_column};
 }
 
 TrainValidationSplit hold_out(const Dataset& data, int64_t validation_size, Generator& gen) {

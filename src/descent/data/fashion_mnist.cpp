@@ -18,29 +18,8 @@ std::filesystem::path find_file(const std::filesystem::path& dir, const std::str
 
 Dataset load_split(const std::filesystem::path& dir, const std::string& prefix,
                    const std::string& name) {
-  const auto images_path = find_file(dir, prefix + "-images-idx3-ubyte");
-  const auto labels_path = find_file(dir, prefix + "-labels-idx1-ubyte");
-  IdxArray images = read_idx(images_path);
-  IdxArray labels = read_idx(labels_path);
-  if (images.dims.size() != 3)
-    throw DataError(images_path.string() + ": expected 3 dimensions (n, rows, cols), found " +
-                    std::to_string(images.dims.size()));
-  if (labels.dims.size() != 1 || labels.dims[0] != images.dims[0])
-    throw DataError(labels_path.string() + ": expected " + std::to_string(images.dims[0]) +
-                    " labels to match " + images_path.string());
-  const int64_t n = images.dims[0], features = images.dims[1] * images.dims[2];
-  Dataset d;
-  d.name = name;
-  d.inputs = Tensor::empty({n, features});
-  float* x = d.inputs.data();
-  for (size_t i = 0; i < images.values.size(); ++i) x[i] = images.values[i] * (1.0f / 255.0f);
-  d.targets = Tensor::from({n}, labels.values);
-  d.num_classes = 10;
-  for (float label : labels.values)
-    if (label < 0 || label > 9)
-      throw DataError(labels_path.string() + ": label " + std::to_string(label) +
-                      " is outside 0..9");
-  return d;
+  return read_labelled_images(find_file(dir, prefix + "-images-idx3-ubyte"),
+                              find_file(dir, prefix + "-labels-idx1-ubyte"), name);
 }
 
 }  // namespace
@@ -54,6 +33,42 @@ void check_directory(const std::filesystem::path& dir) {
                     "point to a copy with --set data.dir=PATH");
 }
 }  // namespace
+
+Tensor read_idx_images(const std::filesystem::path& path, int64_t& rows, int64_t& cols) {
+  IdxArray images = read_idx(path);
+  if (images.dims.size() != 3)
+    throw DataError(path.string() + ": expected 3 dimensions (n, rows, cols), found " +
+                    std::to_string(images.dims.size()));
+  rows = images.dims[1];
+  cols = images.dims[2];
+  Tensor x = Tensor::empty({images.dims[0], rows * cols});
+  float* out = x.data();
+  for (size_t i = 0; i < images.values.size(); ++i) out[i] = images.values[i] * (1.0f / 255.0f);
+  return x;
+}
+
+Tensor read_idx_labels(const std::filesystem::path& path, int64_t count,
+                       const std::filesystem::path& images) {
+  IdxArray labels = read_idx(path);
+  if (labels.dims.size() != 1 || labels.dims[0] != count)
+    throw DataError(path.string() + ": expected " + std::to_string(count) + " labels to match " +
+                    images.string());
+  for (float label : labels.values)
+    if (label < 0 || label > 9)
+      throw DataError(path.string() + ": label " + std::to_string(label) + " is outside 0..9");
+  return Tensor::from({count}, labels.values);
+}
+
+Dataset read_labelled_images(const std::filesystem::path& images_path,
+                             const std::filesystem::path& labels_path, const std::string& name) {
+  int64_t rows = 0, cols = 0;
+  Dataset d;
+  d.name = name;
+  d.inputs = read_idx_images(images_path, rows, cols);
+  d.targets = read_idx_labels(labels_path, d.inputs.size(0), images_path);
+  d.num_classes = 10;
+  return d;
+}
 
 ImageClassificationData load_fashion_mnist(const std::filesystem::path& dir) {
   check_directory(dir);

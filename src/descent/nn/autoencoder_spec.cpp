@@ -9,26 +9,6 @@ namespace {
 
 bool is_linear(const std::string& layer) { return parse_spec(layer).name == "linear"; }
 
-// The layers with the last linear layer's `out` set to `out` (added when left out). `what` names
-// the list and `why` the size, for the message when a given `out` disagrees.
-std::vector<std::string> with_last_out(std::vector<std::string> layers, int64_t out,
-                                       const std::string& what, const std::string& why) {
-  for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
-    if (!is_linear(*it)) continue;
-    const Spec spec = parse_spec(*it);
-    const auto given = spec.args.find("out");
-    if (given == spec.args.end()) {
-      *it += (it->find(':') == std::string::npos ? ":out=" : ",out=") + std::to_string(out);
-    } else if (given->second != std::to_string(out)) {
-      throw SpecError(what + ": the last linear layer '" + *it + "' has out=" + given->second +
-                      ", but " + why + " is " + std::to_string(out) +
-                      " (leave out `out` there and descent fills it in)");
-    }
-    return layers;
-  }
-  throw SpecError(what + ": no linear layer (expected at least one, e.g. \"linear\")");
-}
-
 std::unique_ptr<Sequential> build_part(const std::vector<std::string>& layers, int64_t in,
                                        Generator& gen, uint64_t noise_seed,
                                        const std::string& what) {

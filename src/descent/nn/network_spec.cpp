@@ -59,6 +59,24 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
   return layer;
 }
 
+std::vector<std::string> with_last_out(std::vector<std::string> layers, int64_t out,
+                                       const std::string& what, const std::string& why) {
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+    const Spec spec = parse_spec(*it);
+    if (spec.name != "linear") continue;
+    const auto given = spec.args.find("out");
+    if (given == spec.args.end()) {
+      *it += (it->find(':') == std::string::npos ? ":out=" : ",out=") + std::to_string(out);
+    } else if (given->second != std::to_string(out)) {
+      throw SpecError(what + ": the last linear layer '" + *it + "' has out=" + given->second +
+                      ", but " + why + " is " + std::to_string(out) +
+                      " (leave out `out` there and descent fills it in)");
+    }
+    return layers;
+  }
+  throw SpecError(what + ": no linear layer (expected at least one, e.g. \"linear\")");
+}
+
 std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
                                           int64_t in_features, Generator& gen,
                                           uint64_t noise_seed) {

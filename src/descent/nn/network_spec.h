@@ -28,6 +28,13 @@ namespace descent {
 std::unique_ptr<Module> build_layer(const std::string& spec, int64_t& features, Generator& gen,
                                     uint64_t noise_seed, uint64_t& dropout_count);
 
+// The layers with the last linear layer's `out` set to `out` when it leaves it out (a layer list
+// sized by what it is used for: a classifier's classes, an autoencoder's code). `what` names the
+// list and `why` the size, for the SpecError when a given `out` disagrees or there is no linear
+// layer.
+std::vector<std::string> with_last_out(std::vector<std::string> layers, int64_t out,
+                                       const std::string& what, const std::string& why);
+
 std::unique_ptr<Sequential> build_network(const std::vector<std::string>& layers,
                                           int64_t in_features, Generator& gen,
                                           uint64_t noise_seed = 0);
