@@ -96,7 +96,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   std::unique_ptr<DivergenceMonitor> divergence;
   if (c.train.divergence != "off") {
     divergence = std::make_unique<DivergenceMonitor>(
-        DivergenceOptions{c.train.divergence == "stop", c.train.divergence_factor, 3,
+        DivergenceOptions{c.train.divergence == "stop", c.train.divergence_factor, 3, 100,
                           e.train.num_classes},
         stderr);
     trainer.add_callback(*divergence);

@@ -29,15 +29,15 @@ void DivergenceMonitor::on_step_end(TrainState& state) {
 void DivergenceMonitor::on_epoch_end(TrainState& state, EpochMetrics& m) {
   if (epoch_ > 0) return;  // told once
   if (message_.empty() && options_.num_classes >= 2 && m.epoch >= options_.chance_epochs &&
-      std::isfinite(reference_)) {
+      state.step >= options_.chance_steps && std::isfinite(reference_)) {
     const bool validated = std::isfinite(m.val_accuracy);
     const double accuracy = validated ? m.val_accuracy : m.train_accuracy;
     if (accuracy <= chance_ceiling(options_.num_classes) && m.train_loss > 0.9 * reference_)
       message_ = fmt::format(
-          "a classifier at chance: {} {:.4f} after {} epochs (chance is 1/{}) with the training "
-          "loss at {:.4g}, not below the first step's {:.4g}",
-          validated ? "val_accuracy" : "train_accuracy", accuracy, m.epoch, options_.num_classes,
-          m.train_loss, reference_);
+          "a classifier at chance: {} {:.4f} after {} epochs and {} steps (chance is 1/{}) with "
+          "the training loss at {:.4g}, not below the first step's {:.4g}",
+          validated ? "val_accuracy" : "train_accuracy", accuracy, m.epoch, state.step,
+          options_.num_classes, m.train_loss, reference_);
   }
   if (message_.empty()) return;
   epoch_ = m.epoch;

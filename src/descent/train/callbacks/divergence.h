@@ -5,7 +5,8 @@
 //   - the loss exploded: a step's loss is above `factor` times the reference (a learning rate
 //     far too large goes 2.3 -> 14 -> 667 -> 5e5 in four steps, and its ReLUs die so that the
 //     loss then sits at chance); checked only for a positive reference;
-//   - a classifier at chance: from epoch `chance_epochs` on, the accuracy (validation's, else
+//   - a classifier at chance: from epoch `chance_epochs` on, once `chance_steps` optimizer steps
+//     are taken (a short run has not had the time to learn), the accuracy (validation's, else
 //     training's) is at most 1.1 / k for k classes while the epoch's training loss is still above
 //     0.9 times the reference.
 // The first sign found is kept (message()). With `stop`, the loop stops at the end of that epoch
@@ -20,10 +21,11 @@
 namespace descent {
 
 struct DivergenceOptions {
-  bool stop = true;           // false: warn and train on
-  double factor = 10;         // a step's loss above factor x the first step's has exploded
-  int64_t chance_epochs = 3;  // the first epoch at which chance accuracy counts
-  int64_t num_classes = 0;    // of the training data; < 2: no accuracy to check
+  bool stop = true;            // false: warn and train on
+  double factor = 10;          // a step's loss above factor x the first step's has exploded
+  int64_t chance_epochs = 3;   // the first epoch at which chance accuracy counts
+  int64_t chance_steps = 100;  // and the optimizer steps it takes before
+  int64_t num_classes = 0;     // of the training data; < 2: no accuracy to check
 };
 
 class DivergenceMonitor : public Callback {
