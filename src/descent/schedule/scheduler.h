@@ -52,9 +52,9 @@ struct ScheduleHorizon {
   // length is a mismatch. Otherwise a phase that only has to fit in the run (a warmup, milestones).
   bool ends_with_run = false;
   std::string setting;  // the argument that sets it ("t_max")
-  std::string part;     // in a composition, the part that holds `setting` ("cosine"); "" at the top
-  int64_t offset = 0;   // rows before `setting` starts counting (a sequence's last milestone)
-  std::string past;     // what the value does past `length`, in words ("climbs back up")
+  std::string part;  // in a composition, the part holding `setting` ("part 2 (cosine)"); "" at top
+  int64_t offset = 0;  // rows before `setting` starts counting (a sequence's last milestone)
+  std::string past;    // what the value does past `length`, in words ("climbs back up")
 };
 
 class Scheduler {
