@@ -1,7 +1,10 @@
 // descent: the command line. One subcommand per file (train.cpp, evaluate.cpp).
 // Exit status: 0 success, 1 an error while working (bad data, a file that cannot be written),
 // 2 a command line that cannot be used (unknown subcommand or option, bad value, missing file),
-// 3 training stopped by a non-finite loss or gradient, 130 interrupted by Ctrl-C, 143 by SIGTERM.
+// 3 training stopped by a non-finite loss or gradient (optimize: a path reached one), 4 training
+// diverged (the loss exploded, or a classifier stayed at chance; by train.divergence it stopped
+// after that epoch or, with "warn", trained on; optimize: a path ran away), 130 interrupted by
+// Ctrl-C, 143 by SIGTERM.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>

@@ -8,6 +8,11 @@
 // step s (row 0: the lr the first step will use). Every step goes through step(closure), so
 // optimizers that re-evaluate the loss (L-BFGS, look-ahead schemes) work unchanged.
 //
+// A run that diverges stops there: at the first point, loss or gradient that is not finite (not
+// written; exit status 3), or at the first point farther than 1e3 (|start| + 1) from the origin
+// (written; exit status 4, as `descent train` for a diverging run), with a message naming the
+// step. The other runs go on, and the CSV or figure holds every path as far as it went.
+//
 // --plot FILE (.html, .svg or .png) draws the runs instead of printing them: the function's
 // contour plot over its usual window (widened to hold the start) with every path, and beside it
 // loss and gradient norm against step (log scale). --out still writes the CSV.
@@ -20,6 +25,8 @@
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/listing.h"
@@ -78,7 +85,36 @@ struct Run {
   std::string spec;
   std::vector<float> x, y, loss;
   std::vector<double> grad_norm, lr;
+  // Why the run stopped before its last step (diverged), in words; empty when it did not.
+  std::string stopped;
+  bool non_finite = false;  // stopped at a NaN or Inf (exit status 3; else 4)
 };
+
+// A path this far from the origin has left the function's scale: the optimizer is diverging (or
+// running down an unbounded valley, as on the saddle).
+double runaway_distance(double x0, double y0) { return 1e3 * (std::hypot(x0, y0) + 1); }
+
+// Says why each diverged run stopped, with a hint; returns the exit status: 3 when a run met a
+// NaN or Inf (as train's non-finite stop), else 4 when one ran away (as train's divergence), else
+// 0.
+int report_divergence(const std::vector<Run>& runs, const descent::TestFunction& fn) {
+  const bool has_minimum = std::any_of(
+      fn.known_points.begin(), fn.known_points.end(),
+      [](const descent::KnownPoint& p) { return p.kind.find("minimum") != std::string::npos; });
+  bool non_finite = false, ran_away = false;
+  for (const Run& run : runs) {
+    if (run.stopped.empty()) continue;
+    const std::string hint =
+        has_minimum ? fmt::format("try a smaller lr, e.g. a tenth: lr={:g}", run.lr.front() / 10)
+                    : fn.name +
+                          " has no minimum: a path that leaves the start's scale goes on "
+                          "descending without end";
+    std::fprintf(stderr, "descent: error: %s diverged: %s (%s)\n", run.spec.c_str(),
+                 run.stopped.c_str(), hint.c_str());
+    (run.non_finite ? non_finite : ran_away) = true;
+  }
+  return non_finite ? 3 : ran_away ? 4 : 0;
+}
 
 std::string runs_csv(const std::vector<Run>& runs) {
   const bool multi = runs.size() > 1;
@@ -266,10 +302,30 @@ Functions: --list functions; optimizers and their hyper-parameters: --list optim
         run.lr.push_back(lr);
       };
       record(closure(), opt.param_groups()[0].get("lr"));
+      const double limit = runaway_distance(x0, y0);
       for (int64_t s = 1; s <= opts->steps; ++s) {
         const double lr = opt.param_groups()[0].get("lr");
         opt.step(closure);
-        record(closure(), lr);  // loss and gradient at the new point
+        const float loss = closure();  // loss and gradient at the new point
+        const float x = p.data()[0], y = p.data()[1];
+        const auto g = p.grad().to_vector();
+        if (!std::isfinite(x) || !std::isfinite(y) || !std::isfinite(loss) ||
+            !std::isfinite(g[0]) || !std::isfinite(g[1])) {
+          run.stopped = fmt::format(
+              "at step {} a value is not finite (point ({}, {}), loss {}); the path stops at step "
+              "{}",
+              s, number(x), number(y), number(loss), s - 1);
+          run.non_finite = true;
+          break;
+        }
+        record(loss, lr);
+        if (std::hypot(double(x), double(y)) > limit) {
+          run.stopped = fmt::format(
+              "at step {} the point ({}, {}) is farther than 1e3 (|start| + 1) = {:.4g} from the "
+              "origin; the path stops there",
+              s, number(x), number(y), limit);
+          break;
+        }
       }
       runs.push_back(std::move(run));
     }
@@ -278,9 +334,11 @@ Functions: --list functions; optimizers and their hyper-parameters: --list optim
       if (!opts->out.empty()) descent::write_file_atomically(opts->out, runs_csv(runs));
     } else if (opts->out.empty()) {
       std::fputs(runs_csv(runs).c_str(), stdout);
+      std::fflush(stdout);
     } else {
       descent::write_file_atomically(opts->out, runs_csv(runs));
     }
+    if (const int status = report_divergence(runs, fn)) throw ExitStatus{status};
   });
 }
 

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,6 +36,15 @@ struct Trace {
   std::vector<double> lr, momentum;
 };
 
+// Rows past the end a decay plans (a cosine's t_max) show what it does beyond it: said once.
+void note_past_horizon(const descent::Scheduler& schedule, const std::string& spec, int64_t steps) {
+  const std::optional<descent::ScheduleHorizon> h = schedule.horizon();
+  if (!h || !h->ends_with_run || steps - 1 <= h->length) return;
+  std::fprintf(stderr, "descent: note: '%s' ends at step %lld (%s); past it the %s %s\n",
+               spec.c_str(), static_cast<long long>(h->length), h->setting.c_str(),
+               schedule.key().c_str(), h->past.c_str());
+}
+
 // Steps a fresh one-parameter SGD (momentum 0.9) through the schedule. Throws when the schedule
 // needs more metrics than given.
 Trace trace_schedule(const std::string& spec, double lr, int64_t steps,
@@ -49,6 +59,7 @@ Trace trace_schedule(const std::string& spec, double lr, int64_t steps,
   if (sched->needs_metric() && static_cast<int64_t>(metrics.size()) < steps - 1)
     throw std::invalid_argument("schedule '" + spec + "' needs --metrics with at least " +
                                 std::to_string(steps - 1) + " values (one per step)");
+  note_past_horizon(*sched, spec, steps);
   Trace trace;
   trace.spec = spec;
   trace.momentum_key = sched->momentum_key();

@@ -2,13 +2,19 @@
 //               [--threads N] [--report | --no-report] [-q | -v] [--list KIND]
 // descent train --resume RUN_DIR [--set train.epochs=M]...
 // Exit status: 0 when training ended (completed or stopped early), 130 after Ctrl-C and 143 after
-// SIGTERM (with a checkpoint to resume from), 3 when a non-finite loss or gradient stopped it.
+// SIGTERM (with a checkpoint to resume from), 3 when a non-finite loss or gradient stopped it, 4
+// when it diverged (the loss exploded or a classifier stayed at chance; train.divergence: stopped
+// after that epoch, or "warn": trained to the end; model.safetensors and summary.json are written
+// either way).
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/listing.h"
@@ -37,23 +43,26 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
                                 : (std::string(line) + "\n").c_str());
   // The model's layers.
   std::printf("%s", descent::summarize(*e.model, e.train.features()).text().c_str());
-  // Optimizer steps, so a schedule's horizon (t_max, total_steps) can be checked against them.
+  // Optimizer steps, and the schedule's horizon (t_max, total_steps) checked against them.
   // (A stacked autoencoder trains in phases, each with its own epochs.)
   if (e.config.model.kind == "stacked_autoencoder") {
     std::fflush(stdout);
     return;
   }
-  const auto& t = e.config.train;
-  const int64_t n = e.train.size();
-  const int64_t batches = t.drop_last ? n / t.batch_size : (n + t.batch_size - 1) / t.batch_size;
-  const int64_t steps = (batches + t.accumulate - 1) / t.accumulate;
+  const int64_t steps = descent::optimizer_steps_per_epoch(e.config, e.train.size());
+  const int64_t epochs = e.config.train.epochs;
   std::printf("%lld optimizer steps per epoch, %lld in %lld epochs\n",
-              static_cast<long long>(steps), static_cast<long long>(steps * t.epochs),
-              static_cast<long long>(t.epochs));
+              static_cast<long long>(steps), static_cast<long long>(steps * epochs),
+              static_cast<long long>(epochs));
+  const std::string horizon = descent::schedule_horizon_warning(e);
+  if (!horizon.empty()) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "descent: warning: %s\n", horizon.c_str());
+  }
   if (descent::verbosity() == descent::Verbosity::Verbose)
     std::printf("seed %llu, %d threads, batch size %lld\n",
                 static_cast<unsigned long long>(e.config.seed), descent::num_threads(),
-                static_cast<long long>(t.batch_size));
+                static_cast<long long>(e.config.train.batch_size));
   std::fflush(stdout);
 }
 
@@ -66,7 +75,36 @@ void say_report(const descent::RunOutcome& outcome) {
     std::printf("report: %s\n", file.string().c_str());
 }
 
-void report(const descent::RunOutcome& outcome) {
+// What model.safetensors holds, beside the best epoch: "weights of epoch 60, the last; best
+// val_loss at epoch 25".
+std::string which_weights(const descent::RunOutcome& outcome, const descent::Config& c) {
+  const auto& t = outcome.train;
+  const std::string epoch = std::to_string(outcome.weights_epoch);
+  const std::string weights = c.ema.decay > 0 && c.ema.evaluate ? "averaged weights" : "weights";
+  if (outcome.weights_best)
+    return weights + " of epoch " + epoch + ", the best by " + outcome.best_by + ", restored";
+  if (t.best_epoch == outcome.weights_epoch)
+    return weights + " of epoch " + epoch + ", the last and the best by " + outcome.best_by;
+  return weights + " of epoch " + epoch + ", the last; best " + outcome.best_by + " at epoch " +
+         std::to_string(t.best_epoch);
+}
+
+// What to try for a diverging run: a tenth of the learning rate, gradient clipping.
+std::string divergence_hint(const descent::Config& c) {
+  std::string lr = "a smaller learning rate";
+  const auto it = c.optimizer.args.find("lr");
+  if (it != c.optimizer.args.end()) {
+    char* end = nullptr;
+    const double value = std::strtod(it->second.c_str(), &end);
+    if (end && *end == '\0' && value > 0)
+      lr += fmt::format(" (--set optimizer.lr={:g})", value / 10);
+  }
+  const std::string clip =
+      c.clip.max_norm > 0 ? "a smaller clip.max_norm" : "gradient clipping (--set clip.max_norm=1)";
+  return "try " + lr + " or " + clip;
+}
+
+void report(const descent::RunOutcome& outcome, const descent::Config& config) {
   const auto& t = outcome.train;
   if (t.stop_reason == descent::StopReason::Interrupted ||
       t.stop_reason == descent::StopReason::NonFinite)
@@ -83,19 +121,44 @@ void report(const descent::RunOutcome& outcome) {
     const std::string kept = std::filesystem::exists(checkpoint)
                                  ? "the last good checkpoint is " + checkpoint.string()
                                  : std::string("no checkpoint was written (no epoch finished)");
+    std::fflush(stdout);
+    const std::string before = t.divergence.empty() ? "" : "before that, " + t.divergence + "\n";
     std::fprintf(stderr,
-                 "descent: error: %s\n%s; try a smaller lr, [clip] max_norm, or "
+                 "descent: error: %s\n%s%s; try a smaller lr, [clip] max_norm, or "
                  "train.on_non_finite = \"skip\"\n",
-                 t.stop_message.c_str(), kept.c_str());
+                 t.stop_message.c_str(), before.c_str(), kept.c_str());
     throw ExitStatus{3};
   }
   if (t.stop_reason == descent::StopReason::EarlyStopping)
     std::printf("early stopping: %s\n", t.stop_message.c_str());
-  std::printf("test_loss %.4f", outcome.test.loss);
-  if (std::isfinite(outcome.test.accuracy))
-    std::printf("  test_accuracy %.4f", outcome.test.accuracy);
-  std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(t.best_epoch), t.seconds);
+  if (std::isfinite(outcome.test.loss)) {
+    std::printf("test_loss %.4f", outcome.test.loss);
+    if (std::isfinite(outcome.test.accuracy))
+      std::printf("  test_accuracy %.4f", outcome.test.accuracy);
+    if (outcome.weights_epoch > 0)
+      std::printf("  (%s; %.1fs)\n", which_weights(outcome, config).c_str(), t.seconds);
+    else  // a stacked autoencoder: its phases' weights, each phase's last
+      std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(t.best_epoch), t.seconds);
+  }
   say_report(outcome);
+  if (!t.divergence.empty()) {
+    // After everything else, so that it is the last thing said.
+    std::fflush(stdout);
+    const std::string hint = divergence_hint(config);
+    if (t.stop_reason == descent::StopReason::Diverged)
+      std::fprintf(stderr,
+                   "descent: error: %s; stopped after epoch %lld\n%s; train.divergence = "
+                   "\"warn\" trains on regardless, \"off\" does not check\n",
+                   t.stop_message.c_str(),
+                   static_cast<long long>(t.history.empty() ? 0 : t.history.back().epoch),
+                   hint.c_str());
+    else
+      std::fprintf(stderr,
+                   "descent: warning: training diverged: %s; it trained on to the end "
+                   "(train.divergence = \"warn\")\n%s\n",
+                   t.divergence.c_str(), hint.c_str());
+    throw ExitStatus{4};
+  }
 }
 
 constexpr const char* kTrainExamples = R"text(
@@ -111,7 +174,8 @@ Examples:
 Every key, with its default: docs/configuration.md, or --list keys. Optimizers and their
 hyper-parameters: --list optimizers; schedules: --list schedules; data: --list datasets.
 Exit status: 0 done (completed or stopped early), 1 error, 2 bad command line, 3 non-finite
-loss, 130 interrupted by Ctrl-C, 143 by SIGTERM (resume with --resume).)text";
+loss, 4 diverged (train.divergence), 130 interrupted by Ctrl-C, 143 by SIGTERM (resume with
+--resume).)text";
 
 }  // namespace
 
@@ -180,7 +244,7 @@ void add_train_command(CLI::App& app) {
       descent::Experiment experiment = descent::load_resumable_run(dir, overrides);
       descent::set_num_threads(experiment.config.threads);
       print_start(experiment, dir, true);
-      report(descent::resume_run(experiment, dir));
+      report(descent::resume_run(experiment, dir), experiment.config);
       return;
     }
     descent::Config config = descent::load_config(opts->config, overrides, opts->unsets);
@@ -193,7 +257,7 @@ void add_train_command(CLI::App& app) {
     const auto dir =
         opts->out.empty() ? descent::default_run_dir() : std::filesystem::path(opts->out);
     print_start(experiment, dir, false);
-    report(descent::train_run(experiment, dir));
+    report(descent::train_run(experiment, dir), experiment.config);
   });
 }
 

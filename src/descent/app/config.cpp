@@ -294,6 +294,9 @@ bool scheduled(const Config& c) { return !c.schedule.name.empty(); }
 // Left out at its default, so runs from before the key have the same config.toml.
 bool thinning_steps(const Config& c) { return c.metrics.every_steps != 1; }
 bool not_reporting(const Config& c) { return !c.report.write; }
+// Also left out at their defaults.
+bool divergence_not_default(const Config& c) { return c.train.divergence != "stop"; }
+bool divergence_factor_not_default(const Config& c) { return c.train.divergence_factor != 10; }
 bool autoencoding(const Config& c) { return c.model.kind != "classifier"; }
 bool classifying(const Config& c) { return c.model.kind == "classifier"; }
 bool plain_autoencoder(const Config& c) { return c.model.kind == "autoencoder"; }
@@ -390,6 +393,8 @@ const std::vector<Key>& keys() {
       choice(KEY(train.loss), loss_names(), classifying),
       integer(KEY(train.accumulate), 1),
       choice(KEY(train.on_non_finite), {"stop", "skip"}),
+      choice(KEY(train.divergence), {"stop", "warn", "off"}, divergence_not_default),
+      real(KEY(train.divergence_factor), 1, INFINITY, false, divergence_factor_not_default),
       // The optimizer's and the schedule's own keys are read by load_config from their registries.
       {"optimizer.name",
        [](const Resolver& r, Config& c) { r.read("optimizer.name", c.optimizer.name); },

@@ -94,6 +94,10 @@ struct Config {
     std::string loss = "cross_entropy";
     int64_t accumulate = 1;              // minibatches whose gradients make one optimizer step
     std::string on_non_finite = "stop";  // a NaN/Inf loss or gradient: stop, or skip the step
+    // An exploding loss or a classifier at chance (train/callbacks/divergence.h): stop after
+    // the epoch, warn and go on, or off; either way found, `descent train` exits with status 4.
+    std::string divergence = "stop";
+    double divergence_factor = 10;  // a step's loss above this x the first step's has exploded
   } train;
 
   // Gradient clipping before each step, 0 = off: the global 2-norm (PyTorch clip_grad_norm_;

@@ -313,6 +313,13 @@ double summary_number(const RunRecord& run, const char* key) {
   return it != run.summary->end() && it->is_number() ? it->get<double>() : NAN;
 }
 
+// Why a run ended, and that it diverged when it trained on regardless (train.divergence "warn").
+std::string stopped_by(const std::optional<nlohmann::json>& summary) {
+  if (!summary) return "not finished";
+  const std::string reason = summary->value("stop_reason", std::string("-"));
+  return summary->value("diverged", false) && reason != "diverged" ? reason + ", diverged" : reason;
+}
+
 plot::Table results_table(const std::vector<RunGroup>& groups) {
   plot::Table t;
   t.columns = {"run",        "group",     "seed",          "epochs", "best epoch",
@@ -323,8 +330,7 @@ plot::Table results_table(const std::vector<RunGroup>& groups) {
       t.rows.push_back({run->name, group.label, std::to_string(run->config.seed),
                         std::to_string(run->epochs.size()),
                         s ? std::to_string(s->value("best_epoch", int64_t{0})) : "-",
-                        s ? s->value("stop_reason", std::string("-")) : "not finished",
-                        format_number(summary_number(*run, "test_loss")),
+                        stopped_by(run->summary), format_number(summary_number(*run, "test_loss")),
                         format_number(summary_number(*run, "test_accuracy")),
                         format_number(summary_number(*run, "seconds"))});
     }

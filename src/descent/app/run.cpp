@@ -9,8 +9,10 @@
 #include "descent/io/atomic_file.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/network_spec.h"
+#include "descent/schedule/horizon.h"
 #include "descent/tensor/storage.h"
 #include "descent/train/callbacks/curvature_monitor.h"
+#include "descent/train/callbacks/divergence.h"
 #include "descent/train/callbacks/early_stopping.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
@@ -97,6 +99,15 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     progress.emplace(stdout, ProgressOptions{terminal_columns(stdout) > 0, every});
     trainer.add_callback(*progress);
   }
+  // After the progress bar: a warning comes after the epoch's line, not inside it.
+  std::unique_ptr<DivergenceMonitor> divergence;
+  if (c.train.divergence != "off") {
+    divergence = std::make_unique<DivergenceMonitor>(
+        DivergenceOptions{c.train.divergence == "stop", c.train.divergence_factor, 3, 100,
+                          e.train.num_classes},
+        stderr);
+    trainer.add_callback(*divergence);
+  }
   // Before the metrics log, so that an epoch's steps are on disk when its metrics line is.
   // On resume it cuts steps.jsonl back to the checkpoint (StepsLog::load_state).
   StepsLog steps(dir / kStepsFile, c.metrics.every_steps);
@@ -126,13 +137,24 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     return outcome;
   }
   if (early_stopping) outcome.train.best_epoch = early_stopping->best_epoch();
+  if (divergence) outcome.train.divergence = divergence->message();
+  const bool validated =
+      !outcome.train.history.empty() && std::isfinite(outcome.train.history.front().val_loss);
+  outcome.best_by = early_stopping ? c.early_stopping.monitor
+                    : validated    ? "val_loss"
+                                   : "train_loss";
 
   nlohmann::json summary = {
       {"epochs", static_cast<int64_t>(outcome.train.history.size())},
       {"best_epoch", outcome.train.best_epoch},
       {"seconds", outcome.train.seconds},
       {"stop_reason", to_string(reason)},
+      {"best_by", outcome.best_by},
   };
+  if (divergence) {
+    summary["diverged"] = !outcome.train.divergence.empty();
+    if (!outcome.train.divergence.empty()) summary["divergence"] = outcome.train.divergence;
+  }
   if (!outcome.train.stop_message.empty()) summary["stop_message"] = outcome.train.stop_message;
   if (early_stopping)
     summary["early_stopping"] = {{"monitor", c.early_stopping.monitor},
@@ -146,6 +168,12 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     // The weights are finite here even after a non-finite gradient (the step was not taken), but
     // such a run did not finish: only its last good checkpoint is kept.
     save_weights(*e.model, dir / kModelFile);
+    outcome.weights_best = early_stopping && early_stopping->restored();
+    outcome.weights_epoch = outcome.weights_best            ? early_stopping->best_epoch()
+                            : outcome.train.history.empty() ? 0
+                                                            : outcome.train.history.back().epoch;
+    summary["weights_epoch"] = outcome.weights_epoch;
+    summary["weights"] = outcome.weights_best ? "best" : "last";
     outcome.test = evaluate(*e.objective, e.test);
     add_test_results(summary, outcome.test, c, e.test);
   }
@@ -170,6 +198,8 @@ const std::vector<std::string> kResumableKeys = {"train.epochs",
                                                  "threads",
                                                  "early_stopping.patience",
                                                  "early_stopping.min_delta",
+                                                 "train.divergence",
+                                                 "train.divergence_factor",
                                                  "report.write"};
 
 }  // namespace
@@ -190,6 +220,21 @@ void add_test_results(nlohmann::json& summary, const EvalResult& test, const Con
        {std::pair{"mse", "test_psnr_db"}, std::pair{"noisy_mse", "test_noisy_psnr_db"},
         std::pair{"corrupted_mse", "test_denoised_psnr_db"}})
     if (test.terms.count(term) && test.terms.at(term) > 0) summary[key] = psnr(test.terms.at(term));
+}
+
+int64_t optimizer_steps_per_epoch(const Config& c, int64_t train_size) {
+  const int64_t batch = c.train.batch_size;
+  const int64_t batches = c.train.drop_last ? train_size / batch : (train_size + batch - 1) / batch;
+  return (batches + c.train.accumulate - 1) / c.train.accumulate;
+}
+
+std::string schedule_horizon_warning(const Experiment& e) {
+  const Config& c = e.config;
+  if (!e.schedule || c.model.kind == "stacked_autoencoder") return "";
+  if (parse_schedule_interval(c.schedule.interval) == ScheduleInterval::Epoch)
+    return horizon_mismatch(*e.schedule, c.train.epochs, "epoch", "schedule");
+  const int64_t steps = optimizer_steps_per_epoch(c, e.train.size()) * c.train.epochs;
+  return horizon_mismatch(*e.schedule, steps, "optimizer step", "schedule");
 }
 
 RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {

@@ -21,6 +21,11 @@ struct RunOutcome {
   // With report.write: why report.html could not be written (empty when it was). The run itself
   // is complete either way.
   std::string report_error;
+  // Which weights model.safetensors holds: those of epoch `weights_epoch` (0: none written),
+  // the best one put back by early stopping (weights_best) or else the last.
+  int64_t weights_epoch = 0;
+  bool weights_best = false;
+  std::string best_by;  // what best_epoch is best by: val_loss, train_loss, or early stopping's
 };
 
 // Trains and writes the run directory (which must not exist or be empty); a stacked autoencoder
@@ -61,7 +66,16 @@ TrainedModel load_trained_model(const std::filesystem::path& run_dir);
 // The run's objective on `data` (a model.kind's own terms: accuracy, reconstruction, ...).
 EvalResult evaluate_model(TrainedModel& run, const Dataset& data);
 
-// Rebuilds the model of a finished run and evaluates it on the test set.
+// Optimizer steps in an epoch of `train_size` examples (batch size, drop_last, accumulate).
+int64_t optimizer_steps_per_epoch(const Config& config, int64_t train_size);
+
+// What the run's schedule plans against the run's length, in the schedule's own steps (epochs or
+// optimizer steps): "" when they fit (schedule/horizon.h). A stacked autoencoder's phases are not
+// checked.
+std::string schedule_horizon_warning(const Experiment& experiment);
+
+// Rebuilds the model of a finished run from its config.toml and model.safetensors and
+// evaluates it on the test set.
 EvalResult evaluate_run(const std::filesystem::path& run_dir);
 
 }  // namespace descent

@@ -94,9 +94,12 @@ void say_phase(const std::string& name, const Experiment& phase) {
   std::fflush(stdout);
 }
 
+// A phase that diverged (train.divergence = "stop") ends the stack too: the next phase would
+// train on its codes.
 bool finished(const RunOutcome& o) {
   return o.train.stop_reason != StopReason::Interrupted &&
-         o.train.stop_reason != StopReason::NonFinite;
+         o.train.stop_reason != StopReason::NonFinite &&
+         o.train.stop_reason != StopReason::Diverged;
 }
 
 // The top run's metrics.jsonl: every phase's epochs, in order, each marked with its phase.
@@ -156,6 +159,9 @@ RunOutcome train_stacked_run(Experiment& e, const fs::path& dir, bool resuming) 
   const auto done = [&](const std::string& phase) {
     nlohmann::json s = read_json(dir / phase / kSummaryFile);
     outcome.train.seconds += s.value("seconds", 0.0);
+    // With train.divergence = "warn": the first phase that diverged is the run's divergence.
+    if (s.value("diverged", false) && outcome.train.divergence.empty())
+      outcome.train.divergence = "phase " + phase + ": " + s.value("divergence", std::string());
     phase_summaries.push_back({{"phase", phase}, {"summary", s}});
   };
   for (size_t k = 1; k <= c.model.stack.size(); ++k) {
@@ -193,6 +199,14 @@ RunOutcome train_stacked_run(Experiment& e, const fs::path& dir, bool resuming) 
   nlohmann::json summary = read_json(dir / phases.back() / kSummaryFile);
   for (auto it = summary.begin(); it != summary.end();)
     it = it.key().rfind("test_", 0) == 0 ? summary.erase(it) : ++it;
+  // Which epoch's weights is a phase's own matter (in "phases"): the stack holds every phase's.
+  summary.erase("weights_epoch");
+  summary.erase("weights");
+  if (summary.contains("diverged")) {
+    summary["diverged"] = !outcome.train.divergence.empty();
+    summary.erase("divergence");
+    if (!outcome.train.divergence.empty()) summary["divergence"] = outcome.train.divergence;
+  }
   summary["kind"] = "stacked_autoencoder";
   summary["phases"] = phase_summaries;
   summary["seconds"] = outcome.train.seconds;

@@ -28,6 +28,20 @@ class ChainedScheduler : public CompositeScheduler {
     return std::make_unique<ChainedScheduler>(opt, std::move(children), key, std::move(initial));
   }
 
+  // Every part steps together: the first part's that ends with the run, else the longest phase.
+  std::optional<ScheduleHorizon> horizon() const override {
+    std::optional<ScheduleHorizon> found;
+    for (size_t i = 0; i < children_.size(); ++i) {
+      std::optional<ScheduleHorizon> h = children_[i]->horizon();
+      if (!h) continue;
+      if (h->part.empty())
+        h->part = "part " + std::to_string(i + 1) + " (" + children_[i]->name() + ")";
+      if (h->ends_with_run) return h;
+      if (!found || h->length > found->length) found = h;
+    }
+    return found;
+  }
+
   void step() override {
     ++last_epoch_;
     ++step_count_;

@@ -30,6 +30,11 @@ class ConstantScheduler : public Scheduler {
     initial_step();
   }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    if (total_ == 0) return std::nullopt;
+    return ScheduleHorizon{total_, false, "total_iters", "", 0, "stays at v_0"};
+  }
+
  protected:
   std::vector<double> compute() override {
     std::vector<double> v(num_groups());

@@ -35,6 +35,11 @@ class CosineScheduler : public Scheduler {
     initial_step();
   }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    return ScheduleHorizon{t_max_, true, "t_max",
+                           "",     0,    "climbs back up (a cosine of period 2 t_max)"};
+  }
+
  protected:
   std::vector<double> compute() override {
     const double pi = std::numbers::pi, T = static_cast<double>(t_max_);

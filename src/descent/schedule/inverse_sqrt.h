@@ -39,6 +39,12 @@ class InverseSqrtScheduler : public FactorScheduler {
     initial_step();
   }
 
+  // Only the warmup has an end; the decay after it has none.
+  std::optional<ScheduleHorizon> horizon() const override {
+    if (warmup_ == 0) return std::nullopt;
+    return ScheduleHorizon{warmup_, false, "warmup_steps", "", 0, "decays as 1/sqrt(t)"};
+  }
+
  protected:
   double value(double base, int64_t t) const override {
     if (warmup_ == 0) return base / std::sqrt(static_cast<double>(1 + t / spe_));

@@ -38,6 +38,11 @@ class LinearScheduler : public Scheduler {
     initial_step();
   }
 
+  // A decay (end below start) is planned to end with the run; a ramp up is a warmup.
+  std::optional<ScheduleHorizon> horizon() const override {
+    return ScheduleHorizon{total_, end_ < start_, "total_iters", "", 0, "stays at end_factor"};
+  }
+
  protected:
   std::vector<double> compute() override {
     std::vector<double> v(num_groups());

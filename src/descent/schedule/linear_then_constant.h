@@ -39,6 +39,10 @@ class LinearThenConstantScheduler : public FactorScheduler {
     initial_step();
   }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    return ScheduleHorizon{tau_, false, "tau", "", 0, "stays at v_tau"};
+  }
+
  protected:
   double value(double base, int64_t t) const override {
     const double end = eps_tau_ ? *eps_tau_ : final_factor_ * base;

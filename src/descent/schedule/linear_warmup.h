@@ -33,6 +33,10 @@ class LinearWarmupScheduler : public FactorScheduler {
     initial_step();
   }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    return ScheduleHorizon{warmup_, false, "warmup_steps", "", 0, "stays at v_0"};
+  }
+
  protected:
   double value(double base, int64_t t) const override {
     const double a = static_cast<double>(std::min(t, warmup_)) / static_cast<double>(warmup_);

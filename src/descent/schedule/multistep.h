@@ -32,6 +32,11 @@ class MultiStepScheduler : public Scheduler {
     initial_step();
   }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    if (milestones_.empty()) return std::nullopt;
+    return ScheduleHorizon{milestones_.back(), false, "milestones", "", 0, "stays put"};
+  }
+
  protected:
   std::vector<double> compute() override {
     std::vector<double> v(num_groups());

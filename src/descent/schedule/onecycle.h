@@ -59,6 +59,15 @@ class OneCycleScheduler : public Scheduler {
 
   std::string momentum_key() const override { return mkey_; }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    return ScheduleHorizon{o_.total_steps,
+                           true,
+                           "total_steps",
+                           "",
+                           0,
+                           "cannot be stepped: training fails with an error"};
+  }
+
  protected:
   std::vector<double> compute() override {
     const int64_t step_num = last_epoch_;

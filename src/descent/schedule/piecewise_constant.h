@@ -43,6 +43,12 @@ class PiecewiseConstantScheduler : public FactorScheduler {
     initial_step();
   }
 
+  // The last value starts after the last boundary.
+  std::optional<ScheduleHorizon> horizon() const override {
+    if (boundaries_.empty()) return std::nullopt;
+    return ScheduleHorizon{boundaries_.back() + 1, false, "boundaries", "", 0, "stays put"};
+  }
+
  protected:
   double value(double base, int64_t t) const override {
     // Index = number of boundaries strictly below t.

@@ -31,6 +31,10 @@ class PolynomialScheduler : public Scheduler {
     initial_step();
   }
 
+  std::optional<ScheduleHorizon> horizon() const override {
+    return ScheduleHorizon{total_, true, "total_iters", "", 0, "stays at 0"};
+  }
+
  protected:
   std::vector<double> compute() override {
     std::vector<double> v(num_groups());

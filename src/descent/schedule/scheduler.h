@@ -43,6 +43,20 @@ std::vector<double> group_values(const Optimizer& opt, const std::string& key);
 // PyTorch's betas[0]), else "".
 std::string momentum_key_of(const Optimizer& opt);
 
+// How far a schedule plans, in its own steps (optimizer steps or epochs, as it is stepped): row
+// `length` is the first at which it has done all it planned (cosine: eta_min at t_max; a warmup:
+// the full value). The training command checks it against the run's length (horizon.h).
+struct ScheduleHorizon {
+  int64_t length = 0;
+  // A decay planned to end as the run ends (cosine's t_max, onecycle's total_steps): any other
+  // length is a mismatch. Otherwise a phase that only has to fit in the run (a warmup, milestones).
+  bool ends_with_run = false;
+  std::string setting;  // the argument that sets it ("t_max")
+  std::string part;  // in a composition, the part holding `setting` ("part 2 (cosine)"); "" at top
+  int64_t offset = 0;  // rows before `setting` starts counting (a sequence's last milestone)
+  std::string past;    // what the value does past `length`, in words ("climbs back up")
+};
+
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
@@ -61,6 +75,8 @@ class Scheduler {
   virtual bool needs_metric() const { return false; }
   // Whether step_at is supported (not by composites or plateau; PyTorch cannot either).
   virtual bool restartable() const { return true; }
+  // The horizon, or none for families without an end (step, exponential, cyclic, plateau, ...).
+  virtual std::optional<ScheduleHorizon> horizon() const { return std::nullopt; }
   // The second key a family writes (cyclic/onecycle momentum or beta1), "" when none.
   virtual std::string momentum_key() const { return ""; }
 

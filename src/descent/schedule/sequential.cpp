@@ -53,6 +53,20 @@ void SequentialScheduler::step() {
   last_ = s.last_values();
 }
 
+std::optional<ScheduleHorizon> SequentialScheduler::horizon() const {
+  const int64_t start = milestones_.empty() ? 0 : milestones_.back();
+  std::optional<ScheduleHorizon> last = children_.back()->horizon();
+  if (!last) {
+    if (milestones_.empty()) return std::nullopt;
+    return ScheduleHorizon{start, false, "milestones", "", 0, "stays in the last part"};
+  }
+  last->length += start;
+  last->offset += start;
+  if (last->part.empty())
+    last->part = "part " + std::to_string(children_.size()) + " (" + children_.back()->name() + ")";
+  return last;
+}
+
 void SequentialScheduler::save_extra(nlohmann::json& state) const {
   CompositeScheduler::save_extra(state);
   state["milestones"] = milestones_;

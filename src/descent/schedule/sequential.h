@@ -23,6 +23,8 @@ class SequentialScheduler : public CompositeScheduler {
                                               const std::string& key, InitialValues initial);
 
   void step() override;
+  // The last part's horizon after the last milestone; the last milestone when that part has none.
+  std::optional<ScheduleHorizon> horizon() const override;
 
  protected:
   void save_extra(nlohmann::json& state) const override;  // the children's and the milestones

@@ -40,6 +40,9 @@ struct TrainResult {
   double seconds = 0;
   StopReason stop_reason = StopReason::Completed;  // stop_message says more
   std::string stop_message;
+  // What the divergence monitor found (callbacks/divergence.h), also when training went on;
+  // empty when it found nothing or was off.
+  std::string divergence;
 };
 
 // NaN becomes null, as JSON has no NaN.

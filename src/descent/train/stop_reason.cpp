@@ -12,6 +12,8 @@ const char* to_string(StopReason reason) {
       return "interrupted";
     case StopReason::NonFinite:
       return "non_finite";
+    case StopReason::Diverged:
+      return "diverged";
   }
   return "unknown";
 }

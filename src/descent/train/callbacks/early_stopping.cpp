@@ -55,9 +55,12 @@ void EarlyStopping::on_epoch_end(TrainState& state, EpochMetrics& m) {
 }
 
 void EarlyStopping::on_train_end(TrainState&, const TrainResult& result) {
+  // A run stopped for diverging gets its best weights back too: they are the ones worth keeping.
   const bool finished = result.stop_reason == StopReason::Completed ||
-                        result.stop_reason == StopReason::EarlyStopping;
+                        result.stop_reason == StopReason::EarlyStopping ||
+                        result.stop_reason == StopReason::Diverged;
   if (!options_.restore_best || !finished || best_epoch_ == 0) return;
+  restored_ = true;
   for (size_t i = 0; i < weights_.size(); ++i) {
     Tensor w = weights_[i].tensor;
     w.copy_from(best_weights_[i].tensor);

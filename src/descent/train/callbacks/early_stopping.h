@@ -4,9 +4,10 @@
 //   mode min: value < best - min_delta        mode max: value > best + min_delta
 // (mode auto: max for accuracies, min otherwise); after `patience` epochs in a row without
 // improvement the loop stops (patience 0: at the first). With restore_best, the weights of the
-// best epoch are kept in memory and put back when training ends, whether it stopped early or
-// ran all its epochs, so the saved model is the best one validated. The weights are those the
-// trainer evaluates: the live parameters, or the weight average when evaluation uses it.
+// best epoch are kept in memory and put back when training ends, whether it stopped early, ran
+// all its epochs or diverged, so the saved model is the best one validated. The weights are
+// those the trainer evaluates: the live parameters, or the weight average when evaluation uses
+// it.
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ class EarlyStopping : public Callback {
   int64_t best_epoch() const { return best_epoch_; }  // 0 before the first epoch
   double best_value() const { return best_; }
   bool maximizes() const { return maximize_; }
+  // Whether training ended with the best epoch's weights put back (restore_best, a run that
+  // finished, stopped early or diverged, and a best epoch to restore).
+  bool restored() const { return restored_; }
 
  private:
   EarlyStoppingOptions options_;
@@ -46,6 +50,7 @@ class EarlyStopping : public Callback {
   double best_;
   int64_t best_epoch_ = 0;
   int64_t wait_ = 0;  // epochs since the last improvement
+  bool restored_ = false;
 };
 
 // The monitored value of an epoch's metrics (NaN when it does not apply, e.g. val_loss without a
