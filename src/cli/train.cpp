@@ -27,10 +27,15 @@
 namespace cli {
 namespace {
 
+// A line fitted to a terminal at word boundaries; a log gets it whole.
+void print_fitted(const std::string& line) {
+  const int columns = descent::terminal_columns(stdout);
+  std::printf("%s",
+              columns > 0 ? descent::wrap_words(line, columns - 1).c_str() : (line + "\n").c_str());
+}
+
 void print_start(const descent::Experiment& e, const std::filesystem::path& dir, bool resuming) {
   if (descent::verbosity() == descent::Verbosity::Quiet) return;
-  // Fitted to a terminal at word boundaries; a log gets it on one line.
-  const int columns = descent::terminal_columns(stdout);
   char line[1024];
   std::snprintf(line, sizeof line,
                 "descent: %s the %s on %s (%lld train, %lld validation, %lld test) with %s, run "
@@ -39,8 +44,7 @@ void print_start(const descent::Experiment& e, const std::filesystem::path& dir,
                 e.config.data.name.c_str(), static_cast<long long>(e.train.size()),
                 static_cast<long long>(e.validation.size()), static_cast<long long>(e.test.size()),
                 e.config.optimizer.name.c_str(), dir.string().c_str());
-  std::printf("%s", columns > 0 ? descent::wrap_words(line, columns - 1).c_str()
-                                : (std::string(line) + "\n").c_str());
+  print_fitted(line);
   // The model's layers.
   std::printf("%s", descent::summarize(*e.model, e.train.features()).text().c_str());
   // Optimizer steps, and the schedule's horizon (t_max, total_steps) checked against them.
@@ -132,13 +136,14 @@ void report(const descent::RunOutcome& outcome, const descent::Config& config) {
   if (t.stop_reason == descent::StopReason::EarlyStopping)
     std::printf("early stopping: %s\n", t.stop_message.c_str());
   if (std::isfinite(outcome.test.loss)) {
-    std::printf("test_loss %.4f", outcome.test.loss);
+    std::string line = fmt::format("test_loss {:.4f}", outcome.test.loss);
     if (std::isfinite(outcome.test.accuracy))
-      std::printf("  test_accuracy %.4f", outcome.test.accuracy);
+      line += fmt::format("  test_accuracy {:.4f}", outcome.test.accuracy);
     if (outcome.weights_epoch > 0)
-      std::printf("  (%s; %.1fs)\n", which_weights(outcome, config).c_str(), t.seconds);
+      line += fmt::format("  ({}; {:.1f}s)", which_weights(outcome, config), t.seconds);
     else  // a stacked autoencoder: its phases' weights, each phase's last
-      std::printf("  (best epoch %lld, %.1fs)\n", static_cast<long long>(t.best_epoch), t.seconds);
+      line += fmt::format("  (best epoch {}, {:.1f}s)", t.best_epoch, t.seconds);
+    print_fitted(line);
   }
   say_report(outcome);
   if (!t.divergence.empty()) {
