@@ -219,6 +219,14 @@ TEST_F(ConsoleTest, HelpShowsExamplesTypesAndWhatIsRequired) {
   EXPECT_NE(train.out.find("--threads N"), std::string::npos);
   EXPECT_EQ(train.out.find("--seed TEXT"), std::string::npos);
   EXPECT_NE(train.out.find("--list KIND"), std::string::npos);
+  for (const char* sub : {"train", "evaluate", "predict", "schedule", "optimize", "report",
+                          "encode", "generate", "summary"}) {
+    const auto help = run({sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_NE(help.out.find("Examples:\n  descent " + std::string(sub)), std::string::npos)
+        << sub << ":\n"
+        << help.out;
+  }
   const auto bench = run({"bench", "optimizer", "--help"});
   EXPECT_NE(bench.out.find("REQUIRED (unless --list)"), std::string::npos) << bench.out;
   const auto seed = run({"train", "--seed", "minus-one"});

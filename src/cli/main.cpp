@@ -54,6 +54,9 @@ std::string suggestion(const CLI::App& app, int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"descent: train neural networks by gradient-based optimization"};
   app.require_subcommand(1);
+  app.footer(
+      "Each subcommand's --help has examples; descent train --list optimizers|schedules|datasets|"
+      "keys shows what can be named. Docs: README.md, docs/.");
   app.set_version_flag("--version", "descent 0.1.0");
   cli::add_train_command(app);
   cli::add_evaluate_command(app);
