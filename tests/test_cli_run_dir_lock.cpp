@@ -271,11 +271,14 @@ TEST_F(RunDirLock, RunKilledBeforeItsFirstCheckpointStartsAgain) {
   const fs::path straight = tmp_ / "straight", run = tmp_ / "run";
   const std::vector<std::string> no_checkpoints = {"--set", "checkpoint.every=0"};
   ASSERT_EQ(descent(train_args(straight, 30, no_checkpoints)).exit_code, 0);
+  // Long enough never to end before the kill; resumed with the reference's length (the
+  // length changes nothing else: no schedule).
   const CommandResult killed = descent(
-      train_args(run, 30, no_checkpoints), [&] { return logged(run, 3); }, SIGKILL);
+      train_args(run, 100000, no_checkpoints), [&] { return logged(run, 3); }, SIGKILL);
   ASSERT_EQ(killed.exit_code, 128 + SIGKILL);
   ASSERT_FALSE(fs::exists(run / "checkpoint.safetensors"));
-  const CommandResult resumed = descent({"train", "--resume", run.string()});
+  const CommandResult resumed =
+      descent({"train", "--resume", run.string(), "--set", "train.epochs=30"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("has no checkpoint.safetensors (it stopped before writing one): "
                              "training from the start"),
