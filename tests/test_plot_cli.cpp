@@ -259,7 +259,7 @@ TEST_F(PlotCliTest, TrainWithoutVegaIsCompleteAndSaysWhyThereIsNoReport) {
       << r.err;
   EXPECT_NE(r.err.find("run scripts/setup"), std::string::npos) << r.err;
   EXPECT_EQ(files_in(cwd() / "run"),
-            (std::vector<std::string>{"checkpoint.safetensors", "config.toml", "data.json",
-                                      "diagnostics.json", "metrics.jsonl", "model.safetensors",
-                                      "steps.jsonl", "summary.json"}));
+            (std::vector<std::string>{".descent.lock", "checkpoint.safetensors", "config.toml",
+                                      "data.json", "diagnostics.json", "metrics.jsonl",
+                                      "model.safetensors", "steps.jsonl", "summary.json"}));
 }

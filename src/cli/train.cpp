@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/listing.h"
 #include "descent/app/run.h"
+#include "descent/app/run_lock.h"
 #include "descent/nn/model_summary.h"
 #include "descent/train/interrupt.h"
 #include "descent/util/console.h"
@@ -246,6 +247,9 @@ void add_train_command(CLI::App& app) {
         throw std::runtime_error(
             "--resume continues a run with its own config.toml and directory: drop" + given);
       const std::filesystem::path dir = opts->resume;
+      // Held from here to the end: a run another process is training is refused at once.
+      descent::check_is_run_dir(dir);
+      const descent::RunLock lock(dir);
       descent::Experiment experiment = descent::load_resumable_run(dir, overrides);
       descent::set_num_threads(experiment.config.threads);
       print_start(experiment, dir, true);

@@ -81,9 +81,7 @@ AutoencoderRun load_autoencoder_run(const std::filesystem::path& dir) {
   if (!is_autoencoder_kind(run.config.model.kind))
     throw std::runtime_error(dir.string() + " is a run of model.kind = \"" + run.config.model.kind +
                              "\", not of an autoencoder (model.kind = \"autoencoder\" or \"vae\")");
-  const auto weights_path = dir / kModelFile;
-  if (!std::filesystem::exists(weights_path))
-    throw std::runtime_error(dir.string() + " has no " + kModelFile + " (did the run finish?)");
+  const auto weights_path = finished_model_file(dir);
   run.data = find_dataset(run.config.data.name);
   run.inputs = input_size_from_weights(load_safetensors(weights_path), weights_path);
   run.config.model.weights.clear();  // the run's own weights replace whatever it started from

@@ -73,8 +73,11 @@ TrainedEncoder read_trained_encoder(const std::filesystem::path& dir) {
     for (const char* p : {"weight", "bias"})
       out.source_names[std::to_string(source.model.encoder.size()) + "." + p] =
           std::string("mu.") + p;
-  if (!std::filesystem::exists(dir / kModelFile))
-    refuse(dir, "has no " + std::string(kModelFile) + " (did the run finish?)");
+  try {
+    finished_model_file(dir);
+  } catch (const std::runtime_error& e) {
+    refuse(dir, e.what());
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "descent/app/datasets.h"
 #include "descent/app/report.h"
+#include "descent/app/run_lock.h"
 #include "descent/app/stacked_run.h"
 
 #include <cmath>
@@ -18,6 +19,7 @@
 #include "descent/train/callbacks/progress_bar.h"
 #include "descent/train/callbacks/schedule_step.h"
 #include "descent/train/callbacks/steps_log.h"
+#include "descent/train/checkpoint_fields.h"
 #include "descent/train/interrupt.h"
 #include "descent/train/objective.h"
 #include "descent/util/console.h"
@@ -52,6 +54,16 @@ void write_report(const Config& c, RunOutcome& outcome) {
   } catch (const std::exception& e) {
     outcome.report_error = e.what();
   }
+}
+
+// A resumed run is in progress again: config.toml takes the settings it goes on with, and
+// summary.json and model.safetensors go, so that a resume cut short leaves no final model older
+// than its checkpoint (run_dir.h).
+void reopen_run(const Config& c, const std::filesystem::path& dir) {
+  write_file_atomically(dir / kConfigFile, to_toml(c));
+  std::filesystem::remove(dir / kSummaryFile);
+  std::filesystem::remove(dir / kModelFile);
+  remove_stale_temporaries(dir);
 }
 
 // Trains (or continues, from `resume`) into `dir`, whose config.toml is written already.
@@ -113,12 +125,16 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   StepsLog steps(dir / kStepsFile, c.metrics.every_steps);
   trainer.add_callback(steps);
   if (resume) {
+    const nlohmann::json history = resume->meta.value("history", nlohmann::json::array());
+    trainer.resume_from(std::move(*resume));
+    // Every field checked before anything on disk changes.
+    trainer.check_resume(e.train);
+    reopen_run(c, dir);
     // metrics.jsonl is rewritten from the checkpoint's history: epochs logged after the
     // checkpoint by a run that then died are dropped, as they will be trained again.
     std::string lines;
-    for (const auto& m : resume->meta.at("history")) lines += m.dump() + "\n";
+    for (const auto& m : history) lines += m.dump() + "\n";
     write_file_atomically(dir / kMetricsFile, lines);
-    trainer.resume_from(std::move(*resume));
   }
   MetricsLog metrics(dir / kMetricsFile);
   trainer.add_callback(metrics);
@@ -239,8 +255,7 @@ std::string schedule_horizon_warning(const Experiment& e) {
 
 RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
   if (e.config.model.kind == "stacked_autoencoder") return train_stacked_run(e, out_dir, false);
-  check_run_dir_is_free(out_dir);
-  std::filesystem::create_directories(out_dir);
+  const RunLock lock = claim_new_run_dir(out_dir);
   write_file_atomically(out_dir / kConfigFile, to_toml(e.config));
   write_file_atomically(out_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
   return run_training(e, out_dir, std::nullopt);
@@ -264,35 +279,56 @@ Experiment load_resumable_run(const std::filesystem::path& run_dir,
     check_stacked_run_resumable(run_dir);
     return build_experiment(load_config(run_dir / kConfigFile, overrides));
   }
-  if (!std::filesystem::exists(run_dir / kCheckpointFile))
+  // Without a checkpoint, an unfinished run starts again (resume_run); a finished one has
+  // nothing to continue from.
+  if (!std::filesystem::exists(run_dir / kCheckpointFile) &&
+      std::filesystem::exists(run_dir / kSummaryFile))
     throw std::runtime_error(run_dir.string() + " has no " + kCheckpointFile +
-                             " to resume from (was it written with checkpoints?)");
+                             " to resume from (it ended before its first checkpoint)");
   return build_experiment(load_config(run_dir / kConfigFile, overrides));
 }
 
 RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
   if (e.config.model.kind == "stacked_autoencoder") return train_stacked_run(e, run_dir, true);
+  const RunLock lock(run_dir);
+  if (!std::filesystem::exists(run_dir / kCheckpointFile)) {
+    // Stopped (killed) before its first checkpoint: from the start, with the same seed, so the
+    // same run. Whatever it had written goes.
+    if (verbosity() != Verbosity::Quiet)
+      std::printf(
+          "descent: %s has no %s (it stopped before writing one): training from the "
+          "start\n",
+          run_dir.string().c_str(), kCheckpointFile);
+    for (const char* file : {kMetricsFile, kStepsFile, kCurvatureFile, kModelFile, kSummaryFile,
+                             kDiagnosticsFile, kReportFile})
+      std::filesystem::remove(run_dir / file);
+    remove_stale_temporaries(run_dir);
+    write_file_atomically(run_dir / kConfigFile, to_toml(e.config));
+    write_file_atomically(run_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
+    return run_training(e, run_dir, std::nullopt);
+  }
   Checkpoint checkpoint = load_checkpoint(run_dir / kCheckpointFile);
-  const int64_t next_epoch = checkpoint.meta.at("loop").at("epoch").get<int64_t>();
-  const int64_t batch = checkpoint.meta.at("loop").at("batch").get<int64_t>();
-  if (next_epoch > e.config.train.epochs && batch == 0)
+  const CheckpointFields f(checkpoint);
+  f.object("loop");
+  const int64_t next_epoch = f.integer("loop.epoch", 1, INT64_MAX);
+  const int64_t batch = f.integer("loop.batch", 0, INT64_MAX);
+  const int64_t epochs = e.config.train.epochs;
+  // A checkpoint at the start of the epoch after the last, but no summary.json: the run was
+  // stopped after its last epoch, before it had written its results; resuming writes them.
+  const bool finishing =
+      next_epoch == epochs + 1 && batch == 0 && !std::filesystem::exists(run_dir / kSummaryFile);
+  if (next_epoch > epochs && batch == 0 && !finishing)
     throw ConfigError(run_dir.string() + " has trained " + std::to_string(next_epoch - 1) +
                       " epochs already; to train more, resume with --set train.epochs=N, N > " +
                       std::to_string(next_epoch - 1));
-  if (next_epoch > e.config.train.epochs)
+  if (next_epoch > epochs && batch > 0)
     throw ConfigError(run_dir.string() + " stopped within epoch " + std::to_string(next_epoch) +
                       "; train.epochs must be at least " + std::to_string(next_epoch));
-  write_file_atomically(run_dir / kConfigFile, to_toml(e.config));
-  std::filesystem::remove(run_dir / kSummaryFile);  // the run is in progress again
-  remove_stale_temporaries(run_dir);
   return run_training(e, run_dir, std::move(checkpoint));
 }
 
 TrainedModel load_trained_model(const std::filesystem::path& run_dir) {
-  const auto weights_path = run_dir / kModelFile;
-  check_is_run_dir(run_dir);
-  if (!std::filesystem::exists(weights_path))
-    throw std::runtime_error(run_dir.string() + " has no " + kModelFile + " (did the run finish?)");
+  const auto weights_path = finished_model_file(run_dir);
   TrainedModel run;
   run.dir = run_dir;
   run.config = load_config(run_dir / kConfigFile, {});

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "descent/app/report.h"
+#include "descent/app/run_lock.h"
 #include "descent/app/stacked_config.h"
 #include "descent/autograd/grad_mode.h"
 #include "descent/io/atomic_file.h"
@@ -13,6 +15,7 @@
 #include "descent/io/model_weights.h"
 #include "descent/nn/autoencoder.h"
 #include "descent/train/checkpoint.h"
+#include "descent/train/checkpoint_fields.h"
 #include "descent/train/interrupt.h"
 #include "descent/util/console.h"
 
@@ -56,8 +59,11 @@ void copy_parameters(const Module& from, Module& to, Rename rename) {
 }
 
 bool checkpoint_is_final(const fs::path& path, int64_t epochs) {
-  const nlohmann::json loop = load_checkpoint(path).meta.at("loop");
-  return loop.at("epoch").get<int64_t>() > epochs && loop.at("batch").get<int64_t>() == 0;
+  const Checkpoint checkpoint = load_checkpoint(path);
+  const CheckpointFields f(checkpoint);
+  f.object("loop");
+  return f.integer("loop.epoch", 1, INT64_MAX) > epochs &&
+         f.integer("loop.batch", 0, INT64_MAX) == 0;
 }
 
 // One phase in its sub-directory: kept when done (its weights loaded into the phase's model),
@@ -128,11 +134,14 @@ void check_stacked_run_resumable(const fs::path& dir) {
 
 RunOutcome train_stacked_run(Experiment& e, const fs::path& dir, bool resuming) {
   const Config& c = e.config;
-  if (!resuming) check_run_dir_is_free(dir);
-  fs::create_directories(dir);
+  std::optional<RunLock> lock;
   if (resuming) {
+    lock.emplace(dir);
     fs::remove(dir / kSummaryFile);
+    fs::remove(dir / kModelFile);  // the stack's weights are written again when it ends
     remove_stale_temporaries(dir);
+  } else {
+    lock.emplace(claim_new_run_dir(dir));
   }
   write_file_atomically(dir / kConfigFile, to_toml(c));
   const std::vector<std::string> phases = stacked_phase_names(c);

@@ -1,6 +1,7 @@
 #include "descent/io/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,12 +97,26 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   fsync_directory(dir);
 }
 
+bool is_abandoned_temporary(const std::string& name) {
+  const size_t tag = name.rfind(".tmp-");
+  if (name.size() < 2 || name[0] != '.' || tag == std::string::npos || tag == 0) return false;
+  // "<pid>-<n>", both decimal.
+  const std::string rest = name.substr(tag + 5);
+  const size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string::npos || dash + 1 == rest.size() || dash > 9 ||
+      rest.find_first_not_of("0123456789-") != std::string::npos ||
+      rest.find('-', dash + 1) != std::string::npos)
+    return false;
+  const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
+  // kill(pid, 0) delivers nothing: it only asks whether the process exists (EPERM: it does, as
+  // another user's).
+  return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 void remove_stale_temporaries(const std::filesystem::path& dir) {
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos)
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (is_abandoned_temporary(entry.path().filename().string()))
       std::filesystem::remove(entry.path());
-  }
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -12,8 +12,13 @@ namespace descent {
 // failure the temporary is removed and std::runtime_error names the path and the system error.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
-// Removes the temporaries that writes into `dir` left when a crash cut them short (files named
-// ".<target>.tmp-<pid>-<n>"), e.g. before a run resumes in that directory.
+// Whether `name` is a temporary of a write that was cut short: ".<target>.tmp-<pid>-<n>" whose
+// writer, process <pid>, is no longer running. A live writer's temporary is never abandoned (a
+// reused process id only keeps a leftover longer).
+bool is_abandoned_temporary(const std::string& name);
+
+// Removes the abandoned temporaries in `dir` (is_abandoned_temporary), e.g. before a run resumes
+// there; those of writers still at work are left alone.
 void remove_stale_temporaries(const std::filesystem::path& dir);
 
 // The file's whole contents; throws std::runtime_error naming the path when it can't be read.

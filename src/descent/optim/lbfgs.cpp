@@ -563,4 +563,30 @@ std::optional<float> LBFGS::step(const Closure& closure) {
   return orig_loss;
 }
 
+ParamState LBFGS::expected_state(const ParamGroup& group, const Tensor&, size_t index,
+                                 const ParamState& saved) {
+  ParamState expected;
+  if (index > 0) return expected;
+  expected.scalars = {{"func_evals", 0}, {"n_iter", 0}};
+  // A first step that found the gradient small enough stops before choosing a direction.
+  if (!saved.has("d") && !saved.scalars.count("t")) return expected;
+  const Tensor flat = Tensor::empty({numel()});
+  for (const char* name : {"t", "H_diag", "prev_loss", "history"}) expected.scalars[name] = 0;
+  expected.buffers["d"] = flat;
+  expected.buffers["prev_flat_grad"] = flat;
+  const auto it = saved.scalars.find("history");
+  const double history = it == saved.scalars.end() ? 0 : it->second;
+  const double most = group.get("history_size");
+  if (!(history >= 0 && history <= most && history == std::floor(history)))
+    throw std::invalid_argument("optimizer state: parameter 0's history is " +
+                                std::to_string(history) + ", expected a whole number from 0 to " +
+                                "history_size = " + std::to_string(static_cast<int64_t>(most)));
+  for (int64_t i = 0; i < static_cast<int64_t>(history); ++i) {
+    expected.buffers["old_dirs." + std::to_string(i)] = flat;
+    expected.buffers["old_stps." + std::to_string(i)] = flat;
+    expected.scalars["ro." + std::to_string(i)] = 0;
+  }
+  return expected;
+}
+
 }  // namespace descent

@@ -44,6 +44,11 @@ class LBFGS : public Optimizer {
   // Not used: step() updates all parameters together.
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  // On the first parameter: d and prev_flat_grad (the flat size), `history` pairs old_dirs.<i> /
+  // old_stps.<i> and their ro.<i>; or, before a first direction, only the counters. None on the
+  // others.
+  ParamState expected_state(const ParamGroup& group, const Tensor& param, size_t index,
+                            const ParamState& saved) override;
 
  private:
   int64_t numel() const;

@@ -93,55 +93,147 @@ OptimizerState Optimizer::state_dict() const {
   return out;
 }
 
+namespace {
+
+[[noreturn]] void bad_state(const std::string& what) {
+  throw std::invalid_argument("optimizer state: " + what);
+}
+
+// A parameter index as the state names it ("3" in "state.3.exp_avg"), below `count`.
+size_t state_index(const std::string& text, size_t count, const std::string& in) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+    bad_state(in + " does not name a parameter by its index");
+  const size_t i = std::stoul(text);
+  if (i >= count)
+    bad_state(in + " names parameter " + text + ", but there are " + std::to_string(count));
+  return i;
+}
+
+std::string names_of(const std::map<std::string, Tensor>& buffers) {
+  std::string out;
+  for (const auto& [name, t] : buffers) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+ParamState Optimizer::expected_state(const ParamGroup& group, const Tensor& param, size_t,
+                                     const ParamState&) {
+  NoGradGuard no_grad;
+  Tensor scratch = param.clone();
+  const std::vector<float> zero_grad(static_cast<size_t>(param.numel()), 0.0f);
+  ParamState fresh;
+  update(group, scratch, zero_grad.data(), fresh);
+  return fresh;
+}
+
 void Optimizer::load_state_dict(const OptimizerState& in) {
-  const std::string saved_name = in.meta.value("optimizer", "");
+  if (!in.meta.is_object()) bad_state("the description is not a JSON object");
+  const auto name_it = in.meta.find("optimizer");
+  const std::string saved_name =
+      name_it != in.meta.end() && name_it->is_string() ? name_it->get<std::string>() : "";
   if (saved_name != name_)
     throw std::invalid_argument("optimizer state is for '" + saved_name + "', not '" + name_ + "'");
-  const auto& groups = in.meta.at("param_groups");
+  const auto groups_it = in.meta.find("param_groups");
+  if (groups_it == in.meta.end() || !groups_it->is_array())
+    bad_state("param_groups is missing or not a list");
+  const auto& groups = *groups_it;
   if (groups.size() != groups_.size())
     throw std::invalid_argument("optimizer state has " + std::to_string(groups.size()) +
                                 " parameter groups, this optimizer has " +
                                 std::to_string(groups_.size()));
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    const std::string where = "param_groups." + std::to_string(gi);
+    if (!groups[gi].is_object() || !groups[gi].contains("param_shapes") ||
+        !groups[gi].at("param_shapes").is_array() || !groups[gi].contains("options") ||
+        !groups[gi].at("options").is_object())
+      bad_state(where + " needs param_shapes (a list) and options (an object)");
     const auto& shapes = groups[gi].at("param_shapes");
     if (shapes.size() != groups_[gi].params.size())
       throw std::invalid_argument("optimizer state: group " + std::to_string(gi) + " has " +
                                   std::to_string(shapes.size()) + " parameters, expected " +
                                   std::to_string(groups_[gi].params.size()));
-    for (size_t pi = 0; pi < shapes.size(); ++pi)
+    for (size_t pi = 0; pi < shapes.size(); ++pi) {
+      bool is_shape = shapes[pi].is_array();
+      if (is_shape)
+        for (const auto& d : shapes[pi]) is_shape = is_shape && d.is_number_integer();
+      if (!is_shape) bad_state(where + ".param_shapes." + std::to_string(pi) + " is not a shape");
       if (shapes[pi].get<Shape>() != groups_[gi].params[pi].shape())
         throw std::invalid_argument("optimizer state: group " + std::to_string(gi) + " parameter " +
                                     std::to_string(pi) + " has shape " +
                                     to_string(shapes[pi].get<Shape>()) + ", expected " +
                                     to_string(groups_[gi].params[pi].shape()));
+    }
   }
   std::vector<ParamState> states(states_.size());
-  for (const auto& [key, value] : in.meta.at("state").items()) {
-    const size_t i = std::stoul(key);
-    if (i >= states.size()) throw std::invalid_argument("optimizer state: no parameter " + key);
-    states[i].scalars = value.get<std::map<std::string, double>>();
+  const auto state_it = in.meta.find("state");
+  if (state_it == in.meta.end() || !state_it->is_object())
+    bad_state("state is missing or not an object");
+  for (const auto& [key, value] : state_it->items()) {
+    const size_t i = state_index(key, states.size(), "state." + key);
+    if (!value.is_object()) bad_state("state." + key + " is not an object of numbers");
+    for (const auto& [scalar, number] : value.items()) {
+      if (!number.is_number())
+        bad_state("state." + key + "." + scalar + " is " + number.dump().substr(0, 40) +
+                  ", expected a number");
+      states[i].scalars[scalar] = number.get<double>();
+    }
   }
-  std::vector<Tensor> flat;
-  for (auto& g : groups_)
-    for (auto& p : g.params) flat.push_back(p);
   for (const auto& nt : in.tensors) {
     // "state.<index>.<buffer>"
     const size_t dot1 = nt.name.find('.'), dot2 = nt.name.find('.', dot1 + 1);
     if (nt.name.rfind("state.", 0) != 0 || dot2 == std::string::npos)
       throw std::invalid_argument("optimizer state: unexpected tensor '" + nt.name + "'");
-    const size_t i = std::stoul(nt.name.substr(dot1 + 1, dot2 - dot1 - 1));
-    if (i >= states.size())
-      throw std::invalid_argument("optimizer state: tensor '" + nt.name + "' names no parameter");
+    const size_t i = state_index(nt.name.substr(dot1 + 1, dot2 - dot1 - 1), states.size(),
+                                 "tensor '" + nt.name + "'");
     states[i].buffers[nt.name.substr(dot2 + 1)] = nt.tensor.clone();
   }
+  std::vector<ParamGroup> loaded = groups_;
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    Hyperparams options = groups[gi].at("options").get<Hyperparams>();
-    for (const auto& [key, value] : options)
+    Hyperparams options;
+    for (const auto& [key, value] : groups[gi].at("options").items()) {
       if (!defaults_.count(key))
         throw std::invalid_argument("optimizer state: unknown hyper-parameter '" + key + "'");
-    groups_[gi].options = options;
-    fill_defaults(groups_[gi]);
+      if (!value.is_number())
+        bad_state("param_groups." + std::to_string(gi) + ".options." + key + " is not a number");
+      options[key] = value.get<double>();
+    }
+    loaded[gi].options = options;
+    fill_defaults(loaded[gi]);
   }
+  // Once stepped, every parameter's state must be whole (every parameter of a model takes part
+  // in every step): a missing buffer would silently restart its moments from zero.
+  bool stepped = false;
+  for (const ParamState& saved : states)
+    stepped = stepped || !saved.scalars.empty() || !saved.buffers.empty();
+  size_t index = 0;
+  for (auto& group : loaded)
+    for (auto& param : group.params) {
+      const ParamState& saved = states[index];
+      const std::string at =
+          "parameter " + std::to_string(index) + " (shape " + to_string(param.shape()) + ")";
+      if (stepped) {
+        const ParamState expected = expected_state(group, param, index, saved);
+        for (const auto& [name, t] : expected.buffers) {
+          const auto it = saved.buffers.find(name);
+          if (it == saved.buffers.end())
+            bad_state(at + " has no tensor state." + std::to_string(index) + "." + name + " ('" +
+                      name_ + "' keeps " + names_of(expected.buffers) + ")");
+          if (it->second.shape() != t.shape())
+            bad_state("tensor state." + std::to_string(index) + "." + name + " has shape " +
+                      to_string(it->second.shape()) + ", expected " + to_string(t.shape()));
+        }
+        for (const auto& [name, t] : saved.buffers)
+          if (!expected.buffers.count(name))
+            bad_state("unexpected tensor state." + std::to_string(index) + "." + name + " ('" +
+                      name_ + "' keeps " + names_of(expected.buffers) + " for " + at + ")");
+        for (const auto& [name, value] : expected.scalars)
+          if (!saved.scalars.count(name))
+            bad_state(at + " has no state." + std::to_string(index) + "." + name);
+      }
+      ++index;
+    }
+  for (size_t gi = 0; gi < groups_.size(); ++gi) groups_[gi].options = loaded[gi].options;
   states_ = std::move(states);
 }
 

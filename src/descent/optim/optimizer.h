@@ -85,9 +85,20 @@ class Optimizer {
   virtual std::optional<float> step(const Closure& closure = nullptr);
 
   OptimizerState state_dict() const;
-  void load_state_dict(const OptimizerState& state);  // throws on a mismatch, naming it
+  // Throws on a mismatch, naming it, before changing anything: another optimizer, other
+  // parameters, unknown hyper-parameters, and any parameter whose state is not what this
+  // optimizer keeps (expected_state): a missing or extra buffer, a buffer of the wrong shape, a
+  // missing scalar. A state with no parameter stepped yet is accepted; once one is, all must be.
+  void load_state_dict(const OptimizerState& state);
 
  protected:
+  // The state parameter `index` holds once it has been stepped with `group`'s options: by
+  // default what update() creates when it steps a scratch copy of the parameter (zero gradient,
+  // fresh state), so the answer follows the optimizer's own code. `saved` is the state being
+  // loaded, for optimizers whose state has a saved size (lbfgs's history).
+  virtual ParamState expected_state(const ParamGroup& group, const Tensor& param, size_t index,
+                                    const ParamState& saved);
+
   // Updates one parameter in place from its gradient (never null here).
   virtual void update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) = 0;

@@ -32,6 +32,7 @@ Checkpoint decode_checkpoint(std::string_view bytes, const std::string& source) 
     throw FormatError(source + ": no \"" + kMetaKey +
                       "\" entry in the metadata (not a descent checkpoint)");
   Checkpoint out;
+  out.source = source;
   out.meta = parse_json(it->second, source, "the checkpoint description");
   if (!out.meta.is_object())
     throw FormatError(source + ": the checkpoint description is not a JSON object");

@@ -21,6 +21,7 @@ namespace descent {
 struct Checkpoint {
   nlohmann::json meta = nlohmann::json::object();
   std::vector<NamedTensor> tensors;
+  std::string source = "the checkpoint";  // the file it was read from, for messages
 
   void add_tensors(const std::string& prefix, const std::vector<NamedTensor>& named);
   // The tensors under "<prefix>.", with the prefix removed, in file order.

@@ -7,6 +7,7 @@
 #include "descent/ops/ops.h"
 #include "descent/optim/clip_grad.h"
 #include "descent/optim/penalty.h"
+#include "descent/train/checkpoint_fields.h"
 #include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
 #include "descent/train/objectives/supervised.h"
@@ -164,51 +165,155 @@ void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& total
   save_checkpoint(options_.checkpoint_path, cp);
 }
 
+void Trainer::check_resume(const Dataset& train) {
+  if (!resume_) return;
+  Generator gen;
+  TrainState state;
+  state.batches_per_epoch =
+      DataLoader(train, options_.batch_size, options_.shuffle, options_.drop_last).num_batches();
+  EpochTotals totals(params_.size());
+  TrainResult result;
+  restore(*resume_, gen, state, totals, result);
+}
+
+namespace {
+
+// The numbers an epoch's line in the history holds (EpochMetrics), each a number or null (NaN).
+constexpr const char* kHistoryNumbers[] = {
+    "train_loss", "train_accuracy",     "val_loss",       "val_accuracy", "lr",
+    "seconds",    "samples_per_second", "grad_norm_mean", "grad_norm_max"};
+
+void check_history(const CheckpointFields& f, int64_t epochs_done) {
+  const nlohmann::json& history = f.list("history");
+  if (static_cast<int64_t>(history.size()) != epochs_done)
+    f.refuse("history", "a list of " + std::to_string(epochs_done) +
+                            " epochs' metrics (the epochs before loop.epoch), not " +
+                            std::to_string(history.size()));
+  for (int64_t i = 0; i < epochs_done; ++i) {
+    const std::string at = "history." + std::to_string(i);
+    f.object(at);
+    f.integer(at + ".epoch", i + 1, i + 1, "the history's epochs in order");
+    for (const char* key : kHistoryNumbers)
+      if (f.has(at + "." + key) && !f.at(at + "." + key, "").is_null() &&
+          !f.at(at + "." + key, "").is_number())
+        f.refuse(at + "." + key, "a number or null");
+    for (const char* key : {"steps", "skipped_steps"})
+      if (f.has(at + "." + key)) f.integer(at + "." + key, 0, INT64_MAX);
+    if (f.has(at + ".update_ratio")) {
+      for (const auto& [name, value] : f.object(at + ".update_ratio").items())
+        if (!value.is_number()) f.refuse(at + ".update_ratio", "an object of numbers");
+    }
+  }
+}
+
+}  // namespace
+
 void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, EpochTotals& totals,
                       TrainResult& result) {
-  try {
+  const CheckpointFields f(cp);
+  // A part's own loader (weights, optimizer, weight average, callbacks) says what is wrong; the
+  // checkpoint's name goes before it.
+  const auto part = [&](const std::string& what, const auto& load) {
+    try {
+      load();
+    } catch (const CheckpointError&) {
+      throw;
+    } catch (const std::exception& e) {
+      f.fail(what.empty() ? std::string(e.what()) : what + ": " + e.what());
+    }
+  };
+  if (f.text("format") != "descent-checkpoint-1") f.refuse("format", "\"descent-checkpoint-1\"");
+
+  // Where the loop stopped, against this run's length and batches.
+  const int64_t batches = state.batches_per_epoch, accumulate = options_.accumulate;
+  const int64_t steps_per_epoch = (batches + accumulate - 1) / accumulate;
+  f.object("loop");
+  const int64_t epoch = f.integer("loop.epoch", 1, options_.epochs + 1,
+                                  "train.epochs is " + std::to_string(options_.epochs) +
+                                      "; a finished run's checkpoint is at the epoch after");
+  const int64_t batch =
+      epoch > options_.epochs
+          ? f.integer("loop.batch", 0, 0, "a finished run's checkpoint is at an epoch's start")
+          : f.integer("loop.batch", 0, batches, "the batches in an epoch");
+  const int64_t step = f.integer(
+      "loop.step", 0, (epoch - 1) * steps_per_epoch + (batch + accumulate - 1) / accumulate,
+      "the optimizer steps up to loop.epoch and loop.batch");
+  const int64_t samples = f.integer("loop.totals.samples", 0, batch * options_.batch_size,
+                                    "loop.batch times train.batch_size");
+  f.integer("loop.totals.loss_samples", 0, samples, "loop.totals.samples");
+  const int64_t counted = f.has("loop.totals.counted")
+                              ? f.integer("loop.totals.counted", 0, samples, "loop.totals.samples")
+                              : samples;
+  f.integer("loop.totals.correct", 0, counted, "the examples counted");
+  const int64_t group_steps = (batch + accumulate - 1) / accumulate;
+  const int64_t taken = f.integer("loop.totals.steps", 0, group_steps, "the steps in loop.batch");
+  f.integer("loop.totals.skipped", 0, group_steps - taken, "the steps in loop.batch");
+  f.number("loop.totals.loss_sum");
+  f.number("loop.totals.grad_norm_sum");
+  f.number("loop.totals.grad_norm_max");
+  if (f.has("loop.totals.terms"))
+    for (const auto& [name, value] : f.object("loop.totals.terms").items())
+      if (!value.is_number()) f.refuse("loop.totals.terms." + name, "a number");
+  const nlohmann::json& ratios = f.list("loop.totals.ratio_sum");
+  if (ratios.size() != params_.size())
+    f.refuse("loop.totals.ratio_sum",
+             "a list of " + std::to_string(params_.size()) + " numbers, one per parameter");
+  for (size_t i = 0; i < ratios.size(); ++i) f.number("loop.totals.ratio_sum." + std::to_string(i));
+  check_history(f, epoch - 1);
+
+  // The generators: the shuffle's, one per layer that draws (dropout), one per part of the
+  // objective that draws (noise, sampling).
+  const GeneratorState shuffle = f.generator("rng.epoch_start");
+  const std::vector<Generator*> generators = model_.generators();
+  if (f.list("rng.model").size() != generators.size())
+    f.refuse("rng.model", std::to_string(generators.size()) +
+                              " generator states, one per layer that draws (dropout)");
+  std::vector<GeneratorState> layer_states, objective_states;
+  for (size_t i = 0; i < generators.size(); ++i)
+    layer_states.push_back(f.generator("rng.model." + std::to_string(i)));
+  const std::vector<Generator*> drawing = objective_.generators();
+  const size_t saved_drawing = f.has("rng.objective") ? f.list("rng.objective").size() : 0;
+  if (saved_drawing != drawing.size())
+    f.refuse("rng.objective", std::to_string(drawing.size()) +
+                                  " noise and sampling generator states, as the objective has");
+  for (size_t i = 0; i < drawing.size(); ++i)
+    objective_states.push_back(f.generator("rng.objective." + std::to_string(i)));
+
+  // The tensors: weights, optimizer state, the weight average. Each loader checks its own names
+  // and shapes before it changes anything.
+  part("model weights", [&] {
     const std::vector<NamedTensor> weights = cp.tensors_under("model");
     require_finite(weights, "checkpoint model weights");
     copy_by_name(params_, weights, "checkpoint model weights");
-    optimizer_.load_state_dict({cp.meta.at("optimizer"), cp.tensors_under("optimizer")});
-    if (average_) {
-      if (!cp.meta.contains("ema"))
-        throw std::runtime_error("the checkpoint has no weight average, but [ema] is on");
+  });
+  f.object("optimizer");
+  part("",  // its messages say "optimizer state"
+       [&] {
+         optimizer_.load_state_dict({cp.meta.at("optimizer"), cp.tensors_under("optimizer")});
+       });
+  if (average_) {
+    f.at("ema", "the weight average's state, as [ema] is on");
+    part("ema", [&] {
       std::vector<NamedTensor> ema;
       for (const auto& t : cp.tensors)
         if (t.name.rfind("ema.", 0) == 0) ema.push_back(t);
       average_->load_state(cp.meta.at("ema"), ema);
-    }
-    const auto& rng = cp.meta.at("rng");
-    gen.set_state(rng.at("epoch_start").get<GeneratorState>());
-    const std::vector<Generator*> generators = model_.generators();
-    if (rng.at("model").size() != generators.size())
-      throw std::runtime_error("the checkpoint holds " + std::to_string(rng.at("model").size()) +
-                               " layer random generators, the model has " +
-                               std::to_string(generators.size()));
-    for (size_t i = 0; i < generators.size(); ++i)
-      generators[i]->set_state(rng.at("model")[i].get<GeneratorState>());
-    const std::vector<Generator*> drawing = objective_.generators();
-    const nlohmann::json saved = rng.value("objective", nlohmann::json::array());
-    if (saved.size() != drawing.size())
-      throw std::runtime_error("the checkpoint holds " + std::to_string(saved.size()) +
-                               " noise and sampling generators, the objective has " +
-                               std::to_string(drawing.size()));
-    for (size_t i = 0; i < drawing.size(); ++i)
-      drawing[i]->set_state(saved[i].get<GeneratorState>());
-    const auto& loop = cp.meta.at("loop");
-    state.epoch = loop.at("epoch").get<int64_t>();
-    state.batch = loop.at("batch").get<int64_t>();
-    state.step = loop.at("step").get<int64_t>();
-    loop.at("totals").get_to(totals);
-    if (totals.ratio_sum.size() != params_.size())
-      throw std::runtime_error("the checkpoint's loop totals do not fit the model");
-    for (const auto& m : cp.meta.at("history"))
-      result.history.push_back(epoch_metrics_from_json(m));
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(std::string("checkpoint: missing or malformed entry: ") + e.what());
+    });
+  } else if (f.has("ema") || !cp.tensors_under("ema").empty()) {
+    f.refuse("ema", "none, as [ema] is off");
   }
-  for (Callback* c : callbacks_) c->load_state(cp);
+
+  // Everything checked: the loop takes its position.
+  gen.set_state(shuffle);
+  for (size_t i = 0; i < generators.size(); ++i) generators[i]->set_state(layer_states[i]);
+  for (size_t i = 0; i < drawing.size(); ++i) drawing[i]->set_state(objective_states[i]);
+  state.epoch = epoch;
+  state.batch = batch;
+  state.step = step;
+  cp.meta.at("loop").at("totals").get_to(totals);
+  result.history.clear();
+  for (const auto& m : cp.meta.at("history")) result.history.push_back(epoch_metrics_from_json(m));
+  for (Callback* c : callbacks_) part("callback state", [&] { c->load_state(cp); });
 }
 
 bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, EpochTotals& totals) {

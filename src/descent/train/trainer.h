@@ -59,6 +59,11 @@ class Trainer {
   // optimizer, callbacks and data): weights, optimizer, generators, loop position, history.
   // Throws naming what does not match.
   void resume_from(Checkpoint checkpoint);
+  // Takes the pending checkpoint now, as fit() will, without training: every field is checked
+  // against this trainer (its options, model, optimizer, weight average and callbacks) and
+  // `train`'s batches, so that a checkpoint the run cannot take is refused (CheckpointError,
+  // naming the file, field, value and what was expected) before anything on disk changes.
+  void check_resume(const Dataset& train);
 
   // validation may be null. The generator draws every epoch's shuffle.
   TrainResult fit(const Dataset& train, const Dataset* validation, Generator& gen);

@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "descent/io/atomic_file.h"
+#include "descent/io/json_input.h"
+#include "descent/train/checkpoint_fields.h"
 
 namespace descent {
 
@@ -58,21 +60,33 @@ void CurvatureMonitor::save_state(Checkpoint& checkpoint) const {
 }
 
 void CurvatureMonitor::load_state(const Checkpoint& checkpoint) {
-  const auto it = checkpoint.meta.find("curvature");
-  if (it == checkpoint.meta.end())
-    throw std::runtime_error("checkpoint: no curvature monitor state, but [curvature] is on");
-  probes_ = it->at("probes").get<int64_t>();
-  flagged_ = it->at("flagged").get<int64_t>();
-  max_ratio_ = it->at("max_ratio").get<double>();
-  const int64_t step = checkpoint.meta.at("loop").at("step").get<int64_t>();
+  const CheckpointFields f(checkpoint);
+  if (!f.has("curvature"))
+    f.refuse("curvature", "the curvature monitor's state, as [curvature] is on");
+  f.object("curvature");
+  probes_ = f.integer("curvature.probes", 0, INT64_MAX);
+  flagged_ = f.integer("curvature.flagged", 0, probes_, "curvature.probes");
+  max_ratio_ = f.number("curvature.max_ratio");
+  cut_after_step_ = f.integer("loop.step", 0, INT64_MAX);
+}
+
+void CurvatureMonitor::on_train_begin(TrainState&) {
+  if (cut_after_step_ < 0) return;
   std::istringstream in(read_file(log_path_));
   std::string kept, line;
-  while (std::getline(in, line))
-    if (!line.empty() && nlohmann::json::parse(line).at("step").get<int64_t>() <= step)
-      kept += line + "\n";
+  for (int64_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const nlohmann::json probe =
+        parse_json(line, log_path_.string(), "line " + std::to_string(number));
+    if (!probe.is_object() || !probe.contains("step") || !probe.at("step").is_number_integer())
+      throw std::runtime_error(log_path_.string() + ": line " + std::to_string(number) +
+                               " has no integer step");
+    if (probe.at("step").get<int64_t>() <= cut_after_step_) kept += line + "\n";
+  }
   log_.close();
   write_file_atomically(log_path_, kept);
   log_.open(log_path_, std::ios::app);
+  cut_after_step_ = -1;
 }
 
 }  // namespace descent

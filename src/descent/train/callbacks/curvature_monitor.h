@@ -20,6 +20,7 @@ class CurvatureMonitor : public Callback {
   CurvatureMonitor(Sequential& model, std::string loss_name, int64_t num_classes, int64_t every,
                    HessianMethod method, const std::filesystem::path& log_path);
 
+  void on_train_begin(TrainState& state) override;
   void on_epoch_begin(TrainState& state) override;
   void on_gradients(TrainState& state, const Batch& batch) override;
   void on_epoch_end(TrainState& state, EpochMetrics& m) override;
@@ -36,6 +37,7 @@ class CurvatureMonitor : public Callback {
   std::ofstream log_;
   int64_t probes_ = 0, flagged_ = 0;
   double max_ratio_ = 0;
+  int64_t cut_after_step_ = -1;  // after load_state: the log keeps the probes up to this step
 };
 
 }  // namespace descent

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "descent/train/checkpoint_fields.h"
+
 namespace descent {
 namespace {
 
@@ -61,12 +63,15 @@ void DivergenceMonitor::save_state(Checkpoint& checkpoint) const {
 
 void DivergenceMonitor::load_state(const Checkpoint& checkpoint) {
   // A checkpoint from a run that did not watch: the first step after it is the reference.
-  const auto it = checkpoint.meta.find("divergence");
-  if (it == checkpoint.meta.end()) return;
-  const auto& ref = it->at("reference");
-  reference_ = ref.is_null() ? NAN : ref.get<double>();
-  message_ = it->at("message").get<std::string>();
-  epoch_ = it->at("epoch").get<int64_t>();
+  const CheckpointFields f(checkpoint);
+  if (!f.has("divergence")) return;
+  f.object("divergence");
+  reference_ = f.at("divergence.reference", "a number or null").is_null()
+                   ? NAN
+                   : f.number("divergence.reference");
+  message_ = f.text("divergence.message");
+  epoch_ = f.integer("divergence.epoch", 0, f.integer("loop.epoch", 1, INT64_MAX),
+                     "up to the checkpoint's epoch");
 }
 
 }  // namespace descent

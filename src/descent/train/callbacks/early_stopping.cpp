@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "descent/train/checkpoint_fields.h"
+
 namespace descent {
 
 double monitored_value(const EpochMetrics& m, const std::string& monitor) {
@@ -74,14 +76,18 @@ void EarlyStopping::save_state(Checkpoint& checkpoint) const {
 }
 
 void EarlyStopping::load_state(const Checkpoint& checkpoint) {
-  const auto it = checkpoint.meta.find("early_stopping");
-  if (it == checkpoint.meta.end())
-    throw std::runtime_error("checkpoint: no early stopping state, but [early_stopping] is on");
+  const CheckpointFields f(checkpoint);
+  if (!f.has("early_stopping"))
+    f.refuse("early_stopping", "early stopping's state, as [early_stopping] is on");
+  f.object("early_stopping");
+  // The epochs done before the checkpoint (the trainer has checked loop.epoch already).
+  const int64_t done = f.integer("loop.epoch", 1, INT64_MAX) - 1;
   // JSON has no infinities: before the first epoch the best is written as null.
-  best_ =
-      it->at("best").is_null() ? (maximize_ ? -INFINITY : INFINITY) : it->at("best").get<double>();
-  best_epoch_ = it->at("best_epoch").get<int64_t>();
-  wait_ = it->at("wait").get<int64_t>();
+  best_ = f.at("early_stopping.best", "a number or null").is_null()
+              ? (maximize_ ? -INFINITY : INFINITY)
+              : f.number("early_stopping.best");
+  best_epoch_ = f.integer("early_stopping.best_epoch", 0, done, "the epochs done");
+  wait_ = f.integer("early_stopping.wait", 0, done, "the epochs done");
   if (options_.restore_best)
     copy_by_name(best_weights_, checkpoint.tensors_under("early_stopping"),
                  "checkpoint early_stopping weights");

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "descent/train/checkpoint_fields.h"
 #include "descent/util/spec.h"
 
 namespace descent {
@@ -34,9 +35,16 @@ void ScheduleStep::save_state(Checkpoint& checkpoint) const {
 }
 
 void ScheduleStep::load_state(const Checkpoint& checkpoint) {
-  if (!checkpoint.meta.contains("schedule"))
-    throw std::runtime_error("checkpoint: no schedule state, but the run has a [schedule]");
-  scheduler_->load_state_dict(checkpoint.meta.at("schedule"));
+  const CheckpointFields f(checkpoint);
+  const nlohmann::json& state =
+      f.at("schedule", "the schedule's state, as the run has a [schedule]");
+  try {
+    scheduler_->load_state_dict(state);
+  } catch (const nlohmann::json::exception& e) {
+    f.refuse("schedule", "the state of " + scheduler_->name() + " (" + e.what() + ")");
+  } catch (const std::exception& e) {
+    f.fail(std::string("schedule: ") + e.what());
+  }
 }
 
 }  // namespace descent

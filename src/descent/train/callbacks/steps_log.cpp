@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "descent/train/checkpoint_fields.h"
+
 namespace descent {
 namespace {
 
@@ -60,7 +62,13 @@ void StepsLog::write_buffer() const {
   }
 }
 
-void StepsLog::on_train_begin(TrainState&) { start_ = Clock::now(); }
+void StepsLog::on_train_begin(TrainState&) {
+  start_ = Clock::now();
+  if (keep_ < 0) return;
+  if (::ftruncate(fd_, keep_) != 0) throw system_error("cannot cut back", path_);
+  bytes_ = keep_;
+  keep_ = -1;
+}
 
 void StepsLog::on_step_end(TrainState& state) {
   if (state.step % every_ != 0) return;
@@ -85,15 +93,11 @@ void StepsLog::save_state(Checkpoint& checkpoint) const {
 }
 
 void StepsLog::load_state(const Checkpoint& checkpoint) {
-  const auto it = checkpoint.meta.find("steps_log");
-  if (it == checkpoint.meta.end()) return;
-  int64_t keep = 0;
-  try {
-    keep = it->at("bytes").get<int64_t>();
-    seconds_before_ = it->at("seconds").get<double>();
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(std::string("checkpoint: malformed steps_log entry: ") + e.what());
-  }
+  const CheckpointFields f(checkpoint);
+  if (!f.has("steps_log")) return;
+  f.object("steps_log");
+  const int64_t keep = f.integer("steps_log.bytes", 0, INT64_MAX);
+  seconds_before_ = f.number("steps_log.seconds");
   write_buffer();
   const int64_t size = file_size(fd_, path_);
   // An empty file (deleted by hand) restarts the log here; a shorter one is refused, as it
@@ -105,8 +109,7 @@ void StepsLog::load_state(const Checkpoint& checkpoint) {
                              " bytes and the checkpoint expects " + std::to_string(keep) +
                              " bytes of whole lines: it was changed after the checkpoint (delete " +
                              "it to resume with a log that starts at the checkpoint)");
-  if (::ftruncate(fd_, keep) != 0) throw system_error("cannot cut back", path_);
-  bytes_ = keep;
+  keep_ = keep;  // cut back when training starts, once the whole checkpoint has been taken
 }
 
 }  // namespace descent

@@ -51,6 +51,7 @@ class StepsLog : public Callback {
   // Writing lines out is not a change of the log's state: a checkpoint (a const hook) does it.
   mutable std::string buffer_;
   mutable int64_t bytes_ = 0;  // the file's length, the buffer not included
+  int64_t keep_ = -1;          // after load_state: the length to cut the file back to
   double seconds_before_ = 0;  // training time before this process (from the checkpoint)
   Clock::time_point start_ = Clock::now();
 };
