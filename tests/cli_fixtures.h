@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace cli_test {
@@ -220,5 +221,35 @@ inline std::vector<fs::path> find_named(const fs::path& root, const std::string&
   }
   return found;
 }
+
+// A test of the descent executable: each test gets its own temporary working directory (cwd_,
+// where relative paths such as a default runs/ land) and a directory for the captured output.
+class CommandTest : public ::testing::Test {
+ protected:
+  explicit CommandTest(const std::string& tag = "descent-cli") : tmp_(tag) {
+    fs::create_directories(cwd_);
+    fs::create_directories(logs_);
+  }
+
+  CommandResult descent(const std::vector<std::string>& args,
+                        const std::function<bool()>& interrupt_when = {},
+                        int interrupt_signal = SIGINT) const {
+    return run_command(DESCENT_BINARY, args, cwd_, logs_, std::chrono::seconds(120), interrupt_when,
+                       interrupt_signal);
+  }
+
+  // `args` followed by "--set S" for each S of `sets`.
+  static std::vector<std::string> with_sets(std::vector<std::string> args,
+                                            const std::vector<std::string>& sets) {
+    for (const auto& s : sets) {
+      args.push_back("--set");
+      args.push_back(s);
+    }
+    return args;
+  }
+
+  TempDir tmp_;
+  fs::path cwd_ = tmp_ / "cwd", logs_ = tmp_ / "logs";
+};
 
 }  // namespace cli_test

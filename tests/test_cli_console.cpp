@@ -81,31 +81,16 @@ std::vector<std::string> rows_drawn(std::string screen) {
   return rows;
 }
 
-class ConsoleTest : public ::testing::Test {
+class ConsoleTest : public cli_test::CommandTest {
  protected:
-  cli_test::TempDir tmp_{"descent-console"};
-  fs::path cwd_ = tmp_.path();
+  ConsoleTest() : CommandTest("descent-console") {}
 
   // Spirals with many small batches, so the bar is drawn several times an epoch.
   std::vector<std::string> spirals_run(const std::string& out, int epochs, int size = 4000) {
-    return {"train",
-            "--set",
-            "data.name=spirals",
-            "--set",
-            "data.size=" + std::to_string(size),
-            "--set",
-            "train.batch_size=8",
-            "--set",
-            "train.epochs=" + std::to_string(epochs),
-            "--set",
-            R"(model.layers=["linear:out=16","relu","linear:out=3"])",
-            "--no-report",
-            "--out",
-            out};
-  }
-  cli_test::CommandResult run(const std::vector<std::string>& args) {
-    fs::create_directories(tmp_ / "logs");
-    return cli_test::run_command(DESCENT_BINARY, args, cwd_, tmp_ / "logs");
+    return with_sets({"train", "--no-report", "--out", out},
+                     {"data.name=spirals", "data.size=" + std::to_string(size),
+                      "train.batch_size=8", "train.epochs=" + std::to_string(epochs),
+                      R"(model.layers=["linear:out=16","relu","linear:out=3"])"});
   }
 };
 
@@ -149,7 +134,7 @@ TEST_F(ConsoleTest, ProgressBarFitsA60And120ColumnTerminal) {
 }
 
 TEST_F(ConsoleTest, LongRunOnAPipePrintsAboutTwentyFiveEpochLines) {
-  const auto r = run(spirals_run("long", 183, 200));
+  const auto r = descent(spirals_run("long", 183, 200));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<int> epochs;
   const std::regex line("^epoch (\\d+)/183 ");
@@ -165,7 +150,7 @@ TEST_F(ConsoleTest, LongRunOnAPipePrintsAboutTwentyFiveEpochLines) {
   EXPECT_EQ(epochs.size(), 20u) << r.out;
   EXPECT_EQ(r.out.find('\r'), std::string::npos);  // no bar on a pipe
 
-  const auto verbose = run([&] {
+  const auto verbose = descent([&] {
     auto a = spirals_run("verbose", 30, 200);
     a.push_back("-v");
     return a;
@@ -179,49 +164,57 @@ TEST_F(ConsoleTest, LongRunOnAPipePrintsAboutTwentyFiveEpochLines) {
 TEST_F(ConsoleTest, QuietPrintsOnlyTheFinalLine) {
   auto args = spirals_run("quiet", 3, 200);
   args.push_back("-q");
-  const auto r = run(args);
+  const auto r = descent(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
   EXPECT_EQ(r.out.rfind("test_loss ", 0), 0u) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
   // -q and -v together are a usage error.
   args.push_back("-v");
-  EXPECT_EQ(run(args).exit_code, 2);
+  EXPECT_EQ(descent(args).exit_code, 2);
 }
 
 TEST_F(ConsoleTest, ListsComeFromTheRegistries) {
-  const auto optimizers = run({"train", "--list", "optimizers"});
+  const auto optimizers = descent({"train", "--list", "optimizers"});
   ASSERT_EQ(optimizers.exit_code, 0) << optimizers.err;
   EXPECT_NE(optimizers.out.find("adam "), std::string::npos);
   EXPECT_NE(optimizers.out.find("beta2=0.999"), std::string::npos);
   EXPECT_NE(optimizers.out.find("lion "), std::string::npos);
-  const auto schedules = run({"schedule", "--list"});  // its default kind
+  const auto schedules = descent({"schedule", "--list"});  // its default kind
   EXPECT_NE(schedules.out.find("onecycle "), std::string::npos) << schedules.out;
   // --list runs before the required options are checked.
-  const auto functions = run({"optimize", "--list", "functions"});
+  const auto functions = descent({"optimize", "--list", "functions"});
   ASSERT_EQ(functions.exit_code, 0) << functions.err;
   EXPECT_NE(functions.out.find("rosenbrock "), std::string::npos);
-  const auto keys = run({"train", "--list", "keys"});
+  const auto keys = descent({"train", "--list", "keys"});
   EXPECT_NE(keys.out.find("train.epochs\n"), std::string::npos);
-  const auto datasets = run({"train", "--list", "datasets"});
+  const auto datasets = descent({"train", "--list", "datasets"});
   EXPECT_NE(datasets.out.find("csv "), std::string::npos);
   EXPECT_NE(datasets.out.find("data.path"), std::string::npos);
-  const auto bad = run({"train", "--list", "optimisers"});
+  const auto bad = descent({"train", "--list", "optimisers"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("optimizers"), std::string::npos) << bad.err;
 }
 
 TEST_F(ConsoleTest, HelpShowsExamplesTypesAndWhatIsRequired) {
-  const auto train = run({"train", "--help"});
+  const auto train = descent({"train", "--help"});
   ASSERT_EQ(train.exit_code, 0);
   EXPECT_NE(train.out.find("Examples:"), std::string::npos);
   EXPECT_NE(train.out.find("--seed N"), std::string::npos) << train.out;
   EXPECT_NE(train.out.find("--threads N"), std::string::npos);
   EXPECT_EQ(train.out.find("--seed TEXT"), std::string::npos);
   EXPECT_NE(train.out.find("--list KIND"), std::string::npos);
-  const auto bench = run({"bench", "optimizer", "--help"});
+  for (const char* sub : {"train", "evaluate", "predict", "schedule", "optimize", "report",
+                          "encode", "generate", "summary"}) {
+    const auto help = descent({sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_NE(help.out.find("Examples:\n  descent " + std::string(sub)), std::string::npos)
+        << sub << ":\n"
+        << help.out;
+  }
+  const auto bench = descent({"bench", "optimizer", "--help"});
   EXPECT_NE(bench.out.find("REQUIRED (unless --list)"), std::string::npos) << bench.out;
-  const auto seed = run({"train", "--seed", "minus-one"});
+  const auto seed = descent({"train", "--seed", "minus-one"});
   EXPECT_EQ(seed.exit_code, 2);
   EXPECT_NE(seed.err.find("--seed"), std::string::npos) << seed.err;
 }

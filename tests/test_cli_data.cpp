@@ -21,7 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using cli_test::CommandResult;
 using cli_test::read_text;
-using cli_test::TempDir;
 using cli_test::write_text;
 using nlohmann::json;
 
@@ -61,36 +60,20 @@ std::vector<std::string> cells_of(const std::string& line) {
   return cells;
 }
 
-class CliDataTest : public ::testing::Test {
+class CliDataTest : public cli_test::CommandTest {
  protected:
-  void SetUp() override {
-    cwd_ = tmp_ / "cwd";
-    logs_ = tmp_ / "logs";
-    fs::create_directories(cwd_);
-    fs::create_directories(logs_);
-  }
-
-  CommandResult descent(const std::vector<std::string>& args) {
-    return cli_test::run_command(DESCENT_BINARY, args, cwd_, logs_);
-  }
+  CliDataTest() : CommandTest("descent-cli-data") {}
 
   // `descent train` on a CSV file in the working directory, quick; `extra` --set overrides last.
   CommandResult train_csv(const std::string& run, const std::string& file,
                           const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"train", "--out",           run,     "--no-report",
-                                     "--set", "data.name=csv",   "--set", "data.path=" + file,
-                                     "--set", "train.epochs=15", "--set", "train.batch_size=32"};
-    for (const auto& e : extra) {
-      args.push_back("--set");
-      args.push_back(e);
-    }
-    return descent(args);
+    const auto args =
+        with_sets({"train", "--out", run, "--no-report"},
+                  {"data.name=csv", "data.path=" + file, "train.epochs=15", "train.batch_size=32"});
+    return descent(with_sets(args, extra));
   }
 
   fs::path at(const std::string& name) const { return cwd_ / name; }
-
-  TempDir tmp_{"descent-cli-data"};
-  fs::path cwd_, logs_;
 };
 
 // The acceptance case of string labels: they become classes in sorted order, the hold-out is a

@@ -22,38 +22,20 @@ using cli_test::read_jsonl;
 using cli_test::read_text;
 using nlohmann::json;
 
-class CliDivergence : public ::testing::Test {
+class CliDivergence : public cli_test::CommandTest {
  protected:
-  void SetUp() override {
-    fs::create_directories(cwd_);
-    fs::create_directories(logs_);
-  }
-
-  CommandResult descent(const std::vector<std::string>& args) {
-    return cli_test::run_command(DESCENT_BINARY, args, cwd_, logs_);
-  }
+  CliDivergence() : CommandTest("descent-cli-divergence") {}
 
   // Spirals, a small ReLU network and plain SGD at `lr`: 7 steps an epoch. At lr 100 the loss
   // goes from 1.07 to 2e4 by the third step and stays finite.
   CommandResult train_spirals(const fs::path& out, const std::string& lr,
                               const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {
-        "train",      "--out",
-        out.string(), "--no-report",
-        "--set",      "data.name=spirals",
-        "--set",      R"(model.layers=["linear:out=32", "relu", "linear:out=3"])",
-        "--set",      "optimizer.name=sgd",
-        "--set",      "optimizer.lr=" + lr,
-        "--set",      "train.epochs=3"};
-    for (const auto& e : extra) {
-      args.push_back("--set");
-      args.push_back(e);
-    }
-    return descent(args);
+    const auto args =
+        with_sets({"train", "--out", out.string(), "--no-report"},
+                  {"data.name=spirals", R"(model.layers=["linear:out=32", "relu", "linear:out=3"])",
+                   "optimizer.name=sgd", "optimizer.lr=" + lr, "train.epochs=3"});
+    return descent(with_sets(args, extra));
   }
-
-  cli_test::TempDir tmp_{"descent-cli-divergence"};
-  fs::path cwd_ = tmp_ / "cwd", logs_ = tmp_ / "logs";
 };
 
 TEST_F(CliDivergence, ExplodingLossStopsAfterItsEpochWithStatusFour) {

@@ -24,28 +24,14 @@ std::string deeply_nested_file(int depth) {
   return bytes + header + std::string(4, '\0');
 }
 
-class HostileFiles : public ::testing::Test {
+class HostileFiles : public cli_test::CommandTest {
  protected:
-  cli_test::TempDir tmp_{"descent-hostile"};
+  HostileFiles() : CommandTest("descent-hostile") {}
 
-  CommandResult descent(const std::vector<std::string>& args) {
-    fs::create_directories(tmp_ / "logs");
-    return cli_test::run_command(DESCENT_BINARY, args, tmp_.path(), tmp_ / "logs");
-  }
   std::vector<std::string> spirals(const std::string& out) {
-    return {"train",
-            "--set",
-            "data.name=spirals",
-            "--set",
-            "data.size=100",
-            "--set",
-            "train.epochs=1",
-            "--set",
-            R"(model.layers=["linear:out=4","relu","linear:out=3"])",
-            "--no-report",
-            "-q",
-            "--out",
-            out};
+    return with_sets({"train", "--no-report", "-q", "--out", out},
+                     {"data.name=spirals", "data.size=100", "train.epochs=1",
+                      R"(model.layers=["linear:out=4","relu","linear:out=3"])"});
   }
   void expect_error(const CommandResult& r, const std::vector<std::string>& fragments) {
     EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -59,17 +45,17 @@ TEST_F(HostileFiles, DeeplyNestedSafetensorsHeaderIsAnErrorEverywhere) {
   const fs::path deep = tmp_ / "deep.safetensors";
   cli_test::write_text(deep, deeply_nested_file(60000));
   auto args = spirals("from-weights");
-  args.insert(args.end() - 4, {"--set", "model.weights=" + deep.string()});
+  args.insert(args.end(), {"--set", "model.weights=" + deep.string()});
   expect_error(descent(args), {"deep.safetensors", "nests deeper than 64 levels"});
-  EXPECT_FALSE(fs::exists(tmp_ / "from-weights" / "model.safetensors"));
+  EXPECT_FALSE(fs::exists(cwd_ / "from-weights" / "model.safetensors"));
 
   ASSERT_EQ(descent(spirals("run")).exit_code, 0);
-  fs::copy_file(deep, tmp_ / "run" / "model.safetensors", fs::copy_options::overwrite_existing);
-  expect_error(descent({"evaluate", (tmp_ / "run").string()}),
+  fs::copy_file(deep, cwd_ / "run" / "model.safetensors", fs::copy_options::overwrite_existing);
+  expect_error(descent({"evaluate", (cwd_ / "run").string()}),
                {"model.safetensors", "nests deeper"});
-  fs::copy_file(deep, tmp_ / "run" / "checkpoint.safetensors",
+  fs::copy_file(deep, cwd_ / "run" / "checkpoint.safetensors",
                 fs::copy_options::overwrite_existing);
-  expect_error(descent({"train", "--resume", (tmp_ / "run").string(), "--set", "train.epochs=2"}),
+  expect_error(descent({"train", "--resume", (cwd_ / "run").string(), "--set", "train.epochs=2"}),
                {"checkpoint.safetensors", "nests deeper"});
 }
 
@@ -84,7 +70,7 @@ TEST_F(HostileFiles, NonFiniteWeightsAreRefusedNamingTheTensor) {
                                                      {"2.bias", Tensor::zeros({3})}};
   cli_test::write_text(nan_weights, descent::encode_safetensors(tensors));
   auto args = spirals("nan-run");
-  args.insert(args.end() - 4, {"--set", "model.weights=" + nan_weights.string()});
+  args.insert(args.end(), {"--set", "model.weights=" + nan_weights.string()});
   expect_error(descent(args), {"nan.safetensors", "tensor '0.weight' holds NaN at element 5 of 8"});
 }
 

@@ -15,35 +15,17 @@ namespace {
 namespace fs = std::filesystem;
 using cli_test::CommandResult;
 
-class CliScheduleHorizon : public ::testing::Test {
+class CliScheduleHorizon : public cli_test::CommandTest {
  protected:
-  void SetUp() override {
-    fs::create_directories(cwd_);
-    fs::create_directories(logs_);
-  }
+  CliScheduleHorizon() : CommandTest("descent-cli-horizon") {}
 
   CommandResult train(const std::string& out, const std::vector<std::string>& sets) {
-    std::vector<std::string> args = {"train",
-                                     "--out",
-                                     (tmp_ / out).string(),
-                                     "--set",
-                                     "data.name=moons",
-                                     "--set",
-                                     "data.size=300",
-                                     "--set",
-                                     R"(model.layers=["linear:out=8", "relu", "linear:out=2"])",
-                                     "--set",
-                                     "train.epochs=3",
-                                     "--no-report"};
-    for (const auto& s : sets) {
-      args.push_back("--set");
-      args.push_back(s);
-    }
-    return cli_test::run_command(DESCENT_BINARY, args, cwd_, logs_);
+    const auto args =
+        with_sets({"train", "--out", (tmp_ / out).string(), "--no-report"},
+                  {"data.name=moons", "data.size=300",
+                   R"(model.layers=["linear:out=8", "relu", "linear:out=2"])", "train.epochs=3"});
+    return descent(with_sets(args, sets));
   }
-
-  cli_test::TempDir tmp_{"descent-cli-horizon"};
-  fs::path cwd_ = tmp_ / "cwd", logs_ = tmp_ / "logs";
 };
 
 // "N optimizer steps per epoch, M in E epochs" -> M.

@@ -18,24 +18,13 @@ using cli_test::read_jsonl;
 using cli_test::read_text;
 using nlohmann::json;
 
-class CliWeightsEpoch : public ::testing::Test {
+class CliWeightsEpoch : public cli_test::CommandTest {
  protected:
-  void SetUp() override {
-    fs::create_directories(cwd_);
-    fs::create_directories(logs_);
-  }
+  CliWeightsEpoch() : CommandTest("descent-cli-weights") {}
 
   CommandResult train(const fs::path& out, const std::vector<std::string>& sets) {
-    std::vector<std::string> args = {"train", "--out", out.string(), "--no-report"};
-    for (const auto& s : sets) {
-      args.push_back("--set");
-      args.push_back(s);
-    }
-    return cli_test::run_command(DESCENT_BINARY, args, cwd_, logs_);
+    return descent(with_sets({"train", "--out", out.string(), "--no-report"}, sets));
   }
-
-  cli_test::TempDir tmp_{"descent-cli-weights"};
-  fs::path cwd_ = tmp_ / "cwd", logs_ = tmp_ / "logs";
 };
 
 // The epoch with the lowest val_loss in metrics.jsonl.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Trains a small model for one epoch on Fashion-MNIST with descent, then loads its
 # model.safetensors into the equivalent PyTorch module and compares the test numbers:
-#   torch_interop.sh DESCENT ROOT [classifier|autoencoder|vae]
-# classifier (the default): scripts/check_torch_load.py, test accuracy. autoencoder (tied, with
+#   torch_interop.sh DESCENT ROOT [classifier|spirals|autoencoder|vae]
+# classifier (the default): scripts/check_torch_load.py, test accuracy. spirals: the same script on
+# a run that is not on Fashion-MNIST (sine regression too), which compares with descent predict. autoencoder (tied, with
 # KL sparsity on sigmoid codes) and vae: scripts/check_torch_load_autoencoder.py, the test terms
 # that do not depend on random draws. Exit 77 (skipped) without PyTorch or the dataset.
 set -euo pipefail
@@ -18,6 +19,14 @@ case "$kind" in
     "$descent" train --out "$tmp/run" --set train.epochs=1 \
       --set 'model.layers=["linear:out=64","elu:alpha=0.5","dropout:p=0.2","linear:out=32","tanh","linear:out=10"]' >/dev/null
     /usr/bin/python3 "$root/scripts/check_torch_load.py" "$tmp/run"
+    ;;
+  spirals)
+    "$descent" train --out "$tmp/run" --set data.name=spirals --set train.epochs=2 \
+      --set 'model.layers=["linear:out=32","leaky_relu","dropout:p=0.2","linear"]' >/dev/null
+    /usr/bin/python3 "$root/scripts/check_torch_load.py" "$tmp/run" --descent "$descent"
+    "$descent" train --out "$tmp/sine" --set data.name=sine --set train.loss=mse \
+      --set train.epochs=2 --set 'model.layers=["linear:out=16","softplus","linear"]' >/dev/null
+    /usr/bin/python3 "$root/scripts/check_torch_load.py" "$tmp/sine" --descent "$descent"
     ;;
   autoencoder)
     "$descent" train --out "$tmp/run" --set train.epochs=1 --set data.train_size=500 \
@@ -36,7 +45,7 @@ case "$kind" in
     /usr/bin/python3 "$root/scripts/check_torch_load_autoencoder.py" "$tmp/run"
     ;;
   *)
-    echo "torch_interop.sh: unknown kind '$kind' (expected classifier, autoencoder or vae)" >&2
+    echo "torch_interop.sh: unknown kind '$kind' (expected classifier, spirals, autoencoder or vae)" >&2
     exit 2
     ;;
 esac

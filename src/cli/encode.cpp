@@ -57,6 +57,10 @@ void add_encode_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "encode", "Write the codes of an autoencoder run's examples as CSV (VAE: mu and logvar)");
+  cmd->footer(R"text(
+Examples:
+  descent encode runs/ae --out codes.csv
+  descent encode runs/vae --split train --out train-codes.csv)text");
   cmd->add_option("run_dir", opts->run_dir, "Run directory of a finished autoencoder or vae run")
       ->required();
   cmd->add_option("--split", opts->split, "train, validation or test (default test)");

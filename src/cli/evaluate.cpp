@@ -33,6 +33,11 @@ void add_evaluate_command(CLI::App& app) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("evaluate", "Evaluate a finished run on the test set");
+  cmd->footer(R"text(
+Examples:
+  descent evaluate runs/a                                  the run's own test set, as JSON
+  descent evaluate runs/a --data other.csv                 another labelled CSV set
+  descent evaluate runs/fashion --data images.gz --labels labels.gz)text");
   cmd->add_option("run_dir", opts->run_dir, "Run directory written by descent train")->required();
   auto* data = cmd->add_option("--data", opts->data,
                                "Evaluate on this labelled set instead: a CSV file with the "

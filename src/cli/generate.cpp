@@ -42,6 +42,9 @@ void add_generate_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd =
       app.add_subcommand("generate", "Sample a VAE run's prior and decode: CSV and image grid");
+  cmd->footer(R"text(
+Examples:
+  descent generate runs/vae --count 64 --out samples.csv --plot samples.png)text");
   cmd->add_option("run_dir", opts->run_dir, "Run directory of a finished vae run")->required();
   cmd->add_option("--count", opts->count, "How many samples")->required();
   cmd->add_option("--seed", opts->seed, "Seed of the z draws (default 0)");

@@ -70,7 +70,9 @@ void list_functions() {
 
 void list_layers() {
   std::vector<std::pair<std::string, std::string>> rows = {
-      {"linear:out=N", "dense layer (also bias=false, init=POLICY, bias_init=POLICY)"},
+      {"linear:out=N",
+       "dense layer (also bias=false, init=POLICY, bias_init=POLICY); a "
+       "classifier's last may be \"linear\", sized from the data"},
       {"dropout[:p=0.5]", "zeroes each input with probability p while training"},
       {"log_softmax", "over the last dimension (for the nll loss)"},
   };

@@ -19,23 +19,22 @@
 
 namespace {
 
-// After CLI11's message: the subcommand or option the user probably meant.
-void suggest(const CLI::App& app, int argc, char** argv) {
+// The subcommand or option the user probably meant, as a message ("" when there is no guess):
+// it replaces CLI11's less helpful one ("A subcommand is required").
+std::string suggestion(const CLI::App& app, int argc, char** argv) {
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-  if (argc < 2) return;
+  if (argc < 2) return "";
   const std::string first = argv[1];
   const CLI::App* sub = nullptr;
   for (const CLI::App* s : app.get_subcommands({}))
     if (s->get_name() == first) sub = s;
   if (!sub) {
-    if (first.rfind("-", 0) != 0) {
-      const std::string guess = descent::closest(first, names);
-      if (!guess.empty())
-        std::fprintf(stderr, "descent: unknown subcommand '%s': did you mean '%s'?\n",
-                     first.c_str(), guess.c_str());
-    }
-    return;
+    if (first.rfind("-", 0) == 0) return "";
+    const std::string guess = descent::closest(first, names);
+    return guess.empty()
+               ? ""
+               : "descent: unknown subcommand '" + first + "': did you mean '" + guess + "'?";
   }
   std::vector<std::string> options;
   for (const CLI::Option* o : sub->get_options())
@@ -47,9 +46,9 @@ void suggest(const CLI::App& app, int argc, char** argv) {
     if (std::find(options.begin(), options.end(), arg) != options.end()) continue;
     const std::string guess = descent::closest(arg, options);
     if (!guess.empty())
-      std::fprintf(stderr, "descent %s: unknown option '%s': did you mean '%s'?\n", first.c_str(),
-                   arg.c_str(), guess.c_str());
+      return "descent " + first + ": unknown option '" + arg + "': did you mean '" + guess + "'?";
   }
+  return "";
 }
 
 }  // namespace
@@ -57,6 +56,9 @@ void suggest(const CLI::App& app, int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"descent: train neural networks by gradient-based optimization"};
   app.require_subcommand(1);
+  app.footer(
+      "Each subcommand's --help has examples; descent train --list optimizers|schedules|datasets|"
+      "keys shows what can be named. Docs: README.md, docs/.");
   app.set_version_flag("--version", "descent 0.1.0");
   cli::add_train_command(app);
   cli::add_evaluate_command(app);
@@ -71,9 +73,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);  // prints help, the version, or what is wrong
-    if (code == 0) return 0;
-    suggest(app, argc, argv);
+    const std::string guess = e.get_exit_code() == 0 ? "" : suggestion(app, argc, argv);
+    if (guess.empty()) return app.exit(e) == 0 ? 0 : 2;  // help, the version, or what is wrong
+    std::fprintf(stderr, "%s\nRun with --help for more information.\n", guess.c_str());
     return 2;
   } catch (const cli::ExitStatus& status) {
     return status.code;

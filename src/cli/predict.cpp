@@ -18,6 +18,12 @@ void add_predict_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "predict", "Predict on new inputs with a finished run (CSV rows, or IDX images)");
+  cmd->footer(R"text(
+Examples:
+  descent predict runs/a --input new.csv --out predictions.csv
+  descent predict runs/fashion --input t10k-images-idx3-ubyte.gz | head
+The run's preprocessing is applied (docs/data.md); classifiers write one probability column per
+class and `predicted`, regressors their outputs, autoencoders the reconstruction.)text");
   cmd->add_option("run_dir", opts->run_dir, "Run directory written by descent train")->required();
   cmd->add_option("--input", opts->input,
                   "The inputs: a CSV file with the training file's input columns (a target "

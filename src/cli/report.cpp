@@ -17,6 +17,10 @@ void add_report_command(CLI::App& app) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("report", "Draw one or more runs as an HTML report");
+  cmd->footer(R"text(
+Examples:
+  descent report runs/a                                    one run
+  descent report runs/sgd-* runs/adam-* --out compare.html runs that differ only in seed are grouped)text");
   cmd->add_option("run_dirs", opts->runs, "Run directories written by descent train")->required();
   cmd->add_option("--out", opts->out, "The HTML file to write (default report.html)");
   cmd->callback([opts] {

@@ -22,6 +22,10 @@ void add_summary_command(CLI::App& app) {
       "summary",
       "Print a model's layers, output shapes and parameter counts (of a run, or of a "
       "configuration before training)");
+  cmd->footer(R"text(
+Examples:
+  descent summary runs/a                                   a trained run's model
+  descent summary --config examples/vae.toml               a configuration, before training)text");
   cmd->add_option("run_dir", opts->run_dir, "Run directory written by descent train");
   cmd->add_option("--config", opts->config, "TOML configuration file")->check(CLI::ExistingFile);
   cmd->add_option("--set", opts->sets, "Override a setting, e.g. --set model.kind=vae");
