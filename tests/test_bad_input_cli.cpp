@@ -31,31 +31,16 @@ constexpr bool kSanitized = false;
 constexpr bool kSanitized = false;
 #endif
 
-class BadInputCli : public ::testing::Test {
+class BadInputCli : public cli_test::CommandTest {
  protected:
-  cli_test::TempDir tmp_{"descent-bad-input"};
+  BadInputCli() : CommandTest("descent-bad-input") {}
 
-  CommandResult descent(const std::vector<std::string>& args) {
-    fs::create_directories(tmp_ / "logs");
-    return cli_test::run_command(DESCENT_BINARY, args, tmp_.path(), tmp_ / "logs");
-  }
   // `descent train` on spirals, small and quick, into `out`; `sets` are --set overrides.
   CommandResult train(const std::string& out, const std::vector<std::string>& sets) {
-    std::vector<std::string> args = {"train",
-                                     "--out",
-                                     out,
-                                     "--no-report",
-                                     "-q",
-                                     "--threads",
-                                     "1",
-                                     "--set",
-                                     "data.name=spirals",
-                                     "--set",
-                                     "data.size=60",
-                                     "--set",
-                                     "train.epochs=1"};
-    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
-    return descent(args);
+    return descent(
+        with_sets({"train", "--out", out, "--no-report", "-q", "--threads", "1", "--set",
+                   "data.name=spirals", "--set", "data.size=60", "--set", "train.epochs=1"},
+                  sets));
   }
   // Exit 1, every fragment in the message, nothing hostile echoed whole, and no run directory.
   void expect_refused(const CommandResult& r, const std::string& out,
@@ -64,7 +49,7 @@ class BadInputCli : public ::testing::Test {
     for (const auto& f : fragments)
       EXPECT_NE(r.err.find(f), std::string::npos) << f << "\n" << r.err;
     EXPECT_LT(r.err.size(), 1000u) << r.err.substr(0, 1000);
-    EXPECT_FALSE(fs::exists(tmp_ / out)) << out << " was created";
+    EXPECT_FALSE(fs::exists(cwd_ / out)) << out << " was created";
   }
 };
 
@@ -104,9 +89,7 @@ TEST_F(BadInputCli, OutOfMemoryNamesWhatWasBeingBuilt) {
       "ulimit -d 1500000 && exec " + std::string(DESCENT_BINARY) +
       " train --out oom -q --no-report --threads 1 --set data.name=spirals --set data.size=60"
       " --set 'model.layers=[\"linear:out=250000000\",\"relu\",\"linear\"]'";
-  fs::create_directories(tmp_ / "logs");
-  const CommandResult r =
-      cli_test::run_command("/bin/sh", {"-c", command}, tmp_.path(), tmp_ / "logs");
+  const CommandResult r = cli_test::run_command("/bin/sh", {"-c", command}, cwd_, logs_);
   if (r.err.find("of memory available") != std::string::npos)
     GTEST_SKIP() << "this machine has too little memory for the test: " << r.err;
   expect_refused(
@@ -132,20 +115,20 @@ TEST_F(BadInputCli, TestSizeZeroReportsNoTestNumbers) {
       << r.out;
   EXPECT_EQ(r.out.find("test_loss"), std::string::npos) << r.out;
   const nlohmann::json summary =
-      nlohmann::json::parse(read_text(tmp_ / "untested" / "summary.json"));
+      nlohmann::json::parse(read_text(cwd_ / "untested" / "summary.json"));
   for (const auto& [key, value] : summary.items()) EXPECT_NE(key.rfind("test_", 0), 0u) << key;
 
-  const fs::path csv = tmp_ / "rows.csv";
+  const fs::path csv = cwd_ / "rows.csv";
   write_text(csv, "1.0,2.0,0\n1.5,2.5,1\n3.0,1.0,0\n2.0,2.0,1\n0.5,0.1,0\n1.1,2.2,1\n");
   const CommandResult c = train("csv", {"data.name=csv", "data.path=" + csv.string(),
                                         "data.test_size=0", "data.validation_size=1"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
-  EXPECT_EQ(read_text(tmp_ / "csv" / "summary.json").find("test_loss"), std::string::npos);
+  EXPECT_EQ(read_text(cwd_ / "csv" / "summary.json").find("test_loss"), std::string::npos);
 }
 
 TEST_F(BadInputCli, ScheduleValueWithACommaIsOneBadValueNotTwoArguments) {
   // Values are never spliced into a SPEC string: "2,gamma=0.5" must not set gamma.
-  const fs::path config = tmp_ / "step.toml";
+  const fs::path config = cwd_ / "step.toml";
   write_text(config, "[schedule]\nname = \"step\"\nstep_size = \"2,gamma=0.5\"\n");
   CommandResult r = descent({"train", "--config", config.string(), "--out", "spliced", "--set",
                              "data.name=spirals", "--set", "train.epochs=1", "--no-report"});
@@ -158,22 +141,22 @@ TEST_F(BadInputCli, IntegerKeysTakeIntegralFloatsAndRefuseFractions) {
   // "train.epochs = 2 ... expected an integer" once answered 2.0.
   const CommandResult two = train("two", {"train.epochs=2.0"});
   ASSERT_EQ(two.exit_code, 0) << two.err;
-  EXPECT_NE(read_text(tmp_ / "two" / "config.toml").find("epochs = 2\n"), std::string::npos);
-  EXPECT_EQ(cli_test::read_jsonl(tmp_ / "two" / "metrics.jsonl").size(), 2u);
+  EXPECT_NE(read_text(cwd_ / "two" / "config.toml").find("epochs = 2\n"), std::string::npos);
+  EXPECT_EQ(cli_test::read_jsonl(cwd_ / "two" / "metrics.jsonl").size(), 2u);
   expect_refused(train("half", {"train.epochs=2.5"}), "half",
                  {"train.epochs = 2.5", "expected an integer >= 1"});
 }
 
 TEST_F(BadInputCli, TestCsvWithOtherColumnsIsRefusedBeforeTraining) {
-  write_text(tmp_ / "train.csv", "1.0,2.0,0\n1.5,2.5,1\n3.0,1.0,0\n2.0,2.0,1\n0.5,0.1,0\n");
-  write_text(tmp_ / "test.csv", "1.0,2.0,3.0,0\n1.5,2.5,3.0,1\n");
+  write_text(cwd_ / "train.csv", "1.0,2.0,0\n1.5,2.5,1\n3.0,1.0,0\n2.0,2.0,1\n0.5,0.1,0\n");
+  write_text(cwd_ / "test.csv", "1.0,2.0,3.0,0\n1.5,2.5,3.0,1\n");
   const CommandResult r = train("columns", {"data.name=csv", "data.path=train.csv",
                                             "data.test_path=test.csv", "data.validation_size=1"});
   expect_refused(r, "columns", {"test.csv:1: has 4 columns, expected 3"});
 }
 
 TEST_F(BadInputCli, ScheduleMetricsThatAreNotNumbersNameTheLine) {
-  write_text(tmp_ / "metrics.txt", "0.5\n\n0.4\nabc\n");
+  write_text(cwd_ / "metrics.txt", "0.5\n\n0.4\nabc\n");
   const CommandResult r = descent(
       {"schedule", "--spec", "reduce_on_plateau", "--steps", "5", "--metrics", "metrics.txt"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -181,7 +164,7 @@ TEST_F(BadInputCli, ScheduleMetricsThatAreNotNumbersNameTheLine) {
                        "metric per line)"),
             std::string::npos)
       << r.err;
-  write_text(tmp_ / "metrics.txt", "0.5\n0.4\n0.3\nnan\n");
+  write_text(cwd_ / "metrics.txt", "0.5\n0.4\n0.3\nnan\n");
   EXPECT_NE(descent({"schedule", "--spec", "reduce_on_plateau", "--steps", "5", "--metrics",
                      "metrics.txt"})
                 .err.find("metrics.txt:4: 'nan' is not a finite number"),

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "descent/data/csv.h"
 #include "descent/data/idx.h"
 #include "descent/optim/sgd.h"
 #include "descent/schedule/factory.h"
@@ -108,6 +109,37 @@ TEST_F(BadInputSizes, RawIdxHeaderLargerThanTheFileIsTruncatedBeforeAllocating) 
   EXPECT_TRUE(throws_with<DataError>(
       [&] { read_idx(raw); },
       {raw.string(), "truncated: expected 16000000000000 bytes of data, found 64"}));
+}
+
+// A file of `bytes` bytes that starts with `head` and takes no disk space (a sparse file); false
+// where the file system cannot hold one.
+bool write_sparse(const fs::path& path, const std::vector<uint8_t>& head, uintmax_t bytes) {
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(head.data()), static_cast<std::streamsize>(head.size()));
+  std::error_code ec;
+  fs::resize_file(path, bytes, ec);
+  return !ec;
+}
+
+TEST_F(BadInputSizes, IdxDataBeyondMemoryIsRefusedNamingTheFileAndSizes) {
+  const fs::path huge = dir_ / "huge.idx";
+  const std::vector<uint8_t> head = idx_header(0x08, {1000000, 1000000});
+  if (!write_sparse(huge, head, head.size() + uintmax_t{1000000000000}))
+    GTEST_SKIP() << "no sparse files here";
+  EXPECT_TRUE(throws_with<MemoryLimitError>(
+      [&] { read_idx(huge); },
+      {huge.string() + ": 1000000000000 values (dims 1000000x1000000, type ubyte) needs 4.0 TB"}));
+}
+
+TEST_F(BadInputSizes, CsvFileBeyondMemoryIsRefusedBeforeReading) {
+  const fs::path huge = dir_ / "huge.csv";
+  const std::string row = "1,2,0\n";
+  if (!write_sparse(huge, std::vector<uint8_t>(row.begin(), row.end()), uintmax_t{1} << 42))
+    GTEST_SKIP() << "no sparse files here";
+  CsvOptions options;
+  EXPECT_TRUE(
+      throws_with<MemoryLimitError>([&] { read_csv_dataset(huge, options); },
+                                    {huge.string() + " (the CSV file's text) needs 4.4 TB"}));
 }
 
 TEST_F(BadInputSizes, GzipIdxOfManyMembersStillReadsWhole) {

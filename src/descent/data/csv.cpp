@@ -10,6 +10,7 @@
 
 #include "descent/data/idx.h"  // DataError
 #include "descent/util/excerpt.h"
+#include "descent/util/memory.h"
 
 namespace descent {
 namespace {
@@ -100,6 +101,9 @@ std::vector<std::string> read_lines(const std::filesystem::path& path, const std
     throw DataError(file + ": is a directory, not a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(file + ": cannot open CSV file: " + std::strerror(errno));
+  // Its lines are held as text, at least the file's size: a file too large says so, not bad_alloc.
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec) check_fits_in_memory(static_cast<double>(size), file + " (the CSV file's text)");
   std::vector<std::string> lines(1);
   char buffer[1 << 16];
   bool after_cr = false;
