@@ -44,9 +44,9 @@ void add_bench_optimizer(CLI::App& bench) {
   cmd->add_option("--steps", opts->steps, "Timed steps (default 50)")->check(CLI::PositiveNumber);
   cmd->add_option("--warmup", opts->warmup, "Untimed steps first (default 5)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", opts->threads, "Threads (0: all cores)")
+  cmd->add_option("--threads", opts->threads, "Threads (0: all cores; at most 4 per core)")
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, descent::max_threads()));
   cmd->add_flag("--list", opts->list, "Print the optimizer names, one per line, and exit");
   cmd->callback([opts] {
     if (opts->list) {

@@ -9,11 +9,13 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "descent/util/suggest.h"
+#include "descent/util/work_context.h"
 
 namespace {
 
@@ -77,6 +79,13 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const cli::ExitStatus& status) {
     return status.code;
+  } catch (const std::bad_alloc&) {
+    // Sizes read from files and settings are checked before allocating (util/memory.h); this is
+    // what slipped through, said with what was being done when it ran out.
+    const std::string doing = descent::failed_work_context();
+    std::fprintf(stderr, "descent: error: out of memory%s\n",
+                 doing.empty() ? "" : (" while " + doing).c_str());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "descent: error: %s\n", e.what());
     return 1;

@@ -9,6 +9,8 @@
 // several schedules (each its own optimizer, the same --lr, --steps and metrics), with a second
 // chart for momentum when any of them cycles it.
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -24,6 +26,8 @@
 #include "descent/plot/palette.h"
 #include "descent/plot/provenance.h"
 #include "descent/schedule/factory.h"
+#include "descent/util/excerpt.h"
+#include "descent/util/memory.h"
 #include "descent/util/number_text.h"
 #include "descent/util/spec.h"
 
@@ -75,6 +79,28 @@ Trace trace_schedule(const std::string& spec, double lr, int64_t steps,
       trace.momentum.push_back(opt.param_groups()[0].get(trace.momentum_key));
   }
   return trace;
+}
+
+// One finite number per non-blank line; anything else names the file, line and text.
+std::vector<double> read_metrics(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("--metrics " + file + ": cannot open the file");
+  std::vector<double> metrics;
+  std::string line;
+  for (int64_t number = 1; std::getline(in, line); ++number) {
+    const size_t begin = line.find_first_not_of(" \t\r");
+    if (begin == std::string::npos) continue;
+    const std::string text = line.substr(begin, line.find_last_not_of(" \t\r") + 1 - begin);
+    double value = 0;
+    const char* first = text.data() + (text[0] == '+' && text.size() > 1 && text[1] != '-');
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+      throw std::invalid_argument("--metrics " + file + ":" + std::to_string(number) + ": '" +
+                                  descent::excerpt(text) +
+                                  "' is not a finite number (expected one metric per line)");
+    metrics.push_back(value);
+  }
+  return metrics;
 }
 
 void print_csv(const Trace& trace) {
@@ -169,15 +195,12 @@ Every schedule with its arguments: --list.)");
       throw std::invalid_argument(
           "schedule: several --spec overlay in a figure only: add --plot FILE (.html, .svg or "
           ".png), or give one --spec for CSV");
-    std::vector<double> metrics;
-    if (!opts->metrics.empty()) {
-      std::ifstream in(opts->metrics);
-      std::string line;
-      while (std::getline(in, line))
-        if (line.find_first_not_of(" \t\r") != std::string::npos)
-          metrics.push_back(std::stod(line));
-    }
-    // Every schedule is built and run before anything is written.
+    const std::vector<double> metrics =
+        opts->metrics.empty() ? std::vector<double>{} : read_metrics(opts->metrics);
+    // Every schedule is built and run before anything is written: its rows are held in memory.
+    descent::check_fits_in_memory(
+        16.0 * static_cast<double>(opts->steps) * static_cast<double>(opts->specs.size()),
+        "--steps " + std::to_string(opts->steps) + " rows");
     std::vector<Trace> traces;
     for (const std::string& spec : opts->specs)
       traces.push_back(trace_schedule(spec, opts->lr, opts->steps, metrics));

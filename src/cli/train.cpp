@@ -24,6 +24,7 @@
 #include "descent/train/interrupt.h"
 #include "descent/util/console.h"
 #include "descent/util/threads.h"
+#include "descent/util/work_context.h"
 
 namespace cli {
 namespace {
@@ -136,8 +137,10 @@ void report(const descent::RunOutcome& outcome, const descent::Config& config) {
   }
   if (t.stop_reason == descent::StopReason::EarlyStopping)
     std::printf("early stopping: %s\n", t.stop_message.c_str());
-  if (std::isfinite(outcome.test.loss)) {
-    std::string line = fmt::format("test_loss {:.4f}", outcome.test.loss);
+  const bool tested = std::isfinite(outcome.test.loss);
+  if (tested || outcome.test.examples == 0) {
+    std::string line = tested ? fmt::format("test_loss {:.4f}", outcome.test.loss)
+                              : std::string("no test set (data.test_size = 0), no test numbers");
     if (std::isfinite(outcome.test.accuracy))
       line += fmt::format("  test_accuracy {:.4f}", outcome.test.accuracy);
     if (outcome.weights_epoch > 0)
@@ -165,6 +168,13 @@ void report(const descent::RunOutcome& outcome, const descent::Config& config) {
                    t.divergence.c_str(), hint.c_str());
     throw ExitStatus{4};
   }
+}
+
+// The run, with what it is doing noted for a message if memory runs out (util/work_context.h).
+template <class Run>
+descent::RunOutcome in_context(const std::string& what, Run run) {
+  const descent::WorkContext step(what);
+  return run();
 }
 
 constexpr const char* kTrainExamples = R"text(
@@ -253,7 +263,9 @@ void add_train_command(CLI::App& app) {
       descent::Experiment experiment = descent::load_resumable_run(dir, overrides);
       descent::set_num_threads(experiment.config.threads);
       print_start(experiment, dir, true);
-      report(descent::resume_run(experiment, dir), experiment.config);
+      report(in_context("training " + dir.string(),
+                        [&] { return descent::resume_run(experiment, dir); }),
+             experiment.config);
       return;
     }
     descent::Config config = descent::load_config(opts->config, overrides, opts->unsets);
@@ -266,7 +278,9 @@ void add_train_command(CLI::App& app) {
     const auto dir =
         opts->out.empty() ? descent::default_run_dir() : std::filesystem::path(opts->out);
     print_start(experiment, dir, false);
-    report(descent::train_run(experiment, dir), experiment.config);
+    report(
+        in_context("training " + dir.string(), [&] { return descent::train_run(experiment, dir); }),
+        experiment.config);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "descent/train/objectives/input_noise.h"
 #include "descent/util/number_text.h"
 #include "descent/util/suggest.h"
+#include "descent/util/threads.h"
 
 namespace descent {
 namespace {
@@ -76,11 +78,27 @@ class Resolver {
       out = n->as_boolean()->get();
     }
   }
-  void read(const std::string& key, int64_t& out, int64_t min) const {
+  // An integer in [min, max]; a float with an integral value (2.0, 1e3) is that integer.
+  void read(const std::string& key, int64_t& out, int64_t min,
+            int64_t max = std::numeric_limits<int64_t>::max(),
+            const std::string& why_max = "") const {
     if (const toml::node* n = find(key)) {
-      if (!n->is_integer() || n->as_integer()->get() < min)
-        fail(key, *n, "an integer >= " + std::to_string(min));
-      out = n->as_integer()->get();
+      const std::string expected =
+          "an integer >= " + std::to_string(min) +
+          (max < std::numeric_limits<int64_t>::max()
+               ? " and <= " + std::to_string(max) + (why_max.empty() ? "" : ", " + why_max)
+               : "");
+      int64_t v = 0;
+      if (n->is_integer()) {
+        v = n->as_integer()->get();
+      } else if (const auto* f = n->as_floating_point();
+                 f && f->get() == std::floor(f->get()) && std::fabs(f->get()) < 9.0e15) {
+        v = static_cast<int64_t>(f->get());
+      } else {
+        fail(key, *n, expected);
+      }
+      if (v < min || v > max) fail(key, *n, expected);
+      out = v;
     }
   }
   // A number in [min, max) (max_open) or [min, max].
@@ -312,7 +330,16 @@ bool from_encoder(const Config& c) { return classifying(c) && !c.model.encoder_f
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = {
       integer(KEY(seed), 0),
-      integer(KEY(threads), 0),
+      // At most 4 per core (util/threads.h): a typo such as 1000 would not start.
+      {"threads",
+       [](const Resolver& r, Config& c) {
+         int64_t v = c.threads;
+         r.read("threads", v, 0, max_threads(),
+                "4 per core of this machine's " + std::to_string(core_count()) +
+                    "; 0 uses every core");
+         c.threads = static_cast<int>(v);
+       },
+       [](const Config& c, toml::table& t) { t.insert("threads", c.threads); }},
       choice(KEY(data.name), dataset_names()),
       text(KEY(data.dir), [](const Config& c) { return dataset_reads(c, "dir"); }),
       text(KEY(data.path), [](const Config& c) { return dataset_reads(c, "path"); }),

@@ -75,11 +75,18 @@ TrainTestData load_csv_sets(const Config& config) {
 TrainTestData load_synthetic_sets(const Config& config) {
   const Config::Data& c = config.data;
   SyntheticOptions options{c.size, c.noise, c.classes};
+  if (dataset_reads(config, "classes") && (c.name == "spirals" || c.name == "blobs") &&
+      c.classes > c.size)
+    throw ConfigError("config: data.classes = " + std::to_string(c.classes) +
+                      " is more than data.size = " + std::to_string(c.size) +
+                      " (every class needs an example)");
   Generator train_gen(config.seed + 4), test_gen(config.seed + 5);
   TrainTestData out;
   out.train = make_synthetic_dataset(c.name, options, train_gen);
-  options.size = std::max<int64_t>(test_count(c.test_size, c.size), 1);
-  out.test = make_synthetic_dataset(c.name, options, test_gen);
+  options.size = test_count(c.test_size, c.size);
+  // data.test_size = 0: no test set, and no test numbers (not the loss of zero examples).
+  out.test =
+      options.size > 0 ? make_synthetic_dataset(c.name, options, test_gen) : out.train.subset({});
   return out;
 }
 

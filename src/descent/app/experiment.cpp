@@ -15,6 +15,7 @@
 #include "descent/train/objectives/supervised.h"
 #include "descent/train/objectives/variational.h"
 #include "descent/util/spec.h"
+#include "descent/util/work_context.h"
 
 namespace descent {
 namespace {
@@ -154,7 +155,11 @@ LossFunction task_loss(const std::string& name, int64_t num_classes) {
 
 Experiment build_experiment(const Config& config) {
   Config resolved = config;
-  ExperimentData data = load_experiment_data(resolved);
+  ExperimentData data;
+  {
+    const WorkContext step("loading the data (data.name = \"" + config.data.name + "\")");
+    data = load_experiment_data(resolved);
+  }
   return build_experiment_on(resolved, std::move(data));
 }
 
@@ -164,13 +169,25 @@ Experiment build_experiment_on(const Config& config, ExperimentData data) {
   e.train = std::move(data.train);
   e.validation = std::move(data.validation);
   e.test = std::move(data.test);
+  // drop_last drops a partial batch; with a batch larger than the data, that is every batch.
+  if (config.train.drop_last && config.train.batch_size > e.train.size())
+    throw ConfigError("config: train.batch_size = " + std::to_string(config.train.batch_size) +
+                      " with train.drop_last = true leaves no batch to train on: " + e.train.name +
+                      " has " + std::to_string(e.train.size()) +
+                      " training examples (after validation is held out); use a batch of at "
+                      "most " +
+                      std::to_string(e.train.size()) + ", or train.drop_last = false");
   e.signature = describe_data(e.config, e.train);
-  e.model = build_model(e.config, e.signature);
+  {
+    const WorkContext step("building the model (model.kind = \"" + config.model.kind + "\")");
+    e.model = build_model(e.config, e.signature);
+  }
   if (config.model.kind == "classifier")
     check_model_fits_task(*e.model, e.train, e.config);
   else
     check_autoencoder_fits(*e.model, e.train);
   e.objective = build_objective(e.config, *e.model, e.train.num_classes);
+  const WorkContext step("building the optimizer (" + config.optimizer.name + ")");
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
   e.optimizer = make_optimizer(
       config.optimizer.name,

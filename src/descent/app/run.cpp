@@ -222,6 +222,7 @@ const std::vector<std::string> kResumableKeys = {"train.epochs",
 
 void add_test_results(nlohmann::json& summary, const EvalResult& test, const Config& config,
                       const Dataset& test_set) {
+  if (test.examples == 0) return;  // no test set (data.test_size = 0): no test numbers
   summary["test_loss"] = test.loss;
   summary["test_accuracy"] = test.accuracy;
   for (const auto& [name, value] : test.terms) summary["test_" + name] = value;

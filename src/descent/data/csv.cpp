@@ -1,12 +1,16 @@
 #include "descent/data/csv.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 
 #include "descent/data/idx.h"  // DataError
+#include "descent/util/excerpt.h"
+#include "descent/util/memory.h"
 
 namespace descent {
 namespace {
@@ -89,18 +93,49 @@ bool first_line_is_header(const std::vector<std::vector<std::string>>& rows) {
   return false;
 }
 
+// The file's lines, ended by "\n", "\r\n" or a lone "\r" (old Mac files), without a leading
+// UTF-8 byte-order mark (spreadsheets write one; left on, it hid the first row as a header).
+std::vector<std::string> read_lines(const std::filesystem::path& path, const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw DataError(file + ": is a directory, not a CSV file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(file + ": cannot open CSV file: " + std::strerror(errno));
+  // Its lines are held as text, at least the file's size: a file too large says so, not bad_alloc.
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec) check_fits_in_memory(static_cast<double>(size), file + " (the CSV file's text)");
+  std::vector<std::string> lines(1);
+  char buffer[1 << 16];
+  bool after_cr = false;
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      const char c = buffer[i];
+      if (c == '\n' && after_cr) {
+        after_cr = false;  // the second half of "\r\n"
+        continue;
+      }
+      after_cr = c == '\r';
+      if (c == '\n' || c == '\r')
+        lines.emplace_back();
+      else
+        lines.back() += c;
+    }
+  }
+  if (lines.front().rfind("\xEF\xBB\xBF", 0) == 0) lines.front().erase(0, 3);
+  return lines;
+}
+
 Table read_table(const std::filesystem::path& path, const std::string& header) {
   Table t;
   t.file = path.string();
-  std::ifstream in(path);
-  if (!in) throw DataError(t.file + ": cannot open CSV file");
-  std::string line;
-  for (size_t number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+  const std::vector<std::string> lines = read_lines(path, t.file);
+  for (size_t number = 1; number <= lines.size(); ++number) {
+    const std::string& line = lines[number - 1];
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines
     t.rows.push_back(split_cells(line, t.file + ":" + std::to_string(number)));
     t.lines.push_back(number);
   }
-  if (t.rows.empty()) throw DataError(t.file + ": no rows");
+  if (t.rows.empty()) throw DataError(t.file + ": no rows (the file is empty or blank)");
   if (header == "auto")
     t.has_header = first_line_is_header(t.rows);
   else if (header == "true" || header == "false")
@@ -142,7 +177,8 @@ int64_t find_target(const Table& t, const std::string& target, bool optional,
     if (inputs.target >= 0 && inputs.target < static_cast<int64_t>(t.columns) && one_more)
       return inputs.target;
     if (optional && !one_more) return -1;
-    throw DataError(t.file + ": target '" + target + "' is a name but the file has no header line" +
+    throw DataError(t.file + ": target '" + excerpt(target) +
+                    "' is a name but the file has no header line" +
                     (optional ? " to find it by (add the training file's header line, or leave "
                                 "the column out)"
                               : ""));
@@ -150,7 +186,8 @@ int64_t find_target(const Table& t, const std::string& target, bool optional,
   for (size_t c = 0; c < t.columns; ++c)
     if (t.rows[0][c] == target) return static_cast<int64_t>(c);
   if (optional) return -1;
-  throw DataError(t.file + ": no column named '" + target + "' (columns: " + join(t.rows[0]) + ")");
+  throw DataError(t.file + ": no column named '" + excerpt(target) +
+                  "' (columns: " + excerpt(join(t.rows[0]), 200) + ")");
 }
 
 // The input columns, in the order the model takes them.
@@ -162,13 +199,14 @@ std::vector<size_t> input_columns(const Table& t, int64_t target, const CsvColum
     for (const std::string& name : inputs.names) {
       const auto it = std::find(t.rows[0].begin(), t.rows[0].end(), name);
       if (it == t.rows[0].end())
-        missing.push_back("'" + name + "'");
+        missing.push_back("'" + excerpt(name) + "'");
       else
         columns.push_back(static_cast<size_t>(it - t.rows[0].begin()));
     }
     if (!missing.empty())
-      throw DataError(t.at(0) + ": no column named " + join(missing) + " (the model's inputs: " +
-                      join(inputs.names) + "; the file's columns: " + join(t.rows[0]) + ")");
+      throw DataError(t.at(0) + ": no column named " + excerpt(join(missing), 200) +
+                      " (the model's inputs: " + excerpt(join(inputs.names), 200) +
+                      "; the file's columns: " + excerpt(join(t.rows[0]), 200) + ")");
     return columns;
   }
   for (size_t c = 0; c < t.columns; ++c)
@@ -195,8 +233,8 @@ Tensor read_inputs(const Table& t, const std::vector<size_t>& columns) {
     for (size_t j = 0; j < columns.size(); ++j) {
       const std::string& cell = t.rows[row][columns[j]];
       if (!parse_float(cell, out[r * width + static_cast<int64_t>(j)]))
-        throw DataError(t.at(row) + ": column " + std::to_string(columns[j] + 1) + " ('" + cell +
-                        "') is not a finite number");
+        throw DataError(t.at(row) + ": column " + std::to_string(columns[j] + 1) + " ('" +
+                        excerpt(cell) + "') is not a finite number");
     }
   }
   return x;
@@ -223,7 +261,8 @@ std::vector<std::string> classes_of(const Table& t, size_t column) {
     parse_float(t.rows[r][column], v);
     if (v != std::floor(v))
       throw DataError(t.at(r) + ": column " + std::to_string(column + 1) + " ('" +
-                      t.rows[r][column] + "') is not a class label (an integer, or a name)");
+                      excerpt(t.rows[r][column]) +
+                      "') is not a class label (an integer, or a name)");
     values.push_back(v);
   }
   std::sort(values.begin(), values.end());
@@ -251,9 +290,9 @@ Tensor class_indices(const Table& t, size_t column, const std::vector<std::strin
       std::vector<std::string> known(classes.begin(),
                                      classes.begin() + std::min<size_t>(classes.size(), 20));
       if (classes.size() > known.size()) known.push_back("...");
-      throw DataError(t.at(r) + ": column " + std::to_string(column + 1) + ": label '" + cell +
-                      "' is not one of the " + std::to_string(classes.size()) +
-                      " classes of the training data (" + join(known) + ")");
+      throw DataError(t.at(r) + ": column " + std::to_string(column + 1) + ": label '" +
+                      excerpt(cell) + "' is not one of the " + std::to_string(classes.size()) +
+                      " classes of the training data (" + excerpt(join(known), 200) + ")");
     }
     y.data()[r - t.first_data_row()] = it->second;
   }
@@ -287,8 +326,8 @@ Dataset read_csv_dataset(const std::filesystem::path& path, const CsvOptions& op
     const size_t row = t.first_data_row() + static_cast<size_t>(r);
     const std::string& cell = t.rows[row][target_column];
     if (!parse_float(cell, d.targets.data()[r]))
-      throw DataError(t.at(row) + ": column " + std::to_string(target_column + 1) + " ('" + cell +
-                      "') is not a finite number (the target of a regression)");
+      throw DataError(t.at(row) + ": column " + std::to_string(target_column + 1) + " ('" +
+                      excerpt(cell) + "') is not a finite number (the target of a regression)");
   }
   return d;
 }

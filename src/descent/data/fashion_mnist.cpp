@@ -1,6 +1,9 @@
 #include "descent/data/fashion_mnist.h"
 
+#include <cmath>
+
 #include "descent/data/idx.h"
+#include "descent/util/number_text.h"
 
 namespace descent {
 namespace {
@@ -26,7 +29,12 @@ Dataset load_split(const std::filesystem::path& dir, const std::string& prefix,
 
 namespace {
 void check_directory(const std::filesystem::path& dir) {
-  if (!std::filesystem::is_directory(dir))
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+    throw DataError("dataset directory '" + dir.string() +
+                    "' is a file, not a directory (data.dir names the directory that holds the "
+                    "four IDX files, e.g. train-images-idx3-ubyte.gz)");
+  if (!std::filesystem::is_directory(dir, ec))
     throw DataError("dataset directory '" + dir.string() +
                     "' does not exist. Install the data with `apt-get install "
                     "dataset-fashion-mnist` (it goes to /usr/share/datasets/fashion-mnist), or "
@@ -43,7 +51,14 @@ Tensor read_idx_images(const std::filesystem::path& path, int64_t& rows, int64_t
   cols = images.dims[2];
   Tensor x = Tensor::empty({images.dims[0], rows * cols});
   float* out = x.data();
-  for (size_t i = 0; i < images.values.size(); ++i) out[i] = images.values[i] * (1.0f / 255.0f);
+  for (size_t i = 0; i < images.values.size(); ++i) {
+    // Only a float file can hold these; one would make every loss NaN, far from its cause.
+    if (!std::isfinite(images.values[i]))
+      throw DataError(path.string() + ": pixel " + std::to_string(i % (rows * cols)) +
+                      " of image " + std::to_string(i / (rows * cols)) + " is " +
+                      shortest_text(images.values[i]) + " (expected a finite number)");
+    out[i] = images.values[i] * (1.0f / 255.0f);
+  }
   return x;
 }
 
@@ -53,9 +68,13 @@ Tensor read_idx_labels(const std::filesystem::path& path, int64_t count,
   if (labels.dims.size() != 1 || labels.dims[0] != count)
     throw DataError(path.string() + ": expected " + std::to_string(count) + " labels to match " +
                     images.string());
-  for (float label : labels.values)
-    if (label < 0 || label > 9)
-      throw DataError(path.string() + ": label " + std::to_string(label) + " is outside 0..9");
+  for (size_t i = 0; i < labels.values.size(); ++i) {
+    // Written so that NaN fails too; a float file may hold fractions, which are no class.
+    const float label = labels.values[i];
+    if (!(label >= 0 && label <= 9 && label == std::floor(label)))
+      throw DataError(path.string() + ": label " + std::to_string(i) + " is " +
+                      shortest_text(label) + " (expected a class index, an integer 0..9)");
+  }
   return Tensor::from({count}, labels.values);
 }
 

@@ -13,15 +13,16 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "descent/util/memory.h"
+
 namespace descent {
 namespace {
 
 constexpr int kMaxDims = 8;
 constexpr size_t kReadChunk = size_t{1} << 20;
-// Deflate can't expand data more than about 1032:1, so a larger gzip size field is corrupt.
+// Deflate expands data at most about 1032:1, so a header declaring more than that many bytes per
+// compressed byte describes data the file cannot hold.
 constexpr uint64_t kMaxDeflateRatio = 1032;
-
-using Bytes = std::vector<uint8_t>;
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& problem) {
   throw DataError(path.string() + ": " + problem);
@@ -31,87 +32,143 @@ struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
-Bytes read_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(path, "cannot open file: is a directory");
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) fail(path, fmt::format("cannot open file: {}", std::strerror(errno)));
+// The file's bytes in order, inflated as they are read when the file is gzip-compressed (every
+// member of a concatenation, as `cat a.gz b.gz` makes). It holds one chunk of compressed input,
+// never the whole file: what the caller asks for is all that is allocated, so the IDX header
+// sizes the data, and a gzip bomb costs no more memory than the data its header declares.
+class IdxStream {
+ public:
+  explicit IdxStream(const std::filesystem::path& path) : path_(path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) fail(path, "cannot open file: is a directory");
+    file_.reset(std::fopen(path.c_str(), "rb"));
+    if (!file_) fail(path, fmt::format("cannot open file: {}", std::strerror(errno)));
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    file_size_ = ec ? 0 : static_cast<uint64_t>(size);
+    fill();
+    gzip_ = in_.size() - in_pos_ >= 2 && in_[in_pos_] == 0x1f && in_[in_pos_ + 1] == 0x8b;
+    if (gzip_ && inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) fail(path, "cannot initialize zlib");
+  }
+  ~IdxStream() {
+    if (gzip_) inflateEnd(&zs_);
+  }
+  IdxStream(const IdxStream&) = delete;
+  IdxStream& operator=(const IdxStream&) = delete;
 
-  // The size is only a hint (the file may be a pipe or change underneath us); read until EOF.
-  uintmax_t hint = std::filesystem::file_size(path, ec);
-  Bytes data(ec ? kReadChunk : static_cast<size_t>(hint) + 1);
-  size_t length = 0;
-  for (;;) {
-    if (length == data.size()) data.resize(data.size() * 2);
-    size_t wanted = data.size() - length;
-    size_t got = std::fread(data.data() + length, 1, wanted, file.get());
-    length += got;
-    if (got < wanted) {
-      if (std::ferror(file.get())) fail(path, fmt::format("read error: {}", std::strerror(errno)));
-      break;
+  bool gzip() const { return gzip_; }
+  uint64_t file_size() const { return file_size_; }
+
+  // Up to n bytes into out; fewer only where the data ends. Throws DataError on a read error or
+  // corrupt gzip data.
+  size_t read(uint8_t* out, size_t n) { return gzip_ ? inflate_into(out, n) : copy_into(out, n); }
+
+  // Reads on and discards up to `limit` bytes, or to the end: corrupt data shows itself by
+  // throwing, as it would have had the whole stream been read.
+  void skip(uint64_t limit) {
+    std::vector<uint8_t> scratch(64 * 1024);
+    while (limit > 0) {
+      const size_t got =
+          read(scratch.data(), static_cast<size_t>(std::min<uint64_t>(limit, scratch.size())));
+      if (got == 0) return;
+      limit -= got;
     }
   }
-  data.resize(length);
-  return data;
-}
 
-bool is_gzip(const Bytes& data) { return data.size() >= 2 && data[0] == 0x1f && data[1] == 0x8b; }
-
-// Inflates every gzip member in `in` (files may concatenate members, as `cat a.gz b.gz` does).
-Bytes gunzip(const std::filesystem::path& path, const Bytes& in) {
-  const std::string corrupt = "corrupt or truncated gzip data";
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) fail(path, "cannot initialize zlib");
-  struct InflateEnd {
-    z_stream* zs;
-    ~InflateEnd() { inflateEnd(zs); }
-  } guard{&zs};
-
-  // The trailer's size field (the uncompressed size mod 2^32) sizes the output in one go.
-  uint64_t hint = 0;
-  if (in.size() >= 18) {
-    const uint8_t* t = in.data() + in.size() - 4;
-    hint = uint64_t{t[0]} | uint64_t{t[1]} << 8 | uint64_t{t[2]} << 16 | uint64_t{t[3]} << 24;
+ private:
+  // Refills the compressed (or raw) input buffer when it is used up; false at the end of the file.
+  bool fill() {
+    if (in_pos_ < in_.size()) return true;
+    in_.resize(kReadChunk);
+    const size_t got = std::fread(in_.data(), 1, in_.size(), file_.get());
+    if (got < in_.size() && std::ferror(file_.get()))
+      fail(path_, fmt::format("read error: {}", std::strerror(errno)));
+    in_.resize(got);
+    in_pos_ = 0;
+    return got > 0;
   }
-  if (hint == 0 || hint > kMaxDeflateRatio * in.size()) hint = std::max(in.size() * 4, kReadChunk);
-  Bytes out(static_cast<size_t>(hint) + 1);  // +1: reaching the end needs no extra round trip
 
-  const uint8_t* base = in.data();
-  size_t fed = 0;  // input handed to zlib so far
-  size_t length = 0;
-  for (;;) {
-    if (zs.avail_in == 0 && fed < in.size()) {
-      zs.next_in = const_cast<Bytef*>(base + fed);
-      zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size() - fed, UINT_MAX));
-      fed += zs.avail_in;
+  size_t copy_into(uint8_t* out, size_t n) {
+    size_t done = 0;
+    while (done < n && fill()) {
+      const size_t take = std::min(n - done, in_.size() - in_pos_);
+      std::memcpy(out + done, in_.data() + in_pos_, take);
+      in_pos_ += take;
+      done += take;
     }
-    if (length == out.size()) out.resize(out.size() * 2);
-    zs.next_out = out.data() + length;
-    zs.avail_out = static_cast<uInt>(std::min<size_t>(out.size() - length, UINT_MAX));
-    int rc = inflate(&zs, Z_NO_FLUSH);
-    length = static_cast<size_t>(zs.next_out - out.data());
+    return done;
+  }
 
-    if (rc == Z_STREAM_END) {
-      size_t consumed = static_cast<size_t>(zs.next_in - base);
-      if (consumed == in.size()) break;
-      if (in.size() - consumed >= 2 && base[consumed] == 0x1f && base[consumed + 1] == 0x8b) {
-        inflateReset(&zs);
-        continue;
+  size_t inflate_into(uint8_t* out, size_t n) {
+    const std::string corrupt = "corrupt or truncated gzip data";
+    size_t done = 0;
+    while (done < n && !ended_) {
+      const bool more_input = fill();
+      zs_.next_in = in_.data() + in_pos_;
+      zs_.avail_in = static_cast<uInt>(in_.size() - in_pos_);
+      zs_.next_out = out + done;
+      zs_.avail_out = static_cast<uInt>(std::min<size_t>(n - done, UINT_MAX));
+      const int rc = inflate(&zs_, Z_NO_FLUSH);
+      in_pos_ = in_.size() - zs_.avail_in;
+      const size_t produced = static_cast<size_t>(zs_.next_out - (out + done));
+      done += produced;
+      total_out_ += produced;
+      if (rc == Z_STREAM_END) {
+        // Another member may follow; anything else after the stream is an error.
+        if (!next_two_bytes()) {
+          if (in_pos_ == in_.size()) {
+            ended_ = true;
+            break;
+          }
+        } else if (in_[in_pos_] == 0x1f && in_[in_pos_ + 1] == 0x8b) {
+          inflateReset(&zs_);
+          continue;
+        }
+        fail(path_, fmt::format("{} ({} bytes of non-gzip data after the compressed stream)",
+                                corrupt, remaining_input()));
       }
-      fail(path, fmt::format("{} ({} bytes of non-gzip data after the compressed stream)", corrupt,
-                             in.size() - consumed));
+      if (rc == Z_OK || (rc == Z_BUF_ERROR && more_input)) continue;
+      if (rc == Z_BUF_ERROR)
+        fail(path_, fmt::format("{} (the compressed stream ends early, after {} bytes of output)",
+                                corrupt, total_out_));
+      fail(path_, fmt::format("{} (zlib: {})", corrupt,
+                              zs_.msg ? zs_.msg : "error " + std::to_string(rc)));
     }
-    if (rc == Z_OK) continue;
-    if (rc == Z_BUF_ERROR && (zs.avail_out == 0 || zs.avail_in > 0 || fed < in.size())) continue;
-    if (rc == Z_BUF_ERROR)
-      fail(path, fmt::format("{} (the compressed stream ends early, after {} bytes of output)",
-                             corrupt, length));
-    fail(path,
-         fmt::format("{} (zlib: {})", corrupt, zs.msg ? zs.msg : "error " + std::to_string(rc)));
+    return done;
   }
-  out.resize(length);
-  return out;
-}
+
+  // Whether two unread input bytes are buffered (reading on when one is left: a member's magic
+  // may straddle two chunks).
+  bool next_two_bytes() {
+    if (in_.size() - in_pos_ >= 2) return true;
+    if (!fill()) return false;
+    if (in_.size() - in_pos_ >= 2) return true;
+    const uint8_t last = in_[in_pos_];
+    in_.assign(1 + kReadChunk, 0);
+    in_[0] = last;
+    in_pos_ = 0;
+    const size_t got = std::fread(in_.data() + 1, 1, kReadChunk, file_.get());
+    in_.resize(1 + got);
+    return got > 0;
+  }
+
+  // Input bytes not yet inflated: what is buffered and what the file still holds.
+  uint64_t remaining_input() {
+    uint64_t rest = in_.size() - in_pos_;
+    uint8_t scratch[4096];
+    for (size_t got; (got = std::fread(scratch, 1, sizeof scratch, file_.get())) > 0;) rest += got;
+    return rest;
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  uint64_t file_size_ = 0;
+  std::vector<uint8_t> in_;
+  size_t in_pos_ = 0;
+  bool gzip_ = false;
+  bool ended_ = false;
+  z_stream zs_{};
+  uint64_t total_out_ = 0;
+};
 
 struct TypeInfo {
   uint8_t code;
@@ -172,64 +229,96 @@ std::string dims_text(const std::vector<int64_t>& dims) {
   return fmt::format("{}", fmt::join(dims, "x"));
 }
 
-IdxArray parse(const std::filesystem::path& path, const Bytes& data) {
-  if (data.size() < 4)
+IdxArray parse(const std::filesystem::path& path, IdxStream& in) {
+  uint8_t header[4 + 4 * kMaxDims];
+  const size_t magic_bytes = in.read(header, 4);
+  if (magic_bytes < 4)
     fail(path, fmt::format("truncated: the IDX header needs a 4-byte magic number, found {} bytes",
-                           data.size()));
-  uint32_t magic = load_be32(data.data());
+                           magic_bytes));
+  uint32_t magic = load_be32(header);
   const std::string expected = "(expected 0x0000TTDD with a type code 08, 09, 0B, 0C, 0D or 0E)";
-  if (data[0] != 0 || data[1] != 0)
+  if (header[0] != 0 || header[1] != 0)
     fail(path, fmt::format("bad IDX magic number {:#010x} {}", magic, expected));
-  const TypeInfo* type = find_type(data[2]);
+  const TypeInfo* type = find_type(header[2]);
   if (!type)
     fail(path, fmt::format("bad IDX magic number {:#010x}: unknown type code {:02x} {}", magic,
-                           data[2], expected));
-  int ndims = data[3];
+                           header[2], expected));
+  int ndims = header[3];
   if (ndims < 1 || ndims > kMaxDims)
     fail(path, fmt::format("bad IDX magic number {:#010x}: {} dimensions (expected 1 to {})", magic,
                            ndims, kMaxDims));
 
-  size_t header = 4 + 4 * static_cast<size_t>(ndims);
-  if (data.size() < header)
+  const size_t header_bytes = 4 + 4 * static_cast<size_t>(ndims);
+  const size_t dim_bytes = in.read(header + 4, header_bytes - 4);
+  if (4 + dim_bytes < header_bytes)
     fail(path, fmt::format("truncated: the IDX header needs {} bytes for {} dimensions, found {}",
-                           header, ndims, data.size()));
+                           header_bytes, ndims, 4 + dim_bytes));
   IdxArray result;
   result.type_code = type->code;
   uint64_t count = 1;
   bool overflow = false;
   for (int i = 0; i < ndims; ++i) {
-    uint32_t d = load_be32(data.data() + 4 + 4 * i);
+    uint32_t d = load_be32(header + 4 + 4 * i);
     result.dims.push_back(d);
     if (d == 0) fail(path, fmt::format("dimension {} of {} has size 0", i, ndims));
     overflow |= __builtin_mul_overflow(count, uint64_t{d}, &count);
   }
   uint64_t expected_bytes = 0;
   overflow |= __builtin_mul_overflow(count, uint64_t{type->size}, &expected_bytes);
-  if (overflow || expected_bytes > SIZE_MAX)
+  if (overflow || expected_bytes > SIZE_MAX / 4)
     fail(path, fmt::format("dimensions {} of {} values overflow a 64-bit byte count",
                            dims_text(result.dims), type->name));
+  const std::string described =
+      fmt::format("(dims {}, type {})", dims_text(result.dims), type->name);
 
-  size_t found = data.size() - header;
-  if (found < expected_bytes)
-    fail(path, fmt::format("truncated: expected {} bytes of data, found {} (dims {}, type {})",
-                           expected_bytes, found, dims_text(result.dims), type->name));
-  if (found > expected_bytes)
+  // What the file can hold bounds what the header may declare, before anything is allocated.
+  const uint64_t size = in.file_size();
+  const bool sized = !in.gzip() && size >= header_bytes;  // a raw file whose size is known
+  if (sized && size - header_bytes < expected_bytes)
+    fail(path, fmt::format("truncated: expected {} bytes of data, found {} {}", expected_bytes,
+                           size - header_bytes, described));
+  if (sized && size - header_bytes > expected_bytes)
+    fail(path, fmt::format("has {} trailing bytes after the expected {} bytes of data {}",
+                           size - header_bytes - expected_bytes, expected_bytes, described));
+  if (in.gzip() && size > 0 && expected_bytes / kMaxDeflateRatio > size)
     fail(path,
-         fmt::format("has {} trailing bytes after the expected {} bytes of data (dims {}, "
-                     "type {})",
-                     found - expected_bytes, expected_bytes, dims_text(result.dims), type->name));
+         fmt::format("the IDX header declares {} bytes of data {}, but {} bytes of gzip "
+                     "data inflate to at most {} (deflate expands at most {}:1)",
+                     expected_bytes, described, size, size * kMaxDeflateRatio, kMaxDeflateRatio));
+  check_fits_in_memory(static_cast<double>(count) * sizeof(float),
+                       path.string() + ": " + std::to_string(count) + " values " + described);
 
+  // The values, converted a chunk at a time: no copy of the file's bytes is kept.
   result.values.resize(static_cast<size_t>(count));
-  convert(*type, data.data() + header, result.values.size(), result.values.data());
+  std::vector<uint8_t> chunk(kReadChunk / type->size * type->size);
+  uint64_t found = 0;
+  while (found < expected_bytes) {
+    const auto wanted =
+        static_cast<size_t>(std::min<uint64_t>(chunk.size(), expected_bytes - found));
+    const size_t got = in.read(chunk.data(), wanted);
+    if (got < wanted)
+      fail(path, fmt::format("truncated: expected {} bytes of data, found {} {}", expected_bytes,
+                             found + got, described));
+    convert(*type, chunk.data(), got / type->size, result.values.data() + found / type->size);
+    found += got;
+  }
+  // The data must end where the header says: a gzip bomb stops here, soon past it (a megabyte
+  // further, to tell a corrupt stream, which then says so, from one that holds more).
+  uint8_t extra = 0;
+  if (in.read(&extra, 1) > 0) {
+    if (in.gzip()) in.skip(kReadChunk);
+    fail(path, fmt::format("{} more than the {} bytes its IDX header declares {}",
+                           in.gzip() ? "inflates to" : "holds", header_bytes + expected_bytes,
+                           described));
+  }
   return result;
 }
 
 }  // namespace
 
 IdxArray read_idx(const std::filesystem::path& path) {
-  Bytes data = read_file(path);
-  if (is_gzip(data)) data = gunzip(path, data);
-  return parse(path, data);
+  IdxStream in(path);
+  return parse(path, in);
 }
 
 }  // namespace descent

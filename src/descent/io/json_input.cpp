@@ -1,5 +1,7 @@
 #include "descent/io/json_input.h"
 
+#include "descent/util/excerpt.h"
+
 namespace descent {
 namespace {
 
@@ -26,8 +28,7 @@ nlohmann::json parse_json(std::string_view text, const std::string& source,
 }
 
 std::string text_excerpt(std::string_view text, size_t max_chars) {
-  if (text.size() <= max_chars) return std::string(text);
-  return std::string(text.substr(0, max_chars)) + "...";
+  return excerpt(text, max_chars);
 }
 
 std::string json_excerpt(const nlohmann::json& value, size_t max_chars) {

@@ -3,7 +3,9 @@
 #include "descent/nn/activations.h"
 #include "descent/nn/dropout.h"
 #include "descent/nn/linear.h"
+#include "descent/util/excerpt.h"
 #include "descent/util/spec.h"
+#include "descent/util/work_context.h"
 
 namespace descent {
 namespace {
@@ -31,7 +33,9 @@ uint64_t dropout_seed(uint64_t noise_seed, uint64_t k) { return noise_seed + 100
 std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, Generator& gen,
                                     uint64_t noise_seed, uint64_t& dropout_count) {
   const Spec spec = parse_spec(text);
-  SpecArgs args("layer '" + text + "'", spec.args);
+  const std::string layer_text = "layer '" + excerpt(text) + "'";
+  const WorkContext step(layer_text);  // a layer too wide for memory says which it is
+  SpecArgs args(layer_text, spec.args);
   std::unique_ptr<Module> layer;
   if (spec.name == "linear") {
     const int64_t out = args.get_int("out", 0);
@@ -52,8 +56,8 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
       throw SpecError(args.context() + ": p must be in [0, 1], got " + spec.args.at("p"));
     layer = std::make_unique<Dropout>(p, dropout_seed(noise_seed, dropout_count++));
   } else {
-    throw SpecError("layer '" + text + "': unknown layer '" + spec.name +
-                    "' (valid: " + layer_names() + ")");
+    throw SpecError(layer_text + ": unknown layer '" + spec.name + "' (valid: " + layer_names() +
+                    ")");
   }
   args.finish();
   return layer;

@@ -1,5 +1,6 @@
 #include "descent/schedule/factory.h"
 
+#include "descent/util/excerpt.h"
 #include "descent/util/spec.h"
 
 namespace descent {
@@ -7,7 +8,7 @@ namespace descent {
 std::unique_ptr<Scheduler> make_scheduler(const std::string& spec, Optimizer& opt,
                                           const std::string& key, InitialValues initial) {
   const Spec parsed = parse_spec(spec);
-  SpecArgs args("schedule '" + spec + "'", parsed.args);
+  SpecArgs args("schedule '" + excerpt(spec) + "'", parsed.args);
   return make_scheduler(parsed.name, args, opt, key, std::move(initial));
 }
 

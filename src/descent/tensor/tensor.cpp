@@ -4,9 +4,16 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "descent/util/memory.h"
 #include "descent/util/random.h"
 
 namespace descent {
+namespace {
+
+// Below this a buffer is not checked against the memory left (reading it costs a file read).
+constexpr double kCheckedBytes = 64.0 * 1024 * 1024;
+
+}  // namespace
 
 std::string to_string(const Shape& shape) {
   std::string s = "[";
@@ -21,6 +28,13 @@ Tensor Tensor::empty(const Shape& shape) {
   for (int64_t d : shape)
     if (d < 0)
       throw std::invalid_argument("tensor shape " + to_string(shape) + " has a negative size");
+  // A size from a file or a configuration is refused before the allocation, saying what it needs
+  // (counted in double, so a product past 2^63 cannot wrap into a small allocation).
+  double bytes = sizeof(float);
+  for (int64_t d : shape) bytes *= static_cast<double>(d);
+  if (bytes >= kCheckedBytes)
+    check_fits_in_memory(bytes, "a tensor of shape " + to_string(shape),
+                         allocator_stats().cached_bytes);
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
   impl->data = allocate(static_cast<size_t>(descent::numel(shape)));

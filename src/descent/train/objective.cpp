@@ -29,7 +29,8 @@ EvalResult evaluate(Objective& objective, const Dataset& data, int64_t batch_siz
   model.set_training(was_training);
   EvalResult r;
   r.examples = data.size();
-  const double examples = static_cast<double>(std::max<int64_t>(r.examples, 1));
+  if (r.examples == 0) return r;  // a mean over no examples is NaN, not 0
+  const double examples = static_cast<double>(r.examples);
   r.loss = total_loss / examples;
   for (const auto& [name, sum] : term_sums) r.terms[name] = sum / examples;
   if (counts_correct && r.examples > 0) r.accuracy = static_cast<double>(correct) / examples;

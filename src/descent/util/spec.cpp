@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "descent/util/excerpt.h"
+
 namespace descent {
 namespace {
 
@@ -28,13 +30,14 @@ bool parse_number(const std::string& text, double& out) {
 
 Spec parse_spec(const std::string& text) {
   Spec spec;
+  const std::string quoted = "'" + excerpt(text) + "'";  // messages quote a long SPEC cut short
   const size_t colon = text.find(':');
   spec.name = trim(text.substr(0, colon));
-  if (spec.name.empty()) throw SpecError("'" + text + "': missing a name before ':'");
+  if (spec.name.empty()) throw SpecError(quoted + ": missing a name before ':'");
   // Names are identifiers; anything else ("[", "lin ear") is a typo, not an unknown component.
   if (spec.name.find_first_not_of(
           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != std::string::npos)
-    throw SpecError("'" + text + "': name '" + spec.name +
+    throw SpecError(quoted + ": name '" + excerpt(spec.name) +
                     "' may only hold letters, digits, '_', '-' and '.'");
   if (colon == std::string::npos) return spec;
   const std::string rest = text.substr(colon + 1);
@@ -46,7 +49,10 @@ Spec parse_spec(const std::string& text) {
   for (char c : rest) {
     if (c == '[' || c == '(') ++depth;  // a list, or a tuple as PyTorch writes betas
     if (c == ']' || c == ')') --depth;
-    if (depth < 0) throw SpecError("'" + text + "': unbalanced '" + c + "'");
+    if (depth < 0) throw SpecError(quoted + ": unbalanced '" + c + "'");
+    if (depth > kMaxSpecDepth)
+      throw SpecError(quoted + ": brackets nest deeper than " + std::to_string(kMaxSpecDepth) +
+                      " levels (compositions of compositions go at most that deep)");
     if (c == ',' && depth == 0) {
       parts.push_back(current);
       current.clear();
@@ -54,17 +60,17 @@ Spec parse_spec(const std::string& text) {
       current += c;
     }
   }
-  if (depth != 0) throw SpecError("'" + text + "': unbalanced '[' or '('");
+  if (depth != 0) throw SpecError(quoted + ": unbalanced '[' or '('");
   parts.push_back(current);
   for (const std::string& part : parts) {
     // A stray comma usually means a lost argument, so it is not skipped silently.
-    if (trim(part).empty()) throw SpecError("'" + text + "': empty argument (stray ',')");
+    if (trim(part).empty()) throw SpecError(quoted + ": empty argument (stray ',')");
     const size_t eq = part.find('=');
     if (eq == std::string::npos)
-      throw SpecError("'" + text + "': argument '" + trim(part) + "' is not key=value");
+      throw SpecError(quoted + ": argument '" + excerpt(trim(part)) + "' is not key=value");
     const std::string key = trim(part.substr(0, eq));
-    if (key.empty()) throw SpecError("'" + text + "': an argument has no key");
-    if (spec.args.count(key)) throw SpecError("'" + text + "': key '" + key + "' given twice");
+    if (key.empty()) throw SpecError(quoted + ": an argument has no key");
+    if (spec.args.count(key)) throw SpecError(quoted + ": key '" + excerpt(key) + "' given twice");
     spec.args[key] = trim(part.substr(eq + 1));
   }
   return spec;
@@ -107,8 +113,8 @@ const std::string* SpecArgs::lookup_scalar(const std::string& key, const char* e
 
 void SpecArgs::bad_value(const std::string& key, const std::string& value,
                          const char* expected) const {
-  throw SpecError(context_ + ": " + key + "=" + value + " is not valid (expected " + expected +
-                  ")");
+  throw SpecError(context_ + ": " + key + "=" + excerpt(value) + " is not valid (expected " +
+                  expected + ")");
 }
 
 double SpecArgs::get_double(const std::string& key, double fallback) {
@@ -210,7 +216,8 @@ std::vector<std::string> SpecArgs::get_spec_list(const std::string& key, const s
   }
   for (const auto& p : parts)
     if (p.empty())
-      throw SpecError(context_ + ": an empty " + what + " in " + key + "=" + value->display());
+      throw SpecError(context_ + ": an empty " + what + " in " + key + "=" +
+                      excerpt(value->display()));
   return parts;
 }
 
@@ -219,7 +226,7 @@ void SpecArgs::finish() const {
     if (accepted_.count(key)) continue;
     std::string valid;
     for (const std::string& k : accepted_) valid += (valid.empty() ? "" : ", ") + k;
-    throw SpecError(context_ + ": unknown key '" + key + "'" +
+    throw SpecError(context_ + ": unknown key '" + excerpt(key) + "'" +
                     (valid.empty() ? " (it takes no arguments)" : " (valid keys: " + valid + ")"));
   }
 }

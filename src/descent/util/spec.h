@@ -37,7 +37,13 @@ struct SpecValue {
   std::string display() const;  // as a message quotes it: the text, or "[a, b]"
 };
 
-Spec parse_spec(const std::string& text);  // throws SpecError naming the text
+// Brackets nest at most this deep in a SPEC: compositions of compositions are built recursively,
+// so an unbounded depth would overflow the stack (and cost memory quadratic in the depth).
+constexpr int kMaxSpecDepth = 16;
+
+// Throws SpecError naming the text (cut short when long), also when brackets nest deeper than
+// kMaxSpecDepth.
+Spec parse_spec(const std::string& text);
 
 class SpecArgs {
  public:

@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace descent {
@@ -9,10 +10,14 @@ namespace descent {
 // Set once per process: toggling OpenBLAS's count between calls left every later threaded GEMM
 // about 40% slower (measured on the default MLP; docs/benchmarks.md).
 void set_num_threads(int n) {
-  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (n <= 0) n = core_count();
   openblas_set_num_threads(n);
 }
 
 int num_threads() { return openblas_get_num_threads(); }
+
+int core_count() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+int max_threads() { return 4 * core_count(); }
 
 }  // namespace descent
