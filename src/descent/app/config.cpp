@@ -814,7 +814,7 @@ std::string to_toml(const Config& c) {
   const OptimizerInfo& info = optimizer_info(c.optimizer.name);
   for (const auto& [k, v] : c.optimizer.args) {
     auto def = std::find_if(info.hyperparams.begin(), info.hyperparams.end(),
-                            [&](const HyperparamDef& d) { return d.name == k; });
+                            [&key = k](const HyperparamDef& d) { return d.name == key; });
     if (info.make_from_args || def == info.hyperparams.end())
       insert_text_value(opt, k, v);
     else if (def->kind == HyperparamKind::Bool)

@@ -240,6 +240,12 @@ Tensor read_inputs(const Table& t, const std::vector<size_t>& columns) {
   return x;
 }
 
+// Whether a number is a class label: an integer that float32 holds exactly (|v| <= 2^24), which
+// also keeps it within int64 for integer_text.
+bool is_integer_label(float value) {
+  return value == std::floor(value) && std::fabs(value) <= 16777216.0f;
+}
+
 // The name a numeric class label is known by: its integer value.
 std::string integer_text(float value) { return std::to_string(static_cast<int64_t>(value)); }
 
@@ -259,10 +265,10 @@ std::vector<std::string> classes_of(const Table& t, size_t column) {
   for (size_t r = t.first_data_row(); r < t.rows.size(); ++r) {
     float v = 0;
     parse_float(t.rows[r][column], v);
-    if (v != std::floor(v))
+    if (!is_integer_label(v))
       throw DataError(t.at(r) + ": column " + std::to_string(column + 1) + " ('" +
                       excerpt(t.rows[r][column]) +
-                      "') is not a class label (an integer, or a name)");
+                      "') is not a class label (an integer from -16777216 to 16777216, or a name)");
     values.push_back(v);
   }
   std::sort(values.begin(), values.end());
@@ -282,9 +288,8 @@ Tensor class_indices(const Table& t, size_t column, const std::vector<std::strin
   for (size_t r = t.first_data_row(); r < t.rows.size(); ++r) {
     const std::string& cell = t.rows[r][column];
     float value = 0;
-    const std::string key = numeric && parse_float(cell, value) && value == std::floor(value)
-                                ? integer_text(value)
-                                : cell;
+    const std::string key =
+        numeric && parse_float(cell, value) && is_integer_label(value) ? integer_text(value) : cell;
     const auto it = index.find(key);
     if (it == index.end()) {
       std::vector<std::string> known(classes.begin(),

@@ -62,8 +62,10 @@ void AdaBelief::update(const ParamGroup& group, Tensor& param, const float* grad
   const float bc2s = static_cast<float>(bc2_sqrt);
   const bool adaptive = bc2_sqrt != 0.0;
 
-  const auto [b1, one_minus_b1] = float_beta(o.beta1);
-  const auto [b2, one_minus_b2] = float_beta(beta2);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta beta1_f = float_beta(o.beta1), beta2_f = float_beta(beta2);
+  const float b1 = beta1_f.beta, one_minus_b1 = beta1_f.one_minus_beta;
+  const float b2 = beta2_f.beta, one_minus_b2 = beta2_f.one_minus_beta;
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();

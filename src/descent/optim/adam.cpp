@@ -58,7 +58,10 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
   const FloatBeta beta1 = float_beta(options.beta1), beta2 = float_beta(options.beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  const auto [m, v] = moment_buffers(state, param);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const MomentBuffers moments = moment_buffers(state, param);
+  float* const m = moments.m;
+  float* const v = moments.v;
   float* vmax = options.amsgrad ? state.buffer("max_exp_avg_sq", param).data() : nullptr;
   // The convention and the flags are template arguments, so each combination is its own
   // branch-free loop that the compiler vectorizes (a switch inside the loop kept it scalar, 9x

@@ -44,7 +44,10 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const FloatBeta b1 = float_beta(o.beta1), b2 = float_beta(o.beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  const auto [m, v] = moment_buffers(state, param);
+  // Plain names, not structured bindings: the lambda below captures them (clang 14 can't).
+  const MomentBuffers moments = moment_buffers(state, param);
+  float* const m = moments.m;
+  float* const v = moments.v;
   // The same expression in both passes, so the r applied is the r whose norm was taken.
   auto r_of = [&](int64_t i) {
     return m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i];

@@ -35,7 +35,9 @@ RMSprop::RMSprop(std::vector<ParamGroup> groups, const Hyperparams& defaults)
 
 void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
   const RMSpropOptions o = RMSpropOptions::from(group);
-  const auto [alpha_f, one_minus_alpha] = float_beta(o.alpha);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta alpha = float_beta(o.alpha);
+  const float alpha_f = alpha.beta, one_minus_alpha = alpha.one_minus_beta;
   const float eps = static_cast<float>(o.eps);
   const float lr = static_cast<float>(o.lr);
   const float neg_lr = static_cast<float>(-o.lr);

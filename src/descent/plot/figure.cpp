@@ -12,6 +12,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // implicit in C++20, but not in clang 14
 
 json series_data(const Series& s) {
   json out = {{"name", s.name},

@@ -26,6 +26,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // implicit in C++20, but not in clang 14
 
 // The libraries a page inlines, in load order (vega-embed needs both before it).
 constexpr const char* kLibraries[] = {"vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js",

@@ -36,6 +36,8 @@ class OneCycleScheduler : public Scheduler {
   static std::unique_ptr<Scheduler> from_args(const ScheduleArgs& a, Optimizer& opt,
                                               const std::string& key, InitialValues initial);
 
+  static int64_t total_steps_of(const ScheduleArgs& a);
+
   OneCycleScheduler(Optimizer& opt, const Options& o, std::string key = "lr",
                     InitialValues initial = nullptr)
       : Scheduler("onecycle", opt, std::move(key), std::move(initial)), o_(o) {
@@ -118,8 +120,12 @@ inline std::vector<ScheduleArgDef> OneCycleScheduler::spec_args() {
   const Options d;
   return {arg::real("max_lr").required(),
           arg::integer("total_steps").optional("or epochs and steps_per_epoch").within(">= 1"),
-          arg::integer("epochs").optional("with steps_per_epoch, instead of total_steps"),
-          arg::integer("steps_per_epoch").optional("with epochs, instead of total_steps"),
+          arg::integer("epochs")
+              .optional("with steps_per_epoch, instead of total_steps")
+              .within(">= 1"),
+          arg::integer("steps_per_epoch")
+              .optional("with epochs, instead of total_steps")
+              .within(">= 1"),
           arg::real("pct_start", d.pct_start).within("in [0, 1]"),
           arg::choice("anneal_strategy", {"cos", "linear"}),
           arg::flag("cycle_momentum", d.cycle_momentum),
@@ -128,6 +134,19 @@ inline std::vector<ScheduleArgDef> OneCycleScheduler::spec_args() {
           arg::real("div_factor", d.div_factor),
           arg::real("final_div_factor", d.final_div_factor),
           arg::flag("three_phase", d.three_phase)};
+}
+
+// epochs * steps_per_epoch, both positive and their product within int64.
+inline int64_t OneCycleScheduler::total_steps_of(const ScheduleArgs& a) {
+  const int64_t epochs = a.integer("epochs"), per_epoch = a.integer("steps_per_epoch");
+  if (epochs < 1 || per_epoch < 1)
+    a.fail("epochs = " + std::to_string(epochs) + " and steps_per_epoch = " +
+           std::to_string(per_epoch) + " must both be positive integers");
+  int64_t total = 0;
+  if (__builtin_mul_overflow(epochs, per_epoch, &total))
+    a.fail("epochs * steps_per_epoch = " + std::to_string(epochs) + " * " +
+           std::to_string(per_epoch) + " is more steps than a 64-bit count holds");
+  return total;
 }
 
 inline std::unique_ptr<Scheduler> OneCycleScheduler::from_args(const ScheduleArgs& a,
@@ -139,7 +158,7 @@ inline std::unique_ptr<Scheduler> OneCycleScheduler::from_args(const ScheduleArg
   if (a.given("total_steps"))
     o.total_steps = a.integer("total_steps");
   else if (a.given("epochs") && a.given("steps_per_epoch"))
-    o.total_steps = a.integer("epochs") * a.integer("steps_per_epoch");
+    o.total_steps = total_steps_of(a);
   else
     a.fail("needs total_steps, or epochs and steps_per_epoch");
   o.pct_start = a.real("pct_start");
