@@ -21,5 +21,6 @@ void add_encode_command(CLI::App& app);    // encode.cpp: an autoencoder run's c
 void add_generate_command(CLI::App& app);  // generate.cpp: samples from a VAE's prior
 void add_summary_command(CLI::App& app);   // summary.cpp: layers, shapes, parameter counts
 void add_predict_command(CLI::App& app);   // predict.cpp: a run's predictions on new inputs
+void add_experiment_command(CLI::App& app);  // experiment.cpp: the notes' experiments
 
 }  // namespace cli
