@@ -25,6 +25,16 @@ import tomllib
 SKIP = 77
 
 
+
+def square_module(torch):
+    """x * x: PyTorch has no module for descent's `square` activation."""
+
+    class Square(torch.nn.Module):
+        def forward(self, x):
+            return x * x
+
+    return Square()
+
 def read_safetensors(path):
     import torch
 
@@ -73,6 +83,8 @@ def build_model(layers, in_features, state):
             modules.append(torch.nn.LogSoftmax(dim=1))
         elif name == "softplus":
             modules.append(torch.nn.Softplus(float(args.get("beta", 1)), float(args.get("threshold", 20))))
+        elif name == "square":
+            modules.append(square_module(torch))
         else:
             raise ValueError(f"layer {spec!r} has no PyTorch equivalent here")
     return torch.nn.Sequential(*modules)

@@ -124,3 +124,22 @@ TEST_F(ExperimentCommand, CurseOfDimensionalityBallVanishesAndDistancesConcentra
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ExperimentCommand, UniversalApproximationSquareStopsAtTheQuadraticWhileTanhKeepsFalling) {
+  const json r = quick("universal-approximation", {"--no-figures"});
+  EXPECT_TRUE(r["agrees"]) << r.dump(1);
+  const json& h = r["headline"];
+  const double floor = h["best_quadratic_rmse"];
+  // No width takes the square network below the best parabola, and it does not improve.
+  EXPECT_GE(h["square_rmse_best_over_floor"].get<double>(), 0.999);
+  EXPECT_NEAR(h["square_rmse_widest"].get<double>(), h["square_rmse_narrowest"].get<double>(),
+              0.01 * floor);
+  EXPECT_LT(h["tanh_rmse_widest"].get<double>(), h["tanh_rmse_narrowest"].get<double>() / 2);
+  EXPECT_LT(h["tanh_rmse_widest"].get<double>(), floor / 2);
+  EXPECT_LT(h["tanh_spirals_misclassified_widest"].get<double>(),
+            h["square_spirals_misclassified_widest"].get<double>());
+}
+
+}  // namespace

@@ -347,8 +347,9 @@ TEST(GradCheck, Transpose) {
   EXPECT_TRUE(
       gradcheck(unary([](const Tensor& v) { return transpose(v); }), {uniform_leaf({3, 4}, 80)}));
   Tensor x = uniform_leaf({2, 3, 4}, 81);
-  for (auto [d0, d1] : std::vector<std::pair<int64_t, int64_t>>{
+  for (auto dims : std::vector<std::pair<int64_t, int64_t>>{
            {0, 1}, {1, 2}, {0, 2}, {-1, -2}, {-3, 1}, {1, 1}}) {
+    const int64_t d0 = dims.first, d1 = dims.second;  // not bindings: clang 14 can't capture them
     SCOPED_TRACE("dims " + std::to_string(d0) + ", " + std::to_string(d1));
     EXPECT_TRUE(gradcheck([d0, d1](const Inputs& in) { return transpose(in[0], d0, d1); }, {x}));
   }

@@ -8,9 +8,11 @@ namespace descent::experiments {
 
 // Each defined in the file of its name.
 Experiment curse_of_dimensionality_experiment();
+Experiment universal_approximation_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   static const std::vector<Experiment> table = {
+      universal_approximation_experiment(),
       curse_of_dimensionality_experiment(),
   };
   return table;

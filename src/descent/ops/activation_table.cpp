@@ -160,8 +160,30 @@ constexpr ActivationEntry entry() {
 }
 
 // In the order the SPEC parser lists them.
-const ActivationEntry kTable[] = {entry<Relu>(), entry<Sigmoid>(),   entry<Tanh>(),
-                                  entry<Elu>(),  entry<LeakyRelu>(), entry<Softplus>()};
+// x^2: a polynomial activation, for the universal approximation experiment. A network of
+// polynomial activations is a polynomial of bounded degree however wide it is, so it cannot
+// approximate every continuous function (the theorem holds iff the activation is not a polynomial).
+struct Square {
+  static constexpr const char* name = "square";
+  static constexpr const char* module_name = "Square";
+  static constexpr NoParams params{};
+  template <class T>
+  static T f(T x, const float*) {
+    return x * x;
+  }
+  template <class T>
+  static T df(T x, T, const float*) {
+    return 2 * x;
+  }
+  template <class T>
+  static T d2f(T, T, T, const float*) {
+    return 2;
+  }
+};
+
+const ActivationEntry kTable[] = {entry<Relu>(),  entry<Sigmoid>(),   entry<Tanh>(),
+                                  entry<Elu>(),   entry<LeakyRelu>(), entry<Softplus>(),
+                                  entry<Square>()};
 
 // A named op of ops.h: the given arguments first, then the defaults.
 template <class A>
