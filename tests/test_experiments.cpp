@@ -143,3 +143,20 @@ TEST_F(ExperimentCommand, UniversalApproximationSquareStopsAtTheQuadraticWhileTa
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ExperimentCommand, BiasVarianceTracesAU) {
+  const json r = quick("bias-variance", {"--no-figures"});
+  EXPECT_TRUE(r["agrees"]) << r.dump(1);
+  const json& h = r["headline"];
+  const int best = h["best_degree"];
+  EXPECT_GT(best, 0);
+  EXPECT_LT(best, r["params"]["max_degree"].get<int>());
+  EXPECT_LT(h["test_error_best"].get<double>(), h["test_error_degree_0"].get<double>());
+  EXPECT_LT(h["test_error_best"].get<double>(), h["test_error_max_degree"].get<double>());
+  EXPECT_LT(h["bias2_max_degree"].get<double>(), h["bias2_degree_0"].get<double>() / 10);
+  EXPECT_GT(h["variance_max_degree"].get<double>(), h["variance_degree_0"].get<double>() * 10);
+}
+
+}  // namespace

@@ -15,8 +15,6 @@
 namespace cli {
 namespace {
 
-std::string number(float value) { return descent::shortest_text(value); }
-
 std::string samples_csv(const descent::Tensor& z, const descent::Tensor& x) {
   const int64_t n = z.size(0), k = z.size(1), d = x.size(1);
   std::string out;
@@ -24,8 +22,10 @@ std::string samples_csv(const descent::Tensor& z, const descent::Tensor& x) {
   for (int64_t j = 0; j < d; ++j) out.append(",x_").append(std::to_string(j));
   out += "\n";
   for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = 0; j < k; ++j) out.append(j ? "," : "").append(number(z.data()[i * k + j]));
-    for (int64_t j = 0; j < d; ++j) out.append(",").append(number(x.data()[i * d + j]));
+    for (int64_t j = 0; j < k; ++j)
+      out.append(j ? "," : "").append(descent::shortest_text(z.data()[i * k + j]));
+    for (int64_t j = 0; j < d; ++j)
+      out.append(",").append(descent::shortest_text(x.data()[i * d + j]));
     out += "\n";
   }
   return out;

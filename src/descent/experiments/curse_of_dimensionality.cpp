@@ -73,9 +73,8 @@ Outcome run(Context& context) {
   const int64_t max_volume_d = p.integer("volume_dims");
   if (max_volume_d < 2) throw std::invalid_argument("volume_dims: expected at least 2");
   std::vector<std::vector<double>> volume_rows, contrast_rows;
-  plot::Series exact{"closed form", "exact", {}, {}},
-      measured{"Monte Carlo", "monte_carlo", {}, {}};
-  plot::Series contrast{"(max - min) / min distance", "contrast", {}, {}};
+  plot::Series exact = line("closed form"), measured = line("Monte Carlo");
+  plot::Series contrast = line("(max - min) / min distance");
   double worst_z = 0;
   for (int64_t d = 1; d <= max_volume_d; ++d) {
     const double v = ball_to_cube(d), mc = ball_fraction_monte_carlo(d, samples, rng);

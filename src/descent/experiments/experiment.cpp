@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "descent/io/atomic_file.h"
+#include "descent/plot/palette.h"
 #include "descent/util/console.h"
 #include "descent/util/excerpt.h"
 #include "descent/util/number_text.h"
@@ -101,7 +102,10 @@ Params::Params(const std::vector<Param>& declared, bool quick,
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     if (!values_.count(key)) {
       std::string known;
-      for (const std::string& k : keys) known += (known.empty() ? "" : ", ") + k;
+      for (const std::string& k : keys) {
+        if (!known.empty()) known += ", ";
+        known += k;
+      }
       throw std::invalid_argument("--set " + excerpt(key) + ": not a setting of this experiment" +
                                   did_you_mean(key, keys) +
                                   (known.empty() ? " (it has none)" : "; its settings: " + known));
@@ -193,13 +197,19 @@ Context::Context(std::filesystem::path dir, bool quick, uint64_t seed, Params pa
 void Context::write_csv(const std::string& file, const std::vector<std::string>& header,
                         const std::vector<std::vector<double>>& rows) {
   std::string text;
-  for (size_t c = 0; c < header.size(); ++c) text += (c ? "," : "") + header[c];
+  for (size_t c = 0; c < header.size(); ++c) {
+    if (c) text += ',';
+    text += header[c];
+  }
   text += '\n';
   for (const std::vector<double>& row : rows) {
     if (row.size() != header.size())
       throw std::logic_error(file + ": a row of " + std::to_string(row.size()) + " values under " +
                              std::to_string(header.size()) + " columns");
-    for (size_t c = 0; c < row.size(); ++c) text += (c ? "," : "") + shortest_text(row[c]);
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) text += ',';
+      text += shortest_text(row[c]);
+    }
     text += '\n';
   }
   write_file_atomically(dir_ / file, text);
@@ -219,6 +229,20 @@ void Context::add_figure(const plot::Figure& figure, const std::string& caption)
   if (sections_.empty()) sections_.push_back({});
   sections_.back().figures.push_back(figure);
   sections_.back().captions.push_back(caption);
+}
+
+plot::Series line(const std::string& name, const std::string& color_key) {
+  plot::Series s;
+  s.name = name;
+  s.color_key = color_key.empty() ? name : color_key;
+  return s;
+}
+
+std::vector<plot::Series> lines(const std::vector<std::string>& names) {
+  const std::vector<std::string> keys = plot::distinct_color_keys(names);
+  std::vector<plot::Series> out;
+  for (size_t k = 0; k < names.size(); ++k) out.push_back(line(names[k], keys[k]));
+  return out;
 }
 
 void Context::progress(const std::string& line) const {

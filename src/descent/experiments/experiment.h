@@ -99,6 +99,11 @@ struct Outcome {
   bool agrees = false;
 };
 
+// A line for a chart, named (and coloured by its name unless a colour key is given).
+plot::Series line(const std::string& name, const std::string& color_key = "");
+// Lines drawn together, no two of one colour (plot/palette.h: distinct_color_keys).
+std::vector<plot::Series> lines(const std::vector<std::string>& names);
+
 struct Experiment {
   std::string name;   // e.g. "noise-ball"
   std::string shows;  // one line for --list

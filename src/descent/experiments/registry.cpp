@@ -9,11 +9,13 @@ namespace descent::experiments {
 // Each defined in the file of its name.
 Experiment curse_of_dimensionality_experiment();
 Experiment universal_approximation_experiment();
+Experiment bias_variance_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   static const std::vector<Experiment> table = {
       universal_approximation_experiment(),
       curse_of_dimensionality_experiment(),
+      bias_variance_experiment(),
   };
   return table;
 }

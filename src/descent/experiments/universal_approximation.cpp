@@ -132,7 +132,9 @@ Outcome run(Context& context) {
   fits.title = "the fits at " + std::to_string(widths.back()) + " hidden units";
   fits.x_title = "x";
   fits.y_title = "y";
-  plot::Series truth{"target", "target", xd, yd};
+  plot::Series truth = line("target");
+  truth.x = xd;
+  truth.y = yd;
   fits.series.push_back(truth);
 
   std::vector<std::vector<double>> rows;
@@ -149,7 +151,7 @@ Outcome run(Context& context) {
   for (size_t a = 0; a < activations.size(); ++a) {
     const std::string& act = activations[a];
     const std::string& key = keys[a + 1];
-    plot::Series err{act, key, {}, {}}, miss{act, key, {}, {}};
+    plot::Series err = line(act, key), miss = line(act, key);
     std::unique_ptr<Sequential> widest, widest_classifier;
     for (int64_t w : widths) {
       const std::vector<std::string> layers = {"linear:out=" + std::to_string(w), act,
@@ -185,7 +187,8 @@ Outcome run(Context& context) {
     rows.clear();
     error_chart.series.push_back(err);
     accuracy_chart.series.push_back(miss);
-    plot::Series fit_line{act, key, xd, {}};
+    plot::Series fit_line = line(act, key);
+    fit_line.x = xd;
     const Tensor out = widest->forward(x);
     for (int64_t i = 0; i < points; ++i) fit_line.y.push_back(out.data()[i]);
     fits.series.push_back(fit_line);
@@ -235,7 +238,7 @@ Outcome run(Context& context) {
   headline["best_quadratic_rmse"] = quadratic_floor;
   // The spirals: no width gets square below a few percent; the others' widest get far below it.
   agrees = agrees && square_best_miss > 0.05 && others_worst_miss < square_best_miss / 2;
-  plot::Series floor{"best quadratic", "floor", {}, {}};
+  plot::Series floor = line("best quadratic");
   floor.x = {static_cast<double>(widths.front()), static_cast<double>(widths.back())};
   floor.y = {quadratic_floor, quadratic_floor};
   floor.faint = true;

@@ -195,12 +195,12 @@ TestFunction quadratic(SpecArgs& args) {
           1.0};
 }
 
-struct Entry {
+struct FunctionEntry {
   const char* name;
   Maker make;
 };
 
-constexpr Entry kFunctions[] = {
+constexpr FunctionEntry kFunctions[] = {
     {"rosenbrock", rosenbrock},
     {"beale", beale},
     {"himmelblau", himmelblau},

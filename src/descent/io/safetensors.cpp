@@ -83,7 +83,7 @@ void convert(const char* src, std::string_view dtype, float* dst, size_t n) {
 }
 
 // One header entry, validated on its own; the layout checks across entries come after.
-struct Entry {
+struct HeaderEntry {
   std::string name;
   std::string dtype;
   Shape shape;
@@ -98,10 +98,10 @@ class Decoder {
     throw FormatError(source_ + ": " + problem);
   }
 
-  Entry parse_entry(const std::string& name, const json& info) const {
+  HeaderEntry parse_entry(const std::string& name, const json& info) const {
     const std::string where = "tensor '" + text_excerpt(name) + "'";
     if (!info.is_object()) fail(where + ": header entry is not a JSON object");
-    Entry e;
+    HeaderEntry e;
     e.name = name;
 
     const auto dtype = info.find("dtype");
@@ -175,7 +175,7 @@ class Decoder {
     if (!header.is_object()) fail("header is not a JSON object");
 
     SafetensorsFile file;
-    std::vector<Entry> entries;
+    std::vector<HeaderEntry> entries;
     for (const auto& [name, info] : header.items()) {
       if (name == "__metadata__") {
         if (!info.is_object()) fail("\"__metadata__\" is not a JSON object");
@@ -191,12 +191,12 @@ class Decoder {
 
     // The data section must be tiled exactly: sorted by offset, each tensor starts where the
     // previous one ended, and the last one ends at the end of the file.
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    std::sort(entries.begin(), entries.end(), [](const HeaderEntry& a, const HeaderEntry& b) {
       return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
     });
     uint64_t pos = 0;
-    const Entry* prev = nullptr;
-    for (const Entry& e : entries) {
+    const HeaderEntry* prev = nullptr;
+    for (const HeaderEntry& e : entries) {
       const std::string range = range_text(e.begin, e.end);
       if (e.end > data.size())
         fail("tensor '" + text_excerpt(e.name) + "': data_offsets " + range +
@@ -216,7 +216,7 @@ class Decoder {
            std::to_string(data.size()) + ") after the last tensor belong to no tensor");
 
     file.tensors.reserve(entries.size());
-    for (const Entry& e : entries) {
+    for (const HeaderEntry& e : entries) {
       Tensor t = Tensor::empty(e.shape);
       convert(data.data() + e.begin, e.dtype, t.data(), static_cast<size_t>(t.numel()));
       file.tensors.push_back({e.name, std::move(t)});
