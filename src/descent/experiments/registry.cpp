@@ -8,11 +8,31 @@ namespace descent::experiments {
 
 // Each defined in the file of its name.
 Experiment curse_of_dimensionality_experiment();
+Experiment noise_ball_experiment();
+Experiment ill_conditioning_experiment();
+Experiment optimizer_paths_experiment();
+Experiment momentum_bias_correction_experiment();
+Experiment activations_experiment();
+Experiment schedules_experiment();
+Experiment warmup_experiment();
+Experiment saddle_points_experiment();
+Experiment cliffs_experiment();
 
 const std::vector<Experiment>& all_experiments() {
+  // clang-format off
   static const std::vector<Experiment> table = {
       curse_of_dimensionality_experiment(),
+      noise_ball_experiment(),
+      ill_conditioning_experiment(),
+      optimizer_paths_experiment(),
+      momentum_bias_correction_experiment(),
+      activations_experiment(),
+      schedules_experiment(),
+      warmup_experiment(),
+      saddle_points_experiment(),
+      cliffs_experiment(),
   };
+  // clang-format on
   return table;
 }
 
