@@ -151,7 +151,8 @@ Experiment activations_experiment() {
           {{"range", K::Number, "6", "6", "x runs over [-range, range]"},
            {"points", K::Integer, "600", "200", "grid points (even: none at the kink 0)"},
            {"h", K::Number, "1e-5", "1e-5", "the central difference's step"},
-           {"saturated", K::Number, "0.01", "0.01", "|f'| below this counts as saturated"}},
+           {"saturated", K::Number, "0.005", "0.005",
+            "|f'| below this counts as saturated (half leaky ReLU's slope)"}},
           run};
 }
 
