@@ -36,6 +36,7 @@ const std::map<std::string, double> kAtHalfQuarter = {
     {"saddle", 0.1875},
     {"monkey_saddle", 0.03125},
     {"quadratic", 0.4375},
+    {"cliff", 0.115625},  // 0.05 (2.25 + 0.0625); the wall lies at x + y/2 <= 0
 };
 
 // Float evaluation of terms that cancel: the tolerance grows with the size of the terms.

@@ -10,13 +10,33 @@ namespace descent::experiments {
 Experiment curse_of_dimensionality_experiment();
 Experiment universal_approximation_experiment();
 Experiment bias_variance_experiment();
+Experiment noise_ball_experiment();
+Experiment ill_conditioning_experiment();
+Experiment optimizer_paths_experiment();
+Experiment momentum_bias_correction_experiment();
+Experiment activations_experiment();
+Experiment schedules_experiment();
+Experiment warmup_experiment();
+Experiment saddle_points_experiment();
+Experiment cliffs_experiment();
 
 const std::vector<Experiment>& all_experiments() {
+  // clang-format off
   static const std::vector<Experiment> table = {
       universal_approximation_experiment(),
+      activations_experiment(),
       curse_of_dimensionality_experiment(),
       bias_variance_experiment(),
+      noise_ball_experiment(),
+      optimizer_paths_experiment(),
+      momentum_bias_correction_experiment(),
+      schedules_experiment(),
+      warmup_experiment(),
+      ill_conditioning_experiment(),
+      saddle_points_experiment(),
+      cliffs_experiment(),
   };
+  // clang-format on
   return table;
 }
 

@@ -195,6 +195,29 @@ TestFunction quadratic(SpecArgs& args) {
           1.0};
 }
 
+TestFunction cliff(SpecArgs& args) {
+  const double height = args.get_double("height", 10.0), width = args.get_double("width", 0.05);
+  if (!(height > 0) || !std::isfinite(height) || !(width > 0) || !std::isfinite(width))
+    throw SpecError(args.context() + ": height and width must be finite numbers > 0");
+  char name[80];
+  std::snprintf(name, sizeof name, "cliff:height=%g,width=%g", height, width);
+  const float h = static_cast<float>(height), w = static_cast<float>(width);
+  // A gentle bowl around (2, 0) and, across the way there, a straight wall of the given height
+  // and width along the line u = x + y/2 = 0 (a ramp: 0 for u >= 0, height for u <= -width).
+  // On the wall the gradient is height / width * |grad u|, and nowhere else does the wall pull
+  // (no tail to warn a path): a cliff between two flat regions (Goodfellow et al. 2016, 8.2.4).
+  return {name,
+          "0.05((x-2)^2 + y^2) + height clamp(-(x + y/2) / width, 0, 1)",
+          [h, w](const Tensor& x, const Tensor& y) {
+            const Tensor a = -(x + 0.5f * y) / w;
+            return 0.05f * (sq(x - 2.0f) + y * y) + h * (relu(a) - relu(a - 1.0f));
+          },
+          {-3, 7, -3, 4},
+          {{2, 0, 0, "global minimum"}},
+          -2,
+          1};
+}
+
 struct FunctionEntry {
   const char* name;
   Maker make;
@@ -214,6 +237,7 @@ constexpr FunctionEntry kFunctions[] = {
     {"saddle", saddle},
     {"monkey_saddle", monkey_saddle},
     {"quadratic", quadratic},
+    {"cliff", cliff},
 };
 
 }  // namespace

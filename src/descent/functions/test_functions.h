@@ -18,6 +18,8 @@
 //   saddle           x^2 - y^2                                               saddle at (0, 0)
 //   monkey_saddle    x^3 - 3xy^2                                             degenerate saddle
 //   quadratic        0.5 (x^2 + kappa y^2)   ("quadratic:kappa=K", default 10) min (0, 0) = 0
+//   cliff            0.05 ((x-2)^2 + y^2) + height clamp(-(x + y/2) / width, 0, 1)
+//                    ("cliff:height=H,width=W", default 10, 0.05): a steep wall        min (2, 0) = 0
 // clang-format on
 //
 // f works elementwise on x and y of any (broadcastable) shape, so a plot can evaluate a whole grid
