@@ -160,3 +160,20 @@ TEST_F(ExperimentCommand, BiasVarianceTracesAU) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ExperimentCommand, DoubleDescentPeaksAtTheInterpolationThreshold) {
+  const json r = quick("double-descent", {"--no-figures"});
+  EXPECT_TRUE(r["agrees"]) << r.dump(1);
+  const json& h = r["headline"];
+  const double n = h["threshold_features"];
+  EXPECT_GE(h["peak_features"].get<double>(), 0.7 * n);
+  EXPECT_LE(h["peak_features"].get<double>(), 1.4 * n);
+  EXPECT_GT(h["peak_test_error"].get<double>(),
+            h["best_test_error_below_threshold"].get<double>());
+  EXPECT_LT(h["widest_test_error"].get<double>(), h["peak_test_error"].get<double>());
+  EXPECT_LT(h["widest_test_mse"].get<double>(), h["peak_test_mse"].get<double>() / 10);
+}
+
+}  // namespace

@@ -10,6 +10,7 @@ namespace descent::experiments {
 Experiment curse_of_dimensionality_experiment();
 Experiment universal_approximation_experiment();
 Experiment bias_variance_experiment();
+Experiment double_descent_experiment();
 Experiment noise_ball_experiment();
 Experiment ill_conditioning_experiment();
 Experiment optimizer_paths_experiment();
@@ -27,6 +28,7 @@ const std::vector<Experiment>& all_experiments() {
       activations_experiment(),
       curse_of_dimensionality_experiment(),
       bias_variance_experiment(),
+      double_descent_experiment(),
       noise_ball_experiment(),
       optimizer_paths_experiment(),
       momentum_bias_correction_experiment(),

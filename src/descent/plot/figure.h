@@ -18,9 +18,10 @@ struct Series {
   std::string name;       // legend and tooltip label, e.g. "adam" or "adam (seed 1)"
   std::string color_key;  // series with one key share a colour in every figure (palette.h)
   std::vector<double> x, y;
-  std::vector<double> x_alt;   // optional: the same points on the alternative x axis (wall time)
-  std::vector<double> lo, hi;  // optional band, as long as x
-  bool faint = false;          // thin and transparent: per-seed lines, raw values under smoothing
+  // The optional parts start empty, so {name, key, x, y} makes a plain line.
+  std::vector<double> x_alt = {};        // the same points on the alternative x axis (wall time)
+  std::vector<double> lo = {}, hi = {};  // a band, as long as x
+  bool faint = false;   // thin and transparent: per-seed lines, raw values under smoothing
   bool smooth = false;  // the page's smoothing control redraws it as a debiased moving average
 };
 
