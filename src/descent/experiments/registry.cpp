@@ -8,10 +8,16 @@ namespace descent::experiments {
 
 // Each defined in the file of its name.
 Experiment curse_of_dimensionality_experiment();
+Experiment loss_landscape_experiment();
+Experiment early_stopping_experiment();
+Experiment batch_size_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   static const std::vector<Experiment> table = {
       curse_of_dimensionality_experiment(),
+      loss_landscape_experiment(),
+      early_stopping_experiment(),
+      batch_size_experiment(),
   };
   return table;
 }
