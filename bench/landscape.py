@@ -46,8 +46,8 @@ def main():
         tmp = pathlib.Path(tmp)
         run_dir = pathlib.Path(args.run) if args.run else tmp / "run"
         if not args.run:
-            run([args.binary, "train", "-q", "--out", run_dir, "--set", "train.epochs=1",
-                 "--set", "report.write=false"])
+            run([args.binary, "train", "-q", "--threads", "1", "--out", run_dir,
+                 "--set", "train.epochs=1", "--set", "report.write=false"])
         rows = []
         for r in range(args.repeats):
             peak = sgemm(args.binary, args.threads, 2048, 2048, 2048)

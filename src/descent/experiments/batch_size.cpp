@@ -15,12 +15,21 @@
 
 #include "descent/app/run.h"
 #include "descent/experiments/experiment.h"
+#include "descent/plot/palette.h"
 #include "descent/experiments/training_runs.h"
 #include "descent/util/number_text.h"
 #include "descent/util/threads.h"
 
 namespace descent::experiments {
 namespace {
+
+// No two series of a chart share a colour (plot/palette.h).
+void distinct_colors(plot::LineChart& chart) {
+  std::vector<std::string> keys;
+  for (const plot::Series& s : chart.series) keys.push_back(s.color_key);
+  keys = plot::distinct_color_keys(keys);
+  for (size_t k = 0; k < keys.size(); ++k) chart.series[k].color_key = keys[k];
+}
 
 plot::Series named_series(std::string name, std::string key) {
   plot::Series s;
@@ -153,7 +162,7 @@ Outcome run(Context& context) {
   if (all_threads > 1) speed.series.push_back(many);
   if (min_useful > 0) speed.rules = {{static_cast<double>(min_useful), "all threads pay off"}};
   plot::LineChart epoch = speed;
-  epoch.id = "epoch-time";
+  epoch.id = "epoch_time";
   epoch.title = "time of an epoch of " + std::to_string(epoch_examples) + " examples";
   epoch.y_title = "seconds per epoch";
   epoch.series = {epoch_one};
@@ -172,7 +181,9 @@ Outcome run(Context& context) {
                                 "; the epoch time is the whole training "
                                 "set's " +
                                 std::to_string(epoch_examples) + " examples at that rate.");
+  distinct_colors(speed);
   context.add_figure(speed);
+  distinct_colors(epoch);
   context.add_figure(epoch);
   context.add_text(
       "Accuracy for a fixed budget",
@@ -180,6 +191,7 @@ Outcome run(Context& context) {
           std::to_string(train_examples) + " examples: lr_0 = " + shortest_text(base_lr) +
           " at every B, and lr_0 B / " + std::to_string(base_batch) +
           " reached by a linear warmup over " + shortest_text(warmup_epochs) + " epoch(s).");
+  distinct_colors(accuracy);
   context.add_figure(accuracy);
 
   const double fixed_largest = fixed.y.back(), scaled_largest = scaled.y.back();
@@ -232,7 +244,7 @@ Experiment batch_size_experiment() {
       {{"dataset", K::Text, "fashion-mnist", "spirals", "fashion-mnist or a synthetic set"},
        {"timing_batches", K::Integers, "1,2,4,8,16,32,64,128,256,512,1024,2048,4096", "1,8,64,256",
         "batch sizes timed"},
-       {"timing_examples", K::Integer, "16384", "500", "training examples per timing"},
+       {"timing_examples", K::Integer, "8192", "500", "training examples per timing"},
        {"timing_validation", K::Integer, "1000", "200", "validation examples held out (unused)"},
        {"epoch_examples", K::Integer, "55000", "2000", "the epoch an epoch time is given for"},
        {"batches", K::Integers, "16,64,256,1024,4096", "8,32,128", "batch sizes trained"},

@@ -21,11 +21,20 @@
 #include "descent/app/weight_path.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/loss.h"
+#include "descent/plot/palette.h"
 #include "descent/train/callbacks/epoch_weights.h"
 #include "descent/util/number_text.h"
 
 namespace descent::experiments {
 namespace {
+
+// No two series of a chart share a colour (plot/palette.h).
+void distinct_colors(plot::LineChart& chart) {
+  std::vector<std::string> keys;
+  for (const plot::Series& s : chart.series) keys.push_back(s.color_key);
+  keys = plot::distinct_color_keys(keys);
+  for (size_t k = 0; k < keys.size(); ++k) chart.series[k].color_key = keys[k];
+}
 
 namespace fs = std::filesystem;
 
@@ -229,7 +238,7 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
   // Figures.
   const std::string measured_on = std::to_string(examples.size()) + " training examples";
   plot::LineChart line_loss;
-  line_loss.id = "line-loss";
+  line_loss.id = "line_loss";
   line_loss.title = "loss along straight lines in weight space";
   line_loss.x_title = "t: (1 - t) start + t end";
   line_loss.y_title = "training loss";
@@ -239,7 +248,7 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
     line_loss.series.push_back(series(r.run_label + " -> " + r.run2_label, ts, between, false));
   line_loss.rules = {{0, "start"}, {1, "end"}};
   plot::LineChart line_accuracy = line_loss;
-  line_accuracy.id = "line-accuracy";
+  line_accuracy.id = "line_accuracy";
   line_accuracy.title = "accuracy along the same lines";
   line_accuracy.y_title = "training accuracy";
   line_accuracy.log_y = false;
@@ -254,11 +263,13 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
           (other ? ", and from " + r.run_label + "'s trained weights to " + r.run2_label + "'s"
                  : std::string()) +
           ".");
+  distinct_colors(line_loss);
   context.add_figure(line_loss);
+  distinct_colors(line_accuracy);
   context.add_figure(line_accuracy);
 
   plot::ContourPlot contour;
-  contour.id = "plane-contour";
+  contour.id = "plane_contour";
   contour.title = "loss around the trained weights (filter-normalized directions)";
   contour.x_title = "a (direction 1)";
   contour.y_title = "b (direction 2)";
@@ -270,7 +281,7 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
   contour.points = {{0, 0, "trained"},
                     {as[static_cast<size_t>(min_i)], as[static_cast<size_t>(min_j)], "lowest"}};
   plot::Heatmap loss_map;
-  loss_map.id = "plane-loss";
+  loss_map.id = "plane_loss";
   loss_map.title = "training loss on the plane";
   loss_map.x = {"a (direction 1)", as, {}};
   loss_map.y = {"b (direction 2)", as, {}};
@@ -278,7 +289,7 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
   loss_map.value_title = "loss";
   loss_map.log_color = true;
   plot::Heatmap accuracy_map = loss_map;
-  accuracy_map.id = "plane-accuracy";
+  accuracy_map.id = "plane_accuracy";
   accuracy_map.title = "training accuracy on the plane";
   accuracy_map.values = plane_accuracy;
   accuracy_map.value_title = "accuracy";
@@ -330,13 +341,9 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
     context.add_figure(trail);
   }
 
+  // The end points exactly (the line's t grid need not hold 0 and 1).
+  const LandscapePoint initial_point = evaluator.at(initial), trained_point = evaluator.at(trained);
   Outcome outcome;
-  auto at_t = [&](const std::vector<LandscapePoint>& v, double t) {
-    size_t best = 0;
-    for (size_t k = 1; k < ts.size(); ++k)
-      if (std::fabs(ts[k] - t) < std::fabs(ts[best] - t)) best = k;
-    return v[best];
-  };
   outcome.headline = {
       {"plane_min_offset_cells", min_offset},
       {"plane_centre_loss", centre_loss},
@@ -345,17 +352,18 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
       {"plane_centre_accuracy", plane_accuracy[static_cast<size_t>(centre * r.grid + centre)]},
       {"plane_seconds", plane_seconds},
       {"plane_gflop", plane_flops / 1e9},
-      {"initial_loss", at_t(from_init, 0).loss},
-      {"trained_loss", at_t(from_init, 1).loss},
+      {"initial_loss", initial_point.loss},
+      {"trained_loss", trained_point.loss},
       {"examples", examples.size()},
       {"directions_seed", context.seed()}};
   if (other) {
     double barrier = 0;  // the highest loss between the two minima above the higher end
-    const double ends = std::max(at_t(between, 0).loss, at_t(between, 1).loss);
+    const double run2_loss = evaluator.at(trained2).loss;
+    const double ends = std::max(trained_point.loss, run2_loss);
     for (size_t k = 0; k < ts.size(); ++k)
       if (ts[k] >= 0 && ts[k] <= 1) barrier = std::max(barrier, between[k].loss - ends);
     outcome.headline["between_runs_barrier"] = barrier;
-    outcome.headline["run2_trained_loss"] = at_t(between, 1).loss;
+    outcome.headline["run2_trained_loss"] = run2_loss;
   }
   if (projection) {
     outcome.headline["path_pc1_explained"] = projection->explained[0];
@@ -368,7 +376,7 @@ Outcome measure_landscape(Context& context, const LandscapeRequest& r) {
                 "interpolating from the initial weights the loss falls from %.4g to %.4g",
                 static_cast<long long>(examples.size()), static_cast<long long>(r.grid),
                 static_cast<long long>(r.grid), static_cast<long long>(min_offset), centre_loss,
-                edge_loss, at_t(from_init, 0).loss, at_t(from_init, 1).loss);
+                edge_loss, initial_point.loss, trained_point.loss);
   outcome.measured = text;
   // Trained weights sit in a basin of the random plane: its lowest point at (or next to) the
   // centre, the border higher.
