@@ -15,8 +15,8 @@
 
 #include "descent/app/run.h"
 #include "descent/experiments/experiment.h"
-#include "descent/plot/palette.h"
 #include "descent/experiments/training_runs.h"
+#include "descent/plot/palette.h"
 #include "descent/util/number_text.h"
 #include "descent/util/threads.h"
 
