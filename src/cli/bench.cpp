@@ -1,5 +1,6 @@
 // descent bench optimizer --optimizer SPEC [--params N] [--steps K] [--warmup W] [--threads T]
 // descent bench optimizer --list
+// descent bench sgemm [--m M] [--n N] [--k K]  (below)
 //
 // Times optimizer steps on one parameter tensor of N floats with a fixed random gradient: W
 // warm-up steps (they also create the state buffers), then K steps timed one by one. Prints JSON
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "descent/ops/ops.h"
 #include "descent/optim/registry.h"
 #include "descent/util/random.h"
 #include "descent/util/threads.h"
@@ -101,12 +103,61 @@ void add_bench_optimizer(CLI::App& bench) {
   });
 }
 
+// descent bench sgemm [--m M] [--n N] [--k K] [--repeats R] [--threads T]: the machine's SGEMM
+// rate through the same CBLAS as every op: the median of R products [M, K] x [K, N] (after one
+// untimed), as JSON with GFLOP/s = 2 M N K / seconds. bench/landscape.py divides the loss
+// landscape's rate by it.
+void add_bench_sgemm(CLI::App& bench) {
+  struct Options {
+    int64_t m = 2048, n = 2048, k = 2048, repeats = 10;
+    int threads = 0;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = bench.add_subcommand("sgemm", "Time float matrix products (JSON GFLOP/s)");
+  cmd->add_option("--m", opts->m, "Rows of the product (default 2048)")->check(CLI::PositiveNumber);
+  cmd->add_option("--n", opts->n, "Columns of the product (default 2048)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--k", opts->k, "The inner dimension (default 2048)")->check(CLI::PositiveNumber);
+  cmd->add_option("--repeats", opts->repeats, "Timed products (default 10)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", opts->threads, "Threads (0: all cores; at most 4 per core)")
+      ->type_name("N")
+      ->check(CLI::Range(0, descent::max_threads()));
+  cmd->callback([opts] {
+    descent::set_num_threads(opts->threads);
+    descent::Generator gen(1);
+    const descent::Tensor a = descent::Tensor::normal({opts->m, opts->k}, 0, 1, gen);
+    const descent::Tensor b = descent::Tensor::normal({opts->k, opts->n}, 0, 1, gen);
+    descent::matmul(a, b);
+    std::vector<double> seconds;
+    for (int64_t r = 0; r < opts->repeats; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      descent::matmul(a, b);
+      seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    const double median = seconds[seconds.size() / 2];
+    const double flops = 2.0 * static_cast<double>(opts->m) * static_cast<double>(opts->n) *
+                         static_cast<double>(opts->k);
+    const nlohmann::json out = {{"m", opts->m},
+                                {"n", opts->n},
+                                {"k", opts->k},
+                                {"threads", descent::num_threads()},
+                                {"seconds", median},
+                                {"gflops", flops / median / 1e9},
+                                {"gflops_best", flops / seconds.front() / 1e9}};
+    std::printf("%s\n", out.dump().c_str());
+  });
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
   CLI::App* bench = app.add_subcommand("bench", "Benchmarks (descent bench optimizer ...)");
   bench->require_subcommand(1);
   add_bench_optimizer(*bench);
+  add_bench_sgemm(*bench);
 }
 
 }  // namespace cli

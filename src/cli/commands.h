@@ -22,5 +22,6 @@ void add_generate_command(CLI::App& app);  // generate.cpp: samples from a VAE's
 void add_summary_command(CLI::App& app);   // summary.cpp: layers, shapes, parameter counts
 void add_predict_command(CLI::App& app);   // predict.cpp: a run's predictions on new inputs
 void add_experiment_command(CLI::App& app);  // experiment.cpp: the notes' experiments
+void add_landscape_command(CLI::App& app);   // landscape.cpp: a trained run's loss landscape
 
 }  // namespace cli

@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   cli::add_summary_command(app);
   cli::add_predict_command(app);
   cli::add_experiment_command(app);
+  cli::add_landscape_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -448,6 +448,8 @@ const std::vector<Key>& keys() {
       real(KEY(early_stopping.min_delta), 0, INFINITY, false, stopping_early),
       boolean(KEY(early_stopping.restore_best), stopping_early),
       integer(KEY(checkpoint.every), 0),
+      boolean(KEY(checkpoint.keep_epoch_weights),
+              [](const Config& c) { return c.checkpoint.keep_epoch_weights; }),
       integer(KEY(curvature.every), 0, probing_curvature),
       choice(KEY(curvature.method), {"difference", "exact"}, probing_curvature),
       integer(KEY(metrics.every_steps), 1, thinning_steps),

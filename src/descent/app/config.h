@@ -134,6 +134,7 @@ struct Config {
 
   struct Checkpoint {
     int64_t every = 1;  // epochs between checkpoints; 0: only at the end (and on Ctrl-C)
+    bool keep_epoch_weights = false;  // weights/epoch-NNNN.safetensors for every epoch
   } checkpoint;
 
   // The ill-conditioning monitor: every N optimizer steps (0 = off), eps g'g against

@@ -15,6 +15,7 @@
 #include "descent/train/callbacks/curvature_monitor.h"
 #include "descent/train/callbacks/divergence.h"
 #include "descent/train/callbacks/early_stopping.h"
+#include "descent/train/callbacks/epoch_weights.h"
 #include "descent/train/callbacks/metrics_log.h"
 #include "descent/train/callbacks/progress_bar.h"
 #include "descent/train/callbacks/schedule_step.h"
@@ -138,6 +139,11 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   }
   MetricsLog metrics(dir / kMetricsFile);
   trainer.add_callback(metrics);
+  std::optional<EpochWeights> epoch_weights;
+  if (c.checkpoint.keep_epoch_weights) {
+    epoch_weights.emplace(*e.model, dir / kEpochWeightsDir);
+    trainer.add_callback(*epoch_weights);
+  }
 
   Generator shuffle_gen(c.seed + 2);
   RunOutcome outcome;

@@ -14,6 +14,9 @@
 //   diagnostics.json        internals for benchmarks (buffer reuse), beside summary.json
 //   report.html             the run drawn (descent report), written last, with report.write
 //   .descent.lock           the lock a training process holds (run_lock.h); it stays, unheld
+//   weights/                with checkpoint.keep_epoch_weights: epoch-NNNN.safetensors, the
+//                           weights before training (0) and after every epoch
+//                           (train/callbacks/epoch_weights.h)
 // An interrupted run (Ctrl-C, a kill) leaves its checkpoint and no summary; resume_run continues
 // it. model.safetensors is removed when a run resumes, so that it only ever holds the weights
 // the run's checkpoint ended with: a resume cut short leaves none, not a stale one.
@@ -32,6 +35,7 @@ inline constexpr const char* kSummaryFile = "summary.json";
 inline constexpr const char* kReportFile = "report.html";
 inline constexpr const char* kDiagnosticsFile = "diagnostics.json";
 inline constexpr const char* kLockFile = ".descent.lock";
+inline constexpr const char* kEpochWeightsDir = "weights";
 
 // Whether `dir` holds nothing but its lock file and the temporaries of writes cut short (a run
 // killed in its first moments leaves only a configuration temporary): such a directory is

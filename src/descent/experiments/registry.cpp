@@ -20,6 +20,9 @@ Experiment schedules_experiment();
 Experiment warmup_experiment();
 Experiment saddle_points_experiment();
 Experiment cliffs_experiment();
+Experiment loss_landscape_experiment();
+Experiment early_stopping_experiment();
+Experiment batch_size_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   // clang-format off
@@ -30,6 +33,7 @@ const std::vector<Experiment>& all_experiments() {
       bias_variance_experiment(),
       double_descent_experiment(),
       noise_ball_experiment(),
+      batch_size_experiment(),
       optimizer_paths_experiment(),
       momentum_bias_correction_experiment(),
       schedules_experiment(),
@@ -37,6 +41,8 @@ const std::vector<Experiment>& all_experiments() {
       ill_conditioning_experiment(),
       saddle_points_experiment(),
       cliffs_experiment(),
+      loss_landscape_experiment(),
+      early_stopping_experiment(),
   };
   // clang-format on
   return table;

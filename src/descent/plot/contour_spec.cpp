@@ -239,12 +239,12 @@ json contour_plot_spec(const ContourPlot& p, const SpecOptions& options) {
   spec["axes"] = json::array({
       {{"orient", "bottom"},
        {"scale", X},
-       {"title", "x"},
+       {"title", p.x_title.empty() ? "x" : p.x_title},
        {"titleFontSize", 12},
        {"labelFontSize", 11}},
       {{"orient", "left"},
        {"scale", Y},
-       {"title", "y"},
+       {"title", p.y_title.empty() ? "y" : p.y_title},
        {"titleFontSize", 12},
        {"labelFontSize", 11}},
   });

@@ -68,6 +68,7 @@ struct KnownPoint {
 struct ContourPlot {
   std::string id;
   std::string title;
+  std::string x_title, y_title;  // the axes' titles; empty: "x" and "y"
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   int64_t nx = 0, ny = 0;
   std::vector<double> z;    // ny rows of nx values, row 0 at y_min, column 0 at x_min

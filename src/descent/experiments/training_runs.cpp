@@ -1,0 +1,28 @@
+#include "descent/experiments/training_runs.h"
+
+#include "descent/app/config.h"
+#include "descent/app/experiment.h"
+#include "descent/util/console.h"
+
+namespace descent::experiments {
+
+RunOutcome train_quietly(const std::filesystem::path& dir,
+                         const std::vector<std::string>& overrides) {
+  std::vector<std::string> sets = {"report.write=false"};
+  sets.insert(sets.end(), overrides.begin(), overrides.end());
+  Config config = load_config({}, sets);
+  descent::Experiment experiment = build_experiment(config);
+  std::filesystem::remove_all(dir);
+  const Verbosity before = verbosity();
+  if (before != Verbosity::Verbose) set_verbosity(Verbosity::Quiet);
+  try {
+    RunOutcome outcome = train_run(experiment, dir);
+    set_verbosity(before);
+    return outcome;
+  } catch (...) {
+    set_verbosity(before);
+    throw;
+  }
+}
+
+}  // namespace descent::experiments
