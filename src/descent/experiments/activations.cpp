@@ -17,12 +17,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 Outcome run(Context& context) {
   const Params& p = context.params();
   const double range = p.number("range"), h = p.number("h"), saturated = p.number("saturated");

@@ -17,12 +17,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 struct Jumps {
   double longest = 0, final_distance = 0;
   int64_t longest_at = 0;

@@ -88,8 +88,7 @@ Outcome run(Context& context) {
   std::vector<plot::Series> mse_series = lines({"test mean squared error"});
   for (int64_t p : widths) {
     std::vector<double> w(static_cast<size_t>(d * p));
-    for (int64_t k = 0; k < d; ++k)
-      std::copy(&w_all[k * p_max], &w_all[k * p_max] + p, &w[k * p]);
+    for (int64_t k = 0; k < d; ++k) std::copy(&w_all[k * p_max], &w_all[k * p_max] + p, &w[k * p]);
     const std::vector<double> f_train = features(x_train, n, d, w, p);
     const std::vector<double> beta = min_norm_least_squares(f_train, n, p, targets, classes, 1e-9);
     auto evaluate = [&](const std::vector<double>& f, int64_t count,
@@ -132,8 +131,7 @@ Outcome run(Context& context) {
   // The first descent's best, before the threshold, and the second's, after it.
   double before = INFINITY, after = INFINITY;
   for (size_t k = 0; k < widths.size(); ++k)
-    (widths[k] < n ? before : after) =
-        std::min(widths[k] < n ? before : after, series[0].y[k]);
+    (widths[k] < n ? before : after) = std::min(widths[k] < n ? before : after, series[0].y[k]);
   const bool agrees = peak_p >= 0.7 * static_cast<double>(n) &&
                       peak_p <= 1.4 * static_cast<double>(n) && mse.back() < mse[peak] / 2 &&
                       series[0].y.back() < series[0].y[peak];
@@ -184,19 +182,18 @@ Outcome run(Context& context) {
 
 Experiment double_descent_experiment() {
   using K = Param::Kind;
-  return {"double-descent",
-          "past the interpolation threshold, more parameters lower the test error again",
-          "test error against capacity falls, peaks where the model can just interpolate the "
-          "training set (parameters about equal to examples times outputs), then falls again",
-          {{"train", K::Integer, "1000", "200", "training images"},
-           {"test", K::Integer, "2000", "500", "test images"},
-           {"label_noise", K::Number, "0.2", "0.2", "fraction of training labels made random"},
-           {"features", K::Integers,
-            "50,100,200,400,600,800,900,1000,1100,1200,1500,2000,4000,8000",
-            "20,50,100,150,180,200,220,250,400,800,1600", "random feature counts p"},
-           {"data_dir", K::Text, Config{}.data.dir, Config{}.data.dir,
-            "the Fashion-MNIST directory"}},
-          run};
+  return {
+      "double-descent",
+      "past the interpolation threshold, more parameters lower the test error again",
+      "test error against capacity falls, peaks where the model can just interpolate the "
+      "training set (parameters about equal to examples times outputs), then falls again",
+      {{"train", K::Integer, "1000", "200", "training images"},
+       {"test", K::Integer, "2000", "500", "test images"},
+       {"label_noise", K::Number, "0.2", "0.2", "fraction of training labels made random"},
+       {"features", K::Integers, "50,100,200,400,600,800,900,1000,1100,1200,1500,2000,4000,8000",
+        "20,50,100,150,180,200,220,250,400,800,1600", "random feature counts p"},
+       {"data_dir", K::Text, Config{}.data.dir, Config{}.data.dir, "the Fashion-MNIST directory"}},
+      run};
 }
 
 }  // namespace descent::experiments

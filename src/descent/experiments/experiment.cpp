@@ -231,6 +231,12 @@ void Context::add_figure(const plot::Figure& figure, const std::string& caption)
   sections_.back().captions.push_back(caption);
 }
 
+std::string number_text(double v) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%g", v);
+  return s;
+}
+
 plot::Series line(const std::string& name, const std::string& color_key) {
   plot::Series s;
   s.name = name;

@@ -99,6 +99,9 @@ struct Outcome {
   bool agrees = false;
 };
 
+// A number as the experiments' printed lines and labels show it: printf's %g ("0.001", "1e+03").
+std::string number_text(double v);
+
 // A line for a chart, named (and coloured by its name unless a colour key is given).
 plot::Series line(const std::string& name, const std::string& color_key = "");
 // Lines drawn together, no two of one colour (plot/palette.h: distinct_color_keys).

@@ -27,12 +27,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 struct LrProbe {
   double lr, ill_share, median_flip_lr, final_loss;
 };

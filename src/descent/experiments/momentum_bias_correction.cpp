@@ -21,12 +21,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 // Feeds the gradients one by one to sgd:form=ema and returns the averages it stepped with.
 class EmaProbe {
  public:

@@ -18,12 +18,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 // The first step at which the loss is below `escape` (-1: not within the steps).
 int64_t escape_step(const OptimizerPath& path, double escape) {
   for (size_t s = 0; s < path.loss.size(); ++s)

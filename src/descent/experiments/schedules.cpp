@@ -18,12 +18,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 struct Family {
   std::string label, spec;
   // The notes' closed form of alpha_t / alpha_0, where the notes give one (else null).

@@ -22,12 +22,6 @@
 namespace descent::experiments {
 namespace {
 
-std::string number_text(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%g", v);
-  return s;
-}
-
 // The per-step training loss (on each step's batch, before the step) of one run.
 std::vector<double> train_losses(const Dataset& data, const std::vector<std::string>& layers,
                                  const std::string& optimizer, const std::string& schedule,
