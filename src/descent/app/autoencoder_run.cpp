@@ -39,14 +39,6 @@ int64_t input_size_from_weights(const SafetensorsFile& weights, const std::files
   return inputs;
 }
 
-// Rows [begin, end) of a 2-D tensor, copied.
-Tensor rows(const Tensor& t, int64_t begin, int64_t end) {
-  const int64_t width = t.numel() / std::max<int64_t>(t.size(0), 1);
-  return Tensor::from({end - begin, width},
-                      t.values().subspan(static_cast<size_t>(begin * width),
-                                         static_cast<size_t>((end - begin) * width)));
-}
-
 // f applied to each batch of rows, the results stacked back into one tensor.
 template <class F>
 Tensor batched(const Tensor& inputs, F f) {
@@ -54,7 +46,7 @@ Tensor batched(const Tensor& inputs, F f) {
   std::vector<float> out;
   int64_t width = 0;
   for (int64_t begin = 0; begin < n; begin += kBatch) {
-    const Tensor part = f(rows(inputs, begin, std::min(n, begin + kBatch)));
+    const Tensor part = f(inputs.rows(begin, std::min(n, begin + kBatch)));
     width = part.size(1);
     out.insert(out.end(), part.values().begin(), part.values().end());
   }
@@ -151,7 +143,7 @@ Tensor prior_samples(const AutoencoderRun& run, int64_t count, uint64_t seed) {
 }
 
 Tensor first_rows(const Tensor& inputs, int64_t count) {
-  return rows(inputs, 0, std::min(count, inputs.size(0)));
+  return inputs.rows(0, std::min(count, inputs.size(0)));
 }
 
 }  // namespace descent

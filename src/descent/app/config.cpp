@@ -390,6 +390,8 @@ const std::vector<Key>& keys() {
       integer(KEY(data.classes), 2, [](const Config& c) { return dataset_reads(c, "classes"); }),
       integer(KEY(data.validation_size), -1),
       integer(KEY(data.train_size), 0, [](const Config& c) { return c.data.train_size > 0; }),
+      real(KEY(data.label_noise), 0, 1, false,
+           [](const Config& c) { return c.data.label_noise > 0; }),
       choice(KEY(model.kind), {"classifier", "autoencoder", "vae", "stacked_autoencoder"},
              autoencoding),
       text_list(KEY(model.layers), classifying),

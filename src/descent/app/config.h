@@ -46,6 +46,7 @@ struct Config {
     int64_t classes = 3;           // synthetic spirals and blobs
     int64_t validation_size = -1;  // -1: 5000 for fashion-mnist, 20% of training otherwise
     int64_t train_size = 0;        // > 0: train on a seeded subset of this many examples
+    double label_noise = 0;        // classification: fraction of training labels made random
   } data;
 
   struct Model {

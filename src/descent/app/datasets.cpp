@@ -6,6 +6,7 @@
 
 #include "descent/data/csv.h"
 #include "descent/data/fashion_mnist.h"
+#include "descent/data/label_noise.h"
 #include "descent/data/synthetic.h"
 #include "descent/util/number_text.h"
 
@@ -185,6 +186,16 @@ ExperimentData load_experiment_data(Config& config) {
                         " training examples left after validation");
     Generator subset_gen(config.seed + 3);
     out.train = random_subset(out.train, c.train_size, subset_gen);
+  }
+  if (c.label_noise > 0) {
+    if (out.train.num_classes < 2)
+      throw ConfigError("config: data.label_noise = " + shortest_text(c.label_noise) +
+                        " needs class labels, but " + out.train.name + " is a regression set");
+    Generator noise_gen(config.seed + 8);
+    const int64_t changed = randomize_labels(out.train, c.label_noise, noise_gen);
+    config.notes.push_back("data.label_noise: " + std::to_string(changed) + " of " +
+                           std::to_string(out.train.size()) +
+                           " training labels replaced by random ones");
   }
   return out;
 }

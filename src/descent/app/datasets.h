@@ -5,7 +5,8 @@
 // validation set and takes the train_size subset, the same for every dataset.
 // Random streams: the validation hold-out draws from Generator(seed + 1), the train_size subset
 // from Generator(seed + 3), synthetic training data from Generator(seed + 4) and synthetic test
-// data from Generator(seed + 5), the CSV test hold-out from Generator(seed + 6).
+// data from Generator(seed + 5), the CSV test hold-out from Generator(seed + 6), label noise from
+// Generator(seed + 8).
 #include <functional>
 #include <string>
 #include <vector>

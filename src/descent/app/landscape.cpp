@@ -13,15 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Rows [begin, end) of a 2-D tensor (or of a 1-D one), copied.
-Tensor rows(const Tensor& t, int64_t begin, int64_t end) {
-  const int64_t width = t.numel() / std::max<int64_t>(t.size(0), 1);
-  Shape shape = t.shape();
-  shape[0] = end - begin;
-  return Tensor::from(shape,
-                      {t.data() + begin * width, static_cast<size_t>((end - begin) * width)});
-}
-
 // 2 x the multiply-adds of the Linear layers from `first` on, for `n` examples.
 double linear_flops(Sequential& model, size_t first, int64_t n) {
   double flops = 0;
@@ -56,8 +47,8 @@ LandscapeEvaluator::LandscapeEvaluator(Sequential& model, const Dataset& data, L
   if (batch_size < 1) throw std::invalid_argument("landscape: batch size must be at least 1");
   for (int64_t b = 0; b < examples_; b += batch_size) {
     const int64_t e = std::min(examples_, b + batch_size);
-    inputs_.push_back(rows(data.inputs, b, e));
-    targets_.push_back(rows(data.targets, b, e));
+    inputs_.push_back(data.inputs.rows(b, e));
+    targets_.push_back(data.targets.rows(b, e));
   }
 }
 

@@ -22,15 +22,12 @@ constexpr int64_t kBatch = 1000;
 // The model's outputs for every row of `inputs`, a batch at a time, without gradients.
 Tensor outputs_of(Module& model, const Tensor& inputs) {
   NoGradGuard no_grad;
-  const int64_t n = inputs.size(0), width = inputs.size(1);
+  const int64_t n = inputs.size(0);
   std::vector<float> out;
   int64_t out_width = 0;
   for (int64_t begin = 0; begin < n; begin += kBatch) {
     const int64_t end = std::min(n, begin + kBatch);
-    const Tensor batch = Tensor::from(
-        {end - begin, width}, inputs.values().subspan(static_cast<size_t>(begin * width),
-                                                      static_cast<size_t>((end - begin) * width)));
-    const Tensor part = model.forward(batch);
+    const Tensor part = model.forward(inputs.rows(begin, end));
     out_width = part.size(-1);
     out.insert(out.end(), part.values().begin(), part.values().end());
   }

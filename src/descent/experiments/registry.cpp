@@ -11,6 +11,7 @@ Experiment curse_of_dimensionality_experiment();
 Experiment universal_approximation_experiment();
 Experiment bias_variance_experiment();
 Experiment double_descent_experiment();
+Experiment deep_double_descent_experiment();
 Experiment noise_ball_experiment();
 Experiment ill_conditioning_experiment();
 Experiment optimizer_paths_experiment();
@@ -32,6 +33,7 @@ const std::vector<Experiment>& all_experiments() {
       curse_of_dimensionality_experiment(),
       bias_variance_experiment(),
       double_descent_experiment(),
+      deep_double_descent_experiment(),
       noise_ball_experiment(),
       batch_size_experiment(),
       optimizer_paths_experiment(),

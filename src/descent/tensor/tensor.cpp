@@ -120,6 +120,17 @@ Tensor Tensor::detach() const {
   return Tensor(std::move(d));
 }
 
+Tensor Tensor::rows(int64_t begin, int64_t end) const {
+  if (dim() == 0 || begin < 0 || begin > end || end > size(0))
+    throw std::out_of_range("rows [" + std::to_string(begin) + ", " + std::to_string(end) +
+                            ") of a tensor of shape " + to_string(shape()));
+  const int64_t width = numel() / std::max<int64_t>(size(0), 1);
+  Shape part = shape();
+  part[0] = end - begin;
+  return from(part, values().subspan(static_cast<size_t>(begin * width),
+                                     static_cast<size_t>((end - begin) * width)));
+}
+
 Tensor Tensor::clone() const { return from(shape(), values()); }
 
 void Tensor::copy_from(const Tensor& other) {

@@ -62,8 +62,9 @@ class Tensor {
   void clear_grad() { impl_->grad.reset(); }
   void backward();  // from a one-element tensor: d(this)/d(leaf) accumulates into leaves' grad
 
-  Tensor detach() const;                // same data, no graph
-  Tensor clone() const;                 // new data, no graph
+  Tensor detach() const;                          // same data, no graph
+  Tensor clone() const;                           // new data, no graph
+  Tensor rows(int64_t begin, int64_t end) const;  // rows [begin, end) along dim 0, copied, no graph
   void copy_from(const Tensor& other);  // same numel; copies values, keeps this tensor's graph
 
   TensorImpl* impl() const { return impl_.get(); }
