@@ -23,6 +23,7 @@ Experiment cliffs_experiment();
 Experiment loss_landscape_experiment();
 Experiment early_stopping_experiment();
 Experiment batch_size_experiment();
+Experiment autoencoder_codes_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   // clang-format off
@@ -43,6 +44,7 @@ const std::vector<Experiment>& all_experiments() {
       cliffs_experiment(),
       loss_landscape_experiment(),
       early_stopping_experiment(),
+      autoencoder_codes_experiment(),
   };
   // clang-format on
   return table;
