@@ -24,6 +24,7 @@ Experiment loss_landscape_experiment();
 Experiment early_stopping_experiment();
 Experiment batch_size_experiment();
 Experiment autoencoder_codes_experiment();
+Experiment denoising_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   // clang-format off
@@ -45,6 +46,7 @@ const std::vector<Experiment>& all_experiments() {
       loss_landscape_experiment(),
       early_stopping_experiment(),
       autoencoder_codes_experiment(),
+      denoising_experiment(),
   };
   // clang-format on
   return table;
