@@ -141,6 +141,12 @@ TEST_F(AutoencoderFiguresTest, VaeWithTwoUnitCodeShowsManifoldPriorSamplesAndThe
   EXPECT_FLOAT_EQ(scatters[0]->y[0], codes.code.data()[1]);
   ASSERT_TRUE(codes.logvar.defined());
   EXPECT_EQ(codes.logvar.size(1), 2);
+  // One encoder pass gives both heads, split apart row by row: each is its own head's output.
+  const Tensor some = first_rows(load_split(run, "test").inputs, 5);
+  const Codes five = encode_all(run, some);
+  const auto direct = run.variational->encode(some);
+  EXPECT_EQ(five.code.to_vector(), direct.mu.to_vector());
+  EXPECT_EQ(five.logvar.to_vector(), direct.logvar.to_vector());
 }
 
 TEST_F(AutoencoderFiguresTest, RunWithoutModelSaysWhyItHasNoImages) {

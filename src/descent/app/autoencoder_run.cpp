@@ -53,6 +53,18 @@ Tensor batched(const Tensor& inputs, F f) {
   return Tensor::from({n, width}, out);
 }
 
+// Rows of a [n, k] and b [n, k] joined: [n, 2k].
+Tensor side_by_side(const Tensor& a, const Tensor& b) {
+  const int64_t n = a.size(0), k = a.size(1);
+  std::vector<float> out;
+  out.reserve(static_cast<size_t>(2 * n * k));
+  for (int64_t i = 0; i < n; ++i) {
+    out.insert(out.end(), a.data() + i * k, a.data() + (i + 1) * k);
+    out.insert(out.end(), b.data() + i * k, b.data() + (i + 1) * k);
+  }
+  return Tensor::from({n, 2 * k}, out);
+}
+
 Dataset checked_split(const AutoencoderRun& run, Dataset data, const std::string& split) {
   if (data.features() != run.inputs)
     throw std::runtime_error(run.dir.string() + ": the model takes " + std::to_string(run.inputs) +
@@ -117,11 +129,19 @@ Codes encode_all(AutoencoderRun& run, const Tensor& inputs) {
   NoGradGuard no_grad;
   if (run.autoencoder)
     return {batched(inputs, [&](const Tensor& x) { return run.autoencoder->encode(x); }), {}};
-  Codes codes;
-  codes.code = batched(inputs, [&](const Tensor& x) { return run.variational->encode(x).mu; });
-  codes.logvar =
-      batched(inputs, [&](const Tensor& x) { return run.variational->encode(x).logvar; });
-  return codes;
+  // One encoder pass per batch gives both heads: mu and logvar side by side, split afterwards.
+  const Tensor both = batched(inputs, [&](const Tensor& x) {
+    const auto e = run.variational->encode(x);
+    return side_by_side(e.mu, e.logvar);
+  });
+  const int64_t n = both.size(0), k = both.size(1) / 2;
+  std::vector<float> mu, logvar;
+  for (int64_t i = 0; i < n; ++i) {
+    const float* row = both.data() + i * 2 * k;
+    mu.insert(mu.end(), row, row + k);
+    logvar.insert(logvar.end(), row + k, row + 2 * k);
+  }
+  return {Tensor::from({n, k}, mu), Tensor::from({n, k}, logvar)};
 }
 
 Tensor decode_values(AutoencoderRun& run, const Tensor& codes) {

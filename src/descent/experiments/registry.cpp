@@ -24,6 +24,8 @@ Experiment cliffs_experiment();
 Experiment loss_landscape_experiment();
 Experiment early_stopping_experiment();
 Experiment batch_size_experiment();
+Experiment autoencoder_codes_experiment();
+Experiment denoising_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   // clang-format off
@@ -45,6 +47,8 @@ const std::vector<Experiment>& all_experiments() {
       cliffs_experiment(),
       loss_landscape_experiment(),
       early_stopping_experiment(),
+      autoencoder_codes_experiment(),
+      denoising_experiment(),
   };
   // clang-format on
   return table;
