@@ -1,6 +1,7 @@
-// The experiments that train networks (loss-landscape, early-stopping, batch-size): each quick
-// version run through `descent experiment`, asserting the shape of what it measured. One thread:
-// their small GEMMs gain nothing from more, and a busy machine makes threads wait for each other.
+// The experiments that train networks (loss-landscape, early-stopping, batch-size,
+// deep-double-descent): each quick version run through `descent experiment`, asserting the shape
+// of what it measured. One thread: their small GEMMs gain nothing from more, and a busy machine
+// makes threads wait for each other.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -67,3 +68,31 @@ TEST_F(TrainingExperiment, BatchSizeLargerBatchesAreFasterAndScalingRecoversAccu
 }
 
 }  // namespace
+
+TEST_F(TrainingExperiment, DeepDoubleDescentPeaksWhereTrainingFirstFitsTheNoise) {
+  const json r = quick("deep-double-descent");
+  const json& h = r["headline"];
+  EXPECT_TRUE(r["agrees"]) << r.dump(1);
+  const double nk = h["threshold_parameters"], peak = h["peak_parameters"];
+  EXPECT_GE(peak, nk / 4);
+  EXPECT_LE(peak, nk * 4);
+  // The peak is the last network that cannot quite fit the noisy labels, or the first that can.
+  EXPECT_LE(peak, 2 * h["interpolation_parameters"].get<double>());
+  EXPECT_GT(h["peak_test_error"].get<double>(),
+            h["best_test_error_before_peak"].get<double>() + 0.01);
+  EXPECT_LT(h["widest_test_error"].get<double>(), h["peak_test_error"].get<double>() - 0.01);
+  EXPECT_EQ(h["widest_training_error"].get<double>(), 0);
+  // Every width is a run of its own on the 49 averaged inputs, with a fifth of its labels noisy.
+  std::ifstream data(cwd_ / "out" / "width-64" / "data.json");
+  EXPECT_EQ(json::parse(data)["features"], 49);
+  std::ifstream config(cwd_ / "out" / "width-64" / "config.toml");
+  const std::string text((std::istreambuf_iterator<char>(config)), {});
+  EXPECT_NE(text.find("label_noise = 0.2"), std::string::npos) << text;
+}
+
+TEST_F(TrainingExperiment, DeepDoubleDescentRefusesAPoolThatDoesNotDivideTheImage) {
+  const auto r =
+      descent({"experiment", "deep-double-descent", "--quick", "--out", "bad", "--set", "pool=5"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("pool = 5 does not divide"), std::string::npos) << r.err;
+}

@@ -245,7 +245,8 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
   // Rules and spans, with their place on the alternative axis.
   json rule_data = json::array(), span_data = json::array();
   for (const Rule& r : c.rules) {
-    json row = {{"x", r.x}, {"label", r.label}};
+    // Each label a line above the previous rule's, so that rules close together stay readable.
+    json row = {{"x", r.x}, {"label", r.label}, {"row", rule_data.size()}};
     xs.add(r.x);
     if (n.alt) {
       row["xa"] = to_alt(c, r.x);
@@ -342,6 +343,8 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
   // Axes.
   json x_axis = {{"orient", "bottom"}, {"scale", n.x_scale},  {"labelFlush", true},
                  {"tickCount", 8},     {"titleFontSize", 12}, {"labelFontSize", 11}};
+  // A log axis over a few decades labels 1..9 in each; the ones that would overlap are dropped.
+  if (c.log_x) x_axis["labelOverlap"] = "greedy";
   if (n.alt)
     x_axis["title"] = {
         {"signal", n.x_alt + " ? " + quoted(c.x_alt_title) + " : " + quoted(c.x_title)}};
@@ -467,7 +470,7 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                    {"encode",
                     {{"update",
                       {{"x", {{"scale", X}, {"field", n.xv()}}},
-                       {"y", {{"value", H - 3}}},
+                       {"y", {{"signal", std::to_string(H - 3) + " - 13 * datum.row"}}},
                        {"baseline", {{"value", "bottom"}}},
                        {"fontSize", {{"value", 10}}},
                        {"fill", {{"value", "#444444"}}},
