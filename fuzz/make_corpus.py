@@ -131,6 +131,9 @@ def optimizer_seeds(descent):
         "keras_names": "rmsprop:learning_rate=0.01,epsilon=1e-7,rho=0.8,centered=true",
         "lbfgs_wolfe": "lbfgs:lr=1,max_iter=4,history_size=3,line_search_fn=strong_wolfe",
         "bad_key": "sgd:lr=0.1,momentun=0.9",
+        # Found by fuzzing: a count past int64 was cast at the first step.
+        "lbfgs_huge_max_iter": "lbfgs:lr=1,max_iter=" + "4" * 62
+                               + ",history_size=3,line_search_fn=strong_wolfe",
     }.items():
         write("optimizer_spec", name, spec)
 

@@ -16,6 +16,22 @@ namespace {
 
 using testutil::throws_with;
 
+// Found by fuzz_optimizer_spec (120 s run): lbfgs:max_iter=4.4e61 was cast to int64_t at the
+// first step. Counts are whole numbers within [min, 1e9], checked with every other hyper-parameter.
+TEST(UndefinedBehaviour, IntegerHyperparametersRefuseHugeAndFractionalValues) {
+  Tensor w = Tensor::zeros({2}).requires_grad_();
+  EXPECT_TRUE(throws_with<SpecError>(
+      [&] { make_optimizer("lbfgs:max_iter=44444444444444444444444444444444444444444", {w}); },
+      {"max_iter=", "expected a whole number in [1, 1e+09]"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { make_optimizer("lbfgs:history_size=2.5", {w}); },
+                                     {"history_size=2.5", "a whole number"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { make_optimizer("lbfgs:max_eval=-1", {w}); },
+                                     {"max_eval=-1", "a whole number in [0, 1e+09]"}));
+  EXPECT_TRUE(throws_with<SpecError>([&] { make_optimizer("muon:ns_steps=1e300", {w}); },
+                                     {"ns_steps=", "a whole number"}));
+  EXPECT_NO_THROW(make_optimizer("lbfgs:max_iter=1000000000,history_size=3", {w}));
+}
+
 TEST(UndefinedBehaviour, OneCycleStepCountPastInt64IsRefused) {
   Tensor w = Tensor::zeros({2}).requires_grad_();
   auto opt = make_optimizer("sgd:lr=0.1,momentum=0.9", {w});

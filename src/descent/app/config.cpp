@@ -825,6 +825,8 @@ std::string to_toml(const Config& c) {
       opt.insert(k, v == "true");
     else if (def->kind == HyperparamKind::Choice)
       opt.insert(k, v);
+    else if (def->kind == HyperparamKind::Integer)
+      opt.insert(k, static_cast<int64_t>(std::stod(v)));
     else
       opt.insert(k, std::stod(v));
   }

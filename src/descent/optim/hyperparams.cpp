@@ -23,6 +23,14 @@ HyperparamDef non_negative(const std::string& name, double value) {
   return d;
 }
 
+HyperparamDef integer(const std::string& name, double value, double min, double max) {
+  HyperparamDef d = real(name, value);
+  d.kind = HyperparamKind::Integer;
+  d.min = min;
+  d.max = max;
+  return d;
+}
+
 HyperparamDef unit_interval(const std::string& name, double value) {
   HyperparamDef d = real(name, value);
   d.min = 0;
@@ -85,6 +93,15 @@ void check_hyperparam(const std::string& context, const HyperparamDef& def, doub
         std::string names;
         for (const auto& c : def.choices) names += (names.empty() ? "" : ", ") + c;
         fail("one of " + names);
+      }
+      return;
+    }
+    case HyperparamKind::Integer: {
+      if (!std::isfinite(value) || value != std::floor(value) || value < def.min ||
+          value > def.max) {
+        std::ostringstream range;
+        range << "a whole number in [" << def.min << ", " << def.max << "]";
+        fail(range.str());
       }
       return;
     }

@@ -12,7 +12,8 @@ namespace descent {
 
 using Hyperparams = std::map<std::string, double>;
 
-enum class HyperparamKind { Real, Bool, Choice };
+// Integer values are whole numbers within [min, max], so that the optimizer can cast them.
+enum class HyperparamKind { Real, Integer, Bool, Choice };
 
 struct HyperparamDef {
   std::string name;
@@ -28,6 +29,9 @@ struct HyperparamDef {
 HyperparamDef real(const std::string& name, double value);           // any finite number
 HyperparamDef non_negative(const std::string& name, double value);   // [0, inf)
 HyperparamDef unit_interval(const std::string& name, double value);  // [0, 1), e.g. betas
+// A whole number in [min, max] (iteration counts, history sizes); the default max keeps every cast
+// to int defined.
+HyperparamDef integer(const std::string& name, double value, double min, double max = 1e9);
 HyperparamDef flag(const std::string& name, bool value);
 HyperparamDef choice(const std::string& name, std::vector<std::string> choices,
                      const std::string& value);

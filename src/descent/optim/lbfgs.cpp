@@ -273,12 +273,6 @@ LineSearchResult strong_wolfe(Obj&& obj, Num t, const std::vector<float>& d, Num
   return {bracket_f[low_pos], std::move(bracket_g[low_pos]), bracket[low_pos], ls_func_evals};
 }
 
-HyperparamDef at_least_one(const std::string& name, double value) {
-  HyperparamDef d = real(name, value);
-  d.min = 1;
-  return d;
-}
-
 const HyperparamDef& line_search_def() {
   static const HyperparamDef def = choice("line_search_fn", {"none", "strong_wolfe"}, "none");
   return def;
@@ -308,11 +302,11 @@ struct LBFGSOptions {
 
 std::vector<HyperparamDef> LBFGS::hyperparams() {
   return {non_negative("lr", 1.0),
-          at_least_one("max_iter", 20),
-          non_negative("max_eval", 0),
+          integer("max_iter", 20, 1),
+          integer("max_eval", 0, 0),
           non_negative("tolerance_grad", 1e-7),
           non_negative("tolerance_change", 1e-9),
-          at_least_one("history_size", 100),
+          integer("history_size", 100, 1),
           line_search_def()};
 }
 

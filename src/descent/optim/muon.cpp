@@ -33,12 +33,10 @@ struct MuonOptions {
 }  // namespace
 
 std::vector<HyperparamDef> Muon::hyperparams() {
-  HyperparamDef ns = real("ns_steps", 5);
-  ns.min = 1;
   return {non_negative("lr", 0.02),
           unit_interval("momentum", 0.95),
           flag("nesterov", true),
-          ns,
+          integer("ns_steps", 5, 1),
           non_negative("weight_decay", 0.0),
           non_negative("adamw_lr", 3e-4),
           unit_interval("adamw_beta1", 0.95),

@@ -96,6 +96,7 @@ Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
     double value = def.value;
     switch (def.kind) {
       case HyperparamKind::Real:
+      case HyperparamKind::Integer:
         value = args.get_double(def.name, def.value);
         break;
       case HyperparamKind::Bool:
