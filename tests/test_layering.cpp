@@ -78,7 +78,7 @@ TEST(Layering, DocsListEveryLayerInOrder) {
   const auto order = layer_order(kSource / "docs/architecture.md");
   ASSERT_GE(order.size(), 10u);
   EXPECT_EQ(order.front(), "util");
-  EXPECT_EQ(order.back(), "experiments");  // the notes' experiments sit on top of app
+  EXPECT_EQ(order.back(), "sweep");  // sweeps (and compare-optimizers) sit on top of everything
 }
 
 TEST(Layering, NoFileIncludesFromALaterLayer) {

@@ -23,5 +23,6 @@ void add_summary_command(CLI::App& app);   // summary.cpp: layers, shapes, param
 void add_predict_command(CLI::App& app);   // predict.cpp: a run's predictions on new inputs
 void add_experiment_command(CLI::App& app);  // experiment.cpp: the notes' experiments
 void add_landscape_command(CLI::App& app);   // landscape.cpp: a trained run's loss landscape
+void add_sweep_command(CLI::App& app);       // sweep.cpp: grid and random search over seeds
 
 }  // namespace cli

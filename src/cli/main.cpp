@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   cli::add_predict_command(app);
   cli::add_experiment_command(app);
   cli::add_landscape_command(app);
+  cli::add_sweep_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
