@@ -24,5 +24,6 @@ void add_predict_command(CLI::App& app);   // predict.cpp: a run's predictions o
 void add_experiment_command(CLI::App& app);  // experiment.cpp: the notes' experiments
 void add_landscape_command(CLI::App& app);   // landscape.cpp: a trained run's loss landscape
 void add_sweep_command(CLI::App& app);       // sweep.cpp: grid and random search over seeds
+void add_compare_optimizers_command(CLI::App& app);  // compare_optimizers.cpp: the benchmark
 
 }  // namespace cli

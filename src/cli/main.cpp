@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   cli::add_experiment_command(app);
   cli::add_landscape_command(app);
   cli::add_sweep_command(app);
+  cli::add_compare_optimizers_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -43,16 +43,6 @@ Distributions: uniform(LO,HI), loguniform(LO,HI), int(LO,HI), choice(A,B,...). T
 again continues a sweep that stopped (finished trials are kept, cut-short ones resume). Every
 configuration is checked before the first trial starts. docs/sweeps.md has the details.)text";
 
-// FNV-1a: a default directory named by what the sweep is, so the same command finds it again.
-std::string fingerprint(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return fmt::format("{:08x}", static_cast<uint32_t>(h ^ (h >> 32)));
-}
-
 std::vector<int64_t> parse_epochs(const std::string& text) {
   std::vector<int64_t> out;
   std::stringstream in(text);
@@ -152,7 +142,7 @@ void add_sweep_command(CLI::App& app) {
         for (const std::string& s : *list) what += "\n" + s;
       what += fmt::format("\n{} {} {} {} {}", opts->trials, opts->seeds, opts->metric,
                           opts->halving, opts->keep);
-      opts->out = "sweeps/sweep-" + fingerprint(what);
+      opts->out = "sweeps/sweep-" + sw::fingerprint(what);
     }
     o.plan.dir = opts->out;
     o.parallel = opts->parallel;

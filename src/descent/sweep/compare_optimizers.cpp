@@ -32,7 +32,8 @@ std::string with_lr(const std::string& spec, const std::string& lr) {
 // One optimizer on one problem: its trials at the best learning rate, from both sweeps.
 struct Entry {
   std::string optimizer;
-  std::string lr;  // "" when every learning rate diverged
+  std::string lr;           // "" when every learning rate diverged
+  bool lr_at_edge = false;  // the best rate is the grid's smallest or largest: widen the grid
   std::vector<TrialResult> trials;
   double mean = NAN, min = NAN, max = NAN;
   std::vector<double> curve, lo, hi, seconds, steps;  // per epoch: means and bands, cumulative
@@ -332,6 +333,7 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
     s.threads = o.threads;
     s.program = o.program;
     s.command = o.command;
+    s.report = o.report;
     s.progress = o.progress;
     const Config config = load_config({}, s.plan.sets);
     if (config.data.name == "fashion-mnist" && !std::filesystem::exists(config.data.dir))
@@ -369,6 +371,8 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
       }
       if (best) {
         e.lr = tuned.plan.configurations[static_cast<size_t>(best->config)][1].second;
+        const auto l = static_cast<size_t>(best->config) - k * lrs.size();
+        e.lr_at_edge = lrs.size() > 2 && (l == 0 || l + 1 == lrs.size());
         e.trials.push_back(tuned.results.trials[best->trials.at(0)]);
         seed_values += (seed_values.empty() ? "" : ",") + grid_value(with_lr(e.optimizer, e.lr));
       }
@@ -428,6 +432,7 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
                       {"optimizer", e.optimizer},
                       {"rank", e.rank},
                       {"best_lr", e.lr},
+                      {"best_lr_at_grid_edge", e.lr_at_edge},
                       {"val_loss_mean", num(e.mean)},
                       {"val_loss_min", num(e.min)},
                       {"val_loss_max", num(e.max)},
@@ -456,12 +461,13 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
       {"profile", {{"tau", taus}, {"optimizers", optimizers}, {"fraction", profile}}}};
   write_file_atomically(o.dir / "results.json", outcome.results.dump(2) + "\n");
   write_file_atomically(o.dir / "results.csv", csv.str());
-  try {
-    plot::write_html(compare_page(results, optimizers, values, taus, profile, mean_rank, o, seeds),
-                     o.dir / "report.html");
-  } catch (const std::exception& e) {
-    outcome.report_error = e.what();
-  }
+  if (o.report) try {
+      plot::write_html(
+          compare_page(results, optimizers, values, taus, profile, mean_rank, o, seeds),
+          o.dir / "report.html");
+    } catch (const std::exception& e) {
+      outcome.report_error = e.what();
+    }
   return outcome;
 }
 

@@ -30,6 +30,7 @@ struct CompareOptions {
   int parallel = 0, threads = 0;        // as for a sweep
   std::filesystem::path program;        // the trials' descent program; empty: this one
   std::string command;
+  bool report = true;  // report.html, and each sweep's own
   std::function<void(const std::string&)> progress = {};
 };
 

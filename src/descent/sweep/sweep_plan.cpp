@@ -193,6 +193,15 @@ void write_or_check_plan(const SweepPlan& plan) {
   write_file_atomically(file, wanted.dump(2) + "\n");
 }
 
+std::string fingerprint(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:08x}", static_cast<uint32_t>(h ^ (h >> 32)));
+}
+
 SweepPlan read_plan(const std::filesystem::path& dir) {
   const auto file = dir / kPlanFile;
   if (!std::filesystem::exists(file))

@@ -101,6 +101,10 @@ nlohmann::json to_json(const SweepPlan& plan);
 // unless it is this plan (the sweep goes on where it stopped). The directory is created.
 void write_or_check_plan(const SweepPlan& plan);
 
+// 8 hex digits naming a text (FNV-1a): default directories named by what a command sweeps, so the
+// same command finds its directory again.
+std::string fingerprint(const std::string& text);
+
 // The plan a sweep directory holds (for results and reports of a finished or running sweep).
 SweepPlan read_plan(const std::filesystem::path& dir);
 
