@@ -13,14 +13,14 @@ struct ExitStatus {
 
 void add_train_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
-void add_schedule_command(CLI::App& app);  // schedule.cpp
-void add_optimize_command(CLI::App& app);  // optimize.cpp
-void add_bench_command(CLI::App& app);     // bench.cpp: the `bench` group
-void add_report_command(CLI::App& app);    // report.cpp
-void add_encode_command(CLI::App& app);    // encode.cpp: an autoencoder run's codes
-void add_generate_command(CLI::App& app);  // generate.cpp: samples from a VAE's prior
-void add_summary_command(CLI::App& app);   // summary.cpp: layers, shapes, parameter counts
-void add_predict_command(CLI::App& app);   // predict.cpp: a run's predictions on new inputs
+void add_schedule_command(CLI::App& app);    // schedule.cpp
+void add_optimize_command(CLI::App& app);    // optimize.cpp
+void add_bench_command(CLI::App& app);       // bench.cpp: the `bench` group
+void add_report_command(CLI::App& app);      // report.cpp
+void add_encode_command(CLI::App& app);      // encode.cpp: an autoencoder run's codes
+void add_generate_command(CLI::App& app);    // generate.cpp: samples from a VAE's prior
+void add_summary_command(CLI::App& app);     // summary.cpp: layers, shapes, parameter counts
+void add_predict_command(CLI::App& app);     // predict.cpp: a run's predictions on new inputs
 void add_experiment_command(CLI::App& app);  // experiment.cpp: the notes' experiments
 void add_landscape_command(CLI::App& app);   // landscape.cpp: a trained run's loss landscape
 void add_sweep_command(CLI::App& app);       // sweep.cpp: grid and random search over seeds

@@ -5,7 +5,6 @@
 // The benchmark protocol of src/descent/sweep/compare_optimizers.h: per problem and optimizer, a
 // learning-rate log grid, then the best rate with more seeds; a ranking, each problem's table
 // and a performance profile. The same command continues a comparison that stopped.
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -15,11 +14,11 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/sweep_console.h"
 #include "descent/plot/provenance.h"
 #include "descent/sweep/benchmark_problems.h"
 #include "descent/sweep/compare_optimizers.h"
 #include "descent/sweep/sweep_plan.h"
-#include "descent/train/interrupt.h"
 
 namespace cli {
 namespace {
@@ -115,22 +114,10 @@ void add_compare_optimizers_command(CLI::App& app) {
       opts->out = "comparisons/compare-" + sw::fingerprint(what);
     }
     o.dir = opts->out;
-    const bool verbose = opts->verbose, quiet_run = opts->quiet;
-    o.progress = [verbose, quiet_run](const std::string& line) {
-      const bool per_trial = line.rfind("[", 0) == 0;
-      if (quiet_run || (per_trial && !verbose)) return;
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    };
+    o.progress = sweep_progress(opts->quiet, opts->verbose);
     if (!opts->quiet) std::printf("comparison directory %s\n", opts->out.c_str());
     const sw::CompareOutcome outcome = sw::compare_optimizers(o);
-    if (outcome.interrupted) {
-      std::fprintf(stderr,
-                   "descent: comparison stopped by %s; the trials in progress wrote checkpoints\n"
-                   "continue it with the same command\n",
-                   descent::interrupt_name()[0] ? descent::interrupt_name() : "a request");
-      throw ExitStatus{128 + (descent::interrupt_signal() ? descent::interrupt_signal() : SIGINT)};
-    }
+    if (outcome.interrupted) stop_interrupted("comparison");
     std::printf("ranking (mean rank over %zu problems, final validation loss):\n",
                 outcome.results["problems"].size() /
                     std::max<size_t>(1, outcome.results["ranking"].size()));

@@ -7,7 +7,6 @@
 // The same command continues a sweep that was killed or interrupted.
 // Exit status: 0 when every trial trained (diverged ones included), 1 when some failed or the
 // sweep was refused, 2 for a bad command line, 130/143 after Ctrl-C/SIGTERM.
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -17,12 +16,12 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/sweep_console.h"
 #include "descent/app/report.h"
 #include "descent/io/atomic_file.h"
 #include "descent/plot/provenance.h"
 #include "descent/sweep/sweep.h"
 #include "descent/sweep/sweep_report.h"
-#include "descent/train/interrupt.h"
 #include "descent/util/console.h"
 
 namespace cli {
@@ -149,23 +148,10 @@ void add_sweep_command(CLI::App& app) {
     o.threads = opts->threads;
     o.report = !opts->no_report;
     o.command = descent::plot::command_line();
-    const bool verbose = opts->verbose;
-    const bool quiet_run = opts->quiet;
-    o.progress = [verbose, quiet_run](const std::string& line) {
-      const bool per_trial = line.rfind("[", 0) == 0;
-      if (quiet_run || (per_trial && !verbose)) return;
-      std::printf("%s\n", line.c_str());
-      std::fflush(stdout);
-    };
+    o.progress = sweep_progress(opts->quiet, opts->verbose);
     if (!opts->quiet) std::printf("sweep directory %s\n", opts->out.c_str());
     const sw::SweepOutcome outcome = sw::run_sweep(o);
-    if (outcome.interrupted) {
-      std::fprintf(stderr,
-                   "descent: sweep stopped by %s; the trials in progress wrote checkpoints\n"
-                   "continue it with the same command\n",
-                   descent::interrupt_name()[0] ? descent::interrupt_name() : "a request");
-      throw ExitStatus{128 + (descent::interrupt_signal() ? descent::interrupt_signal() : SIGINT)};
-    }
+    if (outcome.interrupted) stop_interrupted("sweep");
     if (!outcome.wrote_results) return;  // another rank writes them
     print_ranking(outcome);
     if (!opts->quiet)

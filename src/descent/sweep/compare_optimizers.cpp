@@ -131,20 +131,10 @@ plot::LineChart curves_of(const ProblemResult& p, const std::string& id) {
   chart.y_title = "val_loss";
   chart.log_y = true;
   for (const Entry& e : p.entries) {
-    if (e.lr.empty()) continue;
-    plot::Series s;
-    s.name = with_lr(e.optimizer, e.lr);
-    s.color_key = e.optimizer;
-    for (size_t i = 0; i < e.curve.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
-    s.y = e.curve;
-    if (e.trials.size() > 1) {
-      s.lo = e.lo;
-      s.hi = e.hi;
-    }
-    chart.series.push_back(std::move(s));
+    if (!e.lr.empty())
+      chart.series.push_back(epoch_series(with_lr(e.optimizer, e.lr), e.optimizer, e.curve, e.lo,
+                                          e.hi, e.trials.size() > 1));
   }
-  if (std::isfinite(p.target)) chart.rules.push_back({0.5, ""});
-  chart.rules.clear();
   return chart;
 }
 

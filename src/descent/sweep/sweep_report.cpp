@@ -64,6 +64,21 @@ plot::Table ranking_table(const SweepPlan& plan, const SweepResults& results) {
 
 }  // namespace
 
+plot::Series epoch_series(const std::string& name, const std::string& color_key,
+                          const std::vector<double>& mean, const std::vector<double>& lo,
+                          const std::vector<double>& hi, bool band) {
+  plot::Series s;
+  s.name = name;
+  s.color_key = color_key;
+  for (size_t e = 0; e < mean.size(); ++e) s.x.push_back(static_cast<double>(e + 1));
+  s.y = mean;
+  if (band) {
+    s.lo = lo;
+    s.hi = hi;
+  }
+  return s;
+}
+
 // The metric against one numeric key: at each value, each optimizer's best configuration.
 plot::LineChart sensitivity_chart(const SweepPlan& plan, const SweepResults& results,
                                   const Axis& axis, const std::string& id) {
@@ -114,18 +129,10 @@ plot::LineChart curves_chart(const SweepPlan& plan, const SweepResults& results,
       ys.push_back(plan.metric.per_epoch() ? results.trials[t].curve
                                            : results.trials[t].train_loss);
     const Aggregate a = aggregate(ys);
-    plot::Series s;
-    const std::string group = group_of(plan, c.config);
-    s.name =
+    const std::string name =
         by_optimizer ? plan.label(c.config) : fmt::format("#{} {}", c.rank, plan.label(c.config));
-    s.color_key = by_optimizer ? group : s.name;
-    for (size_t e = 0; e < a.mean.size(); ++e) s.x.push_back(static_cast<double>(e + 1));
-    s.y = a.mean;
-    if (c.trials.size() > 1) {
-      s.lo = a.min;
-      s.hi = a.max;
-    }
-    chart.series.push_back(std::move(s));
+    chart.series.push_back(epoch_series(name, by_optimizer ? group_of(plan, c.config) : name,
+                                        a.mean, a.min, a.max, c.trials.size() > 1));
   }
   return chart;
 }

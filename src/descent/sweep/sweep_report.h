@@ -16,6 +16,11 @@ inline constexpr const char* kSweepReportFile = "report.html";
 // The metric against one numeric swept key (id `id`), and the metric per epoch of
 // the given configurations with bands over seeds (id `id`); by_optimizer names each curve by its
 // configuration and colours it by its optimizer.
+// A curve with a band from lo to hi (over seeds) when there are several seeds, at x = 1, 2, ...
+plot::Series epoch_series(const std::string& name, const std::string& color_key,
+                          const std::vector<double>& mean, const std::vector<double>& lo,
+                          const std::vector<double>& hi, bool band);
+
 plot::LineChart sensitivity_chart(const SweepPlan& plan, const SweepResults& results,
                                   const Axis& axis, const std::string& id);
 plot::LineChart curves_chart(const SweepPlan& plan, const SweepResults& results,
