@@ -10,6 +10,7 @@
 #include "descent/app/report.h"
 #include "descent/io/atomic_file.h"
 #include "descent/plot/page.h"
+#include "descent/plot/palette.h"
 #include "descent/sweep/benchmark_problems.h"
 #include "descent/sweep/sweep.h"
 #include "descent/sweep/sweep_report.h"
@@ -32,8 +33,10 @@ std::string with_lr(const std::string& spec, const std::string& lr) {
 // One optimizer on one problem: its trials at the best learning rate, from both sweeps.
 struct Entry {
   std::string optimizer;
-  std::string lr;           // "" when every learning rate diverged
-  bool lr_at_edge = false;  // the best rate is the grid's smallest or largest: widen the grid
+  std::string lr;  // "" when every learning rate diverged
+  bool lr_at_edge = false;
+  std::string color_key;  // the optimizer's colour, the same in every figure  // the best rate is
+                          // the grid's smallest or largest: widen the grid
   std::vector<TrialResult> trials;
   double mean = NAN, min = NAN, max = NAN;
   std::vector<double> curve, lo, hi, seconds, steps;  // per epoch: means and bands, cumulative
@@ -132,7 +135,7 @@ plot::LineChart curves_of(const ProblemResult& p, const std::string& id) {
   chart.log_y = true;
   for (const Entry& e : p.entries) {
     if (!e.lr.empty())
-      chart.series.push_back(epoch_series(with_lr(e.optimizer, e.lr), e.optimizer, e.curve, e.lo,
+      chart.series.push_back(epoch_series(with_lr(e.optimizer, e.lr), e.color_key, e.curve, e.lo,
                                           e.hi, e.trials.size() > 1));
   }
   return chart;
@@ -200,7 +203,7 @@ plot::Page compare_page(const std::vector<ProblemResult>& problems,
   for (size_t i = 0; i < optimizers.size(); ++i) {
     plot::Series s;
     s.name = optimizers[i];
-    s.color_key = optimizers[i];
+    s.color_key = plot::distinct_color_keys(optimizers)[i];
     s.x = taus;
     s.y = profile[i];
     chart.series.push_back(std::move(s));
@@ -351,9 +354,11 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
     pr.tuning_results = tuned.results;
     // Each optimizer's best learning rate (its configurations are optimizer-major).
     std::string seed_values;
+    const std::vector<std::string> colors = plot::distinct_color_keys(optimizers);
     for (size_t k = 0; k < optimizers.size(); ++k) {
       Entry e;
       e.optimizer = optimizers[k];
+      e.color_key = colors[k];
       const ConfigResult* best = nullptr;
       for (size_t l = 0; l < lrs.size(); ++l) {
         const ConfigResult& c = tuned.results.configs[k * lrs.size() + l];

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "descent/app/report.h"
+#include "descent/plot/palette.h"
 
 namespace descent::sweep {
 namespace {
@@ -33,7 +34,23 @@ bool sweeps_optimizer(const SweepPlan& plan) { return !optimizer_key(plan).empty
 // The optimizer a configuration uses: its swept value, or "" when every trial shares one.
 std::string group_of(const SweepPlan& plan, int64_t config) {
   const std::string key = optimizer_key(plan);
-  return key.empty() ? std::string() : value_of(plan, config, key);
+  std::string group = key.empty() ? std::string() : value_of(plan, config, key);
+  if (group.size() >= 2 && group.front() == '[' && group.back() == ']')
+    group = group.substr(1, group.size() - 2);  // a SPEC's grid brackets
+  return group;
+}
+
+// Each optimizer's colour, distinct within the sweep and the same in every figure of its page.
+std::map<std::string, std::string> group_colors(const SweepPlan& plan) {
+  std::vector<std::string> groups;
+  for (size_t c = 0; c < plan.configurations.size(); ++c) {
+    const std::string g = group_of(plan, static_cast<int64_t>(c));
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+  }
+  const std::vector<std::string> keys = plot::distinct_color_keys(groups);
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < groups.size(); ++i) out[groups[i]] = keys[i];
+  return out;
 }
 
 std::string direction(const Metric& m) { return m.higher_is_better() ? "higher" : "lower"; }
@@ -42,7 +59,7 @@ plot::Table ranking_table(const SweepPlan& plan, const SweepResults& results) {
   const std::string& m = plan.metric.name;
   plot::Table table;
   table.columns = {
-      "rank",    "configuration", m + " (mean)", "min .. max over seeds", m + " best epoch (mean)",
+      "rank",    "configuration", m + " (mean)", "min .. max over seeds", "best over epochs (mean)",
       "seconds", "steps",         "status"};
   const size_t shown = std::min<size_t>(results.ranking.size(), 50);
   for (size_t i = 0; i < shown; ++i) {
@@ -99,7 +116,7 @@ plot::LineChart sensitivity_chart(const SweepPlan& plan, const SweepResults& res
   for (const auto& [group, points] : best) {
     plot::Series s;
     s.name = group.empty() ? plan.metric.name : group;
-    s.color_key = group.empty() ? "sweep" : group;
+    s.color_key = group_colors(plan).at(group);
     for (const auto& [x, c] : points) {
       s.x.push_back(x);
       s.y.push_back(c->mean);
@@ -131,8 +148,9 @@ plot::LineChart curves_chart(const SweepPlan& plan, const SweepResults& results,
     const Aggregate a = aggregate(ys);
     const std::string name =
         by_optimizer ? plan.label(c.config) : fmt::format("#{} {}", c.rank, plan.label(c.config));
-    chart.series.push_back(epoch_series(name, by_optimizer ? group_of(plan, c.config) : name,
-                                        a.mean, a.min, a.max, c.trials.size() > 1));
+    chart.series.push_back(
+        epoch_series(name, by_optimizer ? group_colors(plan).at(group_of(plan, c.config)) : name,
+                     a.mean, a.min, a.max, c.trials.size() > 1));
   }
   return chart;
 }
