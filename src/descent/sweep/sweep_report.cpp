@@ -128,6 +128,46 @@ plot::LineChart sensitivity_chart(const SweepPlan& plan, const SweepResults& res
   return chart;
 }
 
+namespace {
+
+// The metric for each value of a key that is not a number (optimizer x value).
+plot::Heatmap choice_heatmap(const SweepPlan& plan, const SweepResults& results, const Axis& axis,
+                             const std::string& id) {
+  std::vector<std::string> values, groups;
+  for (size_t c = 0; c < plan.configurations.size(); ++c) {
+    const std::string v = value_of(plan, static_cast<int64_t>(c), axis.key);
+    const std::string g = group_of(plan, static_cast<int64_t>(c));
+    if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+  }
+  plot::Heatmap map;
+  map.id = id;
+  map.title = fmt::format("{} for each {}", plan.metric.name, axis.key);
+  map.x.title = axis.key;
+  map.x.categories = values;
+  map.y.title = groups.size() > 1 ? "optimizer" : "";
+  map.y.categories = groups.size() > 1 ? groups : std::vector<std::string>{plan.metric.name};
+  map.values.assign(values.size() * map.y.categories.size(), NAN);
+  map.value_title = plan.metric.name;
+  map.cell_text = true;
+  map.missing_label = "diverged or halted";
+  for (const ConfigResult& c : results.configs) {
+    if (c.halted_at > 0 || !std::isfinite(c.mean)) continue;
+    const auto x = static_cast<size_t>(
+        std::find(values.begin(), values.end(), value_of(plan, c.config, axis.key)) -
+        values.begin());
+    const auto y = groups.size() > 1 ? static_cast<size_t>(std::find(groups.begin(), groups.end(),
+                                                                     group_of(plan, c.config)) -
+                                                           groups.begin())
+                                     : 0;
+    double& cell = map.values[y * values.size() + x];
+    if (std::isnan(cell) || plan.metric.better(c.mean, cell)) cell = c.mean;
+  }
+  return map;
+}
+
+}  // namespace
+
 // The metric per epoch (train_loss for a test metric) of the chosen configurations.
 plot::LineChart curves_chart(const SweepPlan& plan, const SweepResults& results,
                              const std::vector<size_t>& configs, bool by_optimizer,
@@ -185,7 +225,17 @@ plot::Page sweep_page(const SweepPlan& plan, const SweepResults& results,
   bool heading = false;
   for (size_t i = 0; i < plan.space.axes.size(); ++i) {
     const Axis& axis = plan.space.axes[i];
-    if (!axis.numeric()) continue;
+    if (!axis.numeric()) {
+      if (axis.key == optimizer_key(plan)) continue;  // the curves and the ranking show it
+      if (!heading) page.blocks.push_back(plot::Heading{"Sensitivity"});
+      heading = true;
+      page.blocks.push_back(plot::Paragraph{fmt::format(
+          "For each value of {}, the best configuration{} with it: its mean over seeds.", axis.key,
+          sweeps_optimizer(plan) ? " of each optimizer" : "")});
+      page.blocks.push_back(
+          plot::Figure{choice_heatmap(plan, results, axis, fmt::format("sensitivity_{}", i))});
+      continue;
+    }
     plot::LineChart chart =
         sensitivity_chart(plan, results, axis, fmt::format("sensitivity_{}", i));
     size_t points = 0;
