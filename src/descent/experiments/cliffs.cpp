@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "descent/experiments/drawn_path.h"
 #include "descent/experiments/experiment.h"
 #include "descent/functions/optimizer_path.h"
 #include "descent/plot/function_contour.h"
@@ -74,17 +75,8 @@ Outcome run(Context& context) {
     }
   plot::ContourPlot contour = plot::function_contour(fn, window, 161, "cliff");
   contour.title = fn.name + ", " + opt;
-  auto add_path = [&](const std::string& name, const OptimizerPath& path) {
-    plot::Path drawn;
-    drawn.name = name;
-    drawn.x = path.x;
-    drawn.y = path.y;
-    drawn.loss = path.loss;
-    drawn.lr = path.lr;
-    contour.paths.push_back(drawn);
-  };
-  add_path("unclipped", a);
-  add_path("clip_grad_norm " + number_text(clip), b);
+  contour.paths.push_back(drawn_path("unclipped", a));
+  contour.paths.push_back(drawn_path("clip_grad_norm " + number_text(clip), b));
   plot::LineChart steps_chart;
   steps_chart.id = "step_length";
   steps_chart.title = "length of each step";

@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "descent/data/synthetic.h"
+#include "descent/experiments/drawn_path.h"
 #include "descent/experiments/experiment.h"
 #include "descent/functions/optimizer_path.h"
 #include "descent/nn/loss.h"
@@ -120,14 +121,7 @@ Outcome run(Context& context) {
       plot::ContourPlot c =
           plot::function_contour(fn, fn.domain, 121, "zigzag" + number_text(kappa));
       c.title = "kappa = " + number_text(kappa) + ": the first 30 steps";
-      plot::Path drawn;
-      drawn.name = "gd, lr = " + number_text(lr);
-      const size_t shown = std::min<size_t>(path.x.size(), 31);
-      drawn.x.assign(path.x.begin(), path.x.begin() + static_cast<long>(shown));
-      drawn.y.assign(path.y.begin(), path.y.begin() + static_cast<long>(shown));
-      drawn.loss.assign(path.loss.begin(), path.loss.begin() + static_cast<long>(shown));
-      drawn.lr.assign(path.lr.begin(), path.lr.begin() + static_cast<long>(shown));
-      c.paths.push_back(drawn);
+      c.paths.push_back(drawn_path("gd, lr = " + number_text(lr), path, 30));
       c.width = 320;
       contours.push_back(c);
     }

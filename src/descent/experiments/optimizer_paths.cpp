@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "descent/experiments/drawn_path.h"
 #include "descent/experiments/experiment.h"
 #include "descent/functions/optimizer_path.h"
 #include "descent/plot/function_contour.h"
@@ -119,13 +120,8 @@ Outcome run(Context& context) {
             (fastest_adaptive_escape < 0 || escape < fastest_adaptive_escape))
           fastest_adaptive_escape = escape;
       }
-      plot::Path drawn;
-      drawn.name = optimizers()[k].label;
+      plot::Path drawn = drawn_path(optimizers()[k].label, path);
       drawn.color_key = colors[k];
-      drawn.x = path.x;
-      drawn.y = path.y;
-      drawn.loss = path.loss;
-      drawn.lr = path.lr;
       contour.paths.push_back(drawn);
       paths.push_back(std::move(path));
     }

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "descent/experiments/drawn_path.h"
 #include "descent/experiments/experiment.h"
 #include "descent/functions/optimizer_path.h"
 #include "descent/plot/function_contour.h"
@@ -126,18 +127,10 @@ Outcome run(Context& context) {
   plot::ContourPlot contour = plot::function_contour(fn, fn.domain, 121, "paths");
   contour.title = "from (" + number_text(x0) + ", " + number_text(smallest) + "); sgd from (" +
                   number_text(x0) + ", 0)";
-  auto add_path = [&](const std::string& name, const OptimizerPath& path) {
-    plot::Path drawn;
-    drawn.name = name;
-    drawn.x = path.x;
-    drawn.y = path.y;
-    drawn.loss = path.loss;
-    drawn.lr = path.lr;
-    contour.paths.push_back(drawn);
-  };
-  add_path("gd", optimizer_path(fn, gd, x0, smallest, quiet, rng));
-  add_path("momentum", optimizer_path(fn, heavy, x0, smallest, quiet, rng));
-  add_path("sgd (noise)", optimizer_path(fn, gd, x0, 0, noisy, rng));
+  contour.paths.push_back(drawn_path("gd", optimizer_path(fn, gd, x0, smallest, quiet, rng)));
+  contour.paths.push_back(
+      drawn_path("momentum", optimizer_path(fn, heavy, x0, smallest, quiet, rng)));
+  contour.paths.push_back(drawn_path("sgd (noise)", optimizer_path(fn, gd, x0, 0, noisy, rng)));
   context.add_text("Escaping x^2 - y^2",
                    "From (" + number_text(x0) + ", y0): gradient descent (" + gd + "), momentum (" +
                        heavy + ") and SGD: gradient descent plus N(0, " + number_text(noise) +
