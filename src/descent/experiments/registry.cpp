@@ -26,6 +26,7 @@ Experiment early_stopping_experiment();
 Experiment batch_size_experiment();
 Experiment autoencoder_codes_experiment();
 Experiment denoising_experiment();
+Experiment grid_vs_random_experiment();
 
 const std::vector<Experiment>& all_experiments() {
   // clang-format off
@@ -49,6 +50,7 @@ const std::vector<Experiment>& all_experiments() {
       early_stopping_experiment(),
       autoencoder_codes_experiment(),
       denoising_experiment(),
+      grid_vs_random_experiment(),
   };
   // clang-format on
   return table;
