@@ -148,12 +148,10 @@ std::string id_of(const std::string& name) {
 }
 
 plot::Page compare_page(const std::vector<ProblemResult>& problems,
-                        const std::vector<std::string>& optimizers,
-                        const std::vector<std::vector<double>>& values,
-                        const std::vector<double>& taus,
+                        const std::vector<std::string>& optimizers, const std::vector<double>& taus,
                         const std::vector<std::vector<double>>& profile,
-                        const std::vector<double>& mean_rank, const CompareOptions& o,
-                        int64_t seeds) {
+                        const std::vector<double>& mean_rank, const std::vector<double>& mean_ratio,
+                        const CompareOptions& o, int64_t seeds) {
   plot::Page page;
   page.title = "descent compare-optimizers";
   page.smoothing = 0;
@@ -161,7 +159,9 @@ plot::Page compare_page(const std::vector<ProblemResult>& problems,
   std::string names;
   for (const ProblemResult& p : problems) names += (names.empty() ? "" : ", ") + p.problem->name;
   page.blocks.push_back(plot::Paragraph{fmt::format(
-      "{} optimizers on {} problems ({}). For each, the learning rate was tuned on a log grid of "
+      "{} optimizers on {} problems ({}). Ranked by their mean rank over the problems, ties by "
+      "the mean of final loss / the best optimizer's. For each, the learning rate was tuned on a "
+      "log grid of "
       "{} values with one seed and the other hyper-parameters at their defaults; the best "
       "learning rate (lowest final validation loss) was then trained with {} seeds. Numbers are "
       "the final validation loss, the mean over those seeds; the target of a problem is the best "
@@ -172,17 +172,20 @@ plot::Page compare_page(const std::vector<ProblemResult>& problems,
 
   page.blocks.push_back(plot::Heading{"Ranking"});
   plot::Table ranking;
-  ranking.columns = {"optimizer", "mean rank", "best on", "within 10% on"};
+  ranking.columns = {"optimizer", "mean rank", "mean final loss / best", "best on",
+                     "within 10% on"};
   for (const ProblemResult& p : problems) ranking.columns.push_back("rank: " + p.problem->name);
   std::vector<size_t> order(optimizers.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return mean_rank[a] < mean_rank[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (mean_rank[a] != mean_rank[b]) return mean_rank[a] < mean_rank[b];
+    return mean_ratio[a] < mean_ratio[b];
+  });
   const size_t at_1_1 =
       static_cast<size_t>(std::lower_bound(taus.begin(), taus.end(), 1.1 - 1e-12) - taus.begin());
   for (size_t i : order) {
     std::vector<std::string> row = {
-        optimizers[i], fmt::format("{:.2f}", mean_rank[i]),
+        optimizers[i], fmt::format("{:.2f}", mean_rank[i]), format_number(mean_ratio[i]),
         fmt::format("{:.0f} of {}", profile[i][0] * static_cast<double>(problems.size()),
                     problems.size()),
         at_1_1 < taus.size()
@@ -212,7 +215,6 @@ plot::Page compare_page(const std::vector<ProblemResult>& problems,
       "Read the curves from the left: the height at tau = 1 is the fraction of problems on which "
       "an optimizer was the best; a curve that rises to 1 quickly is never far from the best."});
   page.blocks.push_back(plot::Figure{std::move(chart)});
-  (void)values;
 
   for (const ProblemResult& p : problems) {
     page.blocks.push_back(plot::Heading{p.problem->name});
@@ -404,11 +406,15 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
 
   // Across problems: the profile and the mean rank.
   std::vector<std::vector<double>> values(optimizers.size());
-  std::vector<double> mean_rank(optimizers.size(), 0);
+  std::vector<double> mean_rank(optimizers.size(), 0), mean_ratio(optimizers.size(), 0);
   for (size_t k = 0; k < optimizers.size(); ++k)
     for (const ProblemResult& p : results) {
       values[k].push_back(p.entries[k].mean);
       mean_rank[k] += static_cast<double>(p.entries[k].rank) / static_cast<double>(results.size());
+      // The final loss over the best's (the target's base); a diverged optimizer: infinite.
+      const double best = p.target / (1 + kTargetSlack);
+      const double ratio = std::isfinite(p.entries[k].mean) ? p.entries[k].mean / best : INFINITY;
+      mean_ratio[k] += ratio / static_cast<double>(results.size());
     }
   const std::vector<double> taus = profile_taus(values);
   const auto profile = performance_profile(values, taus);
@@ -443,13 +449,24 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
     }
   nlohmann::json overall = nlohmann::json::array();
   for (size_t k = 0; k < optimizers.size(); ++k)
-    overall.push_back({{"optimizer", optimizers[k]},
-                       {"mean_rank", mean_rank[k]},
-                       {"best_on", profile[k][0]},
-                       {"values", values[k]}});
-  std::sort(overall.begin(), overall.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-    return a["mean_rank"].get<double>() < b["mean_rank"].get<double>();
-  });
+    overall.push_back(
+        {{"optimizer", optimizers[k]},
+         {"mean_rank", mean_rank[k]},
+         {"mean_ratio_to_best",
+          std::isfinite(mean_ratio[k]) ? nlohmann::json(mean_ratio[k]) : nlohmann::json(nullptr)},
+         {"best_on", profile[k][0]},
+         {"values", values[k]}});
+  // By mean rank; ties by the mean ratio of final loss to the best's (closer to the best first).
+  std::stable_sort(
+      overall.begin(), overall.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        const double ra = a["mean_rank"], rb = b["mean_rank"];
+        if (ra != rb) return ra < rb;
+        const double qa =
+            a["mean_ratio_to_best"].is_null() ? INFINITY : a["mean_ratio_to_best"].get<double>();
+        const double qb =
+            b["mean_ratio_to_best"].is_null() ? INFINITY : b["mean_ratio_to_best"].get<double>();
+        return qa < qb;
+      });
   outcome.results = {
       {"problems", rows},
       {"ranking", overall},
@@ -458,7 +475,7 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
   write_file_atomically(o.dir / "results.csv", csv.str());
   if (o.report) try {
       plot::write_html(
-          compare_page(results, optimizers, values, taus, profile, mean_rank, o, seeds),
+          compare_page(results, optimizers, taus, profile, mean_rank, mean_ratio, o, seeds),
           o.dir / "report.html");
     } catch (const std::exception& e) {
       outcome.report_error = e.what();
