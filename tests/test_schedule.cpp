@@ -97,6 +97,80 @@ TEST(Schedule, LinearWarmup) {
   for (int t = 0; t < 8; ++t) EXPECT_DOUBLE_EQ(v[t], 0.1 * (0.2 + 0.8 * std::min(t, 4) / 4.0));
 }
 
+// The recent families, each against its formula written out here in double precision.
+TEST(Schedule, WarmupStableDecay) {
+  const int T = 20, D = 8, W = 4;
+  for (const std::string decay : {"linear", "cosine", "sqrt"}) {
+    const auto v =
+        run("wsd:total_steps=20,decay_steps=8,warmup_steps=4,start_factor=0.1,"
+            "min_factor=0.05,decay=" +
+                decay,
+            T + 3);
+    for (int t = 0; t < T + 3; ++t) {
+      double f = 1;
+      if (t < W) f = 0.1 + 0.9 * t / double(W);
+      if (t >= T - D && t < T) {
+        const double p = (t - (T - D)) / double(D);
+        const double d = decay == "linear"   ? 1 - p
+                         : decay == "cosine" ? 0.5 * (1 + std::cos(M_PI * p))
+                                             : 1 - std::sqrt(p);
+        f = 0.05 + 0.95 * d;
+      }
+      if (t >= T) f = 0.05;
+      EXPECT_NEAR(v[t], 0.1 * f, 1e-15) << decay << " t=" << t;
+    }
+  }
+}
+
+TEST(Schedule, OptaxWarmupCosineHoldsAtItsEnd) {
+  const auto v =
+      run("warmup_cosine:warmup_steps=3,decay_steps=13,start_factor=0.2,end_factor=0.1", 20);
+  for (int t = 0; t < 20; ++t) {
+    double f = 0.1;
+    if (t < 3)
+      f = 0.2 + 0.8 * t / 3.0;
+    else if (t < 13)
+      f = 0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * (t - 3) / 10.0));
+    EXPECT_NEAR(v[t], 0.1 * f, 1e-15) << t;
+  }
+  EXPECT_DOUBLE_EQ(v[3], 0.1);  // the peak, right after the warmup
+}
+
+TEST(Schedule, Rex) {
+  const auto v = run("rex:total_steps=10", 12);
+  for (int t = 0; t < 12; ++t) {
+    const double z = std::min(t, 10) / 10.0;
+    EXPECT_NEAR(v[t], 0.1 * (1 - z) / (0.5 + 0.5 * (1 - z)), 1e-15) << t;
+  }
+  // Above linear decay everywhere inside (it drops late).
+  for (int t = 1; t < 10; ++t) EXPECT_GT(v[t], 0.1 * (1 - t / 10.0));
+  const auto m = run("rex:total_steps=10,min_factor=0.2", 12);
+  EXPECT_NEAR(m[5], 0.1 * (0.2 + 0.8 * 0.5 / 0.75), 1e-15);
+  EXPECT_NEAR(m[11], 0.02, 1e-15);
+}
+
+TEST(Schedule, KerasPolynomialDecayWithEndValueAndCycle) {
+  const auto v = run("polynomial_decay:decay_steps=6,end_factor=0.1,power=2", 9);
+  for (int t = 0; t < 9; ++t) {
+    const double p = std::min(t, 6) / 6.0;
+    EXPECT_NEAR(v[t], 0.1 * (0.9 * (1 - p) * (1 - p) + 0.1), 1e-15) << t;
+  }
+  // Keras with cycle: decay_steps * ceil(step / decay_steps), step 0 keeps decay_steps.
+  const auto c = run("polynomial_decay:decay_steps=4,end_factor=0.1,cycle=true", 13);
+  for (int t = 0; t < 13; ++t) {
+    const double horizon = t == 0 ? 4 : 4 * std::ceil(t / 4.0);
+    EXPECT_NEAR(c[t], 0.1 * (0.9 * (1 - t / horizon) + 0.1), 1e-15) << t;
+  }
+  EXPECT_GT(c[5], c[4]);  // a new cycle starts higher than where the last one ended
+}
+
+TEST(Schedule, PiecewiseLinearThroughItsPoints) {
+  const auto v = run("piecewise_linear:steps=[2,6,10],factors=[0.5,1,0.1]", 14);
+  const double want[] = {0.5,   0.5,  0.5,   0.625, 0.75, 0.875, 1,
+                         0.775, 0.55, 0.325, 0.1,   0.1,  0.1,   0.1};
+  for (int t = 0; t < 14; ++t) EXPECT_NEAR(v[t], 0.1 * want[t], 1e-15) << t;
+}
+
 TEST(Schedule, OtherHyperparameters) {
   // momentum follows a cosine; weight_decay steps down; lr is left alone.
   auto opt = sgd({0.1}, 0.9, 0.01);
@@ -206,7 +280,12 @@ TEST(Schedule, ResumeIsExactForEveryFamily) {
       "exponential_epoch:gamma=0.9,steps_per_epoch=2",
       "piecewise_constant:boundaries=[5,10],values=[0.1,0.05,0.01]",
       "linear_then_constant:tau=8",
-      "linear_warmup:warmup_steps=6"};
+      "linear_warmup:warmup_steps=6",
+      "wsd:total_steps=25,decay_steps=10,warmup_steps=3,decay=sqrt",
+      "warmup_cosine:warmup_steps=4,decay_steps=20",
+      "rex:total_steps=25",
+      "polynomial_decay:decay_steps=7,cycle=true",
+      "piecewise_linear:steps=[0,5,20],factors=[0,1,0.1]"};
   for (const auto& spec : specs)
     for (int k : {0, 1, 4, 11}) check_resume(spec, 30, k);
 }

@@ -81,6 +81,13 @@ const std::map<std::string, Expected>& expectations() {
        {"piecewise_constant:boundaries=[2,5],factors=[1,0.5,0.1]", 6, false, "boundaries"}},
       {"linear_then_constant", {"linear_then_constant:tau=5", 5, false, "tau"}},
       {"linear_warmup", {"linear_warmup:warmup_steps=4", 4, false, "warmup_steps"}},
+      {"wsd", {"wsd:total_steps=10,decay_steps=4,warmup_steps=2", 10, true, "total_steps"}},
+      {"warmup_cosine",
+       {"warmup_cosine:warmup_steps=2,decay_steps=8,end_factor=0.1", 8, true, "decay_steps"}},
+      {"rex", {"rex:total_steps=6,min_factor=0.1", 6, true, "total_steps"}},
+      {"polynomial_decay",
+       {"polynomial_decay:decay_steps=5,end_factor=0.2", 5, true, "decay_steps"}},
+      {"piecewise_linear", {"piecewise_linear:steps=[0,3,7],factors=[0,1,0.2]", 7, false, "steps"}},
   };
   return table;
 }

@@ -25,6 +25,12 @@
 #include "descent/schedule/linear_then_constant.h"
 #include "descent/schedule/linear_warmup.h"
 #include "descent/schedule/piecewise_constant.h"
+// includes: what training recipes use now (optax, Keras, recent papers)
+#include "descent/schedule/piecewise_linear.h"
+#include "descent/schedule/polynomial_decay.h"
+#include "descent/schedule/rex.h"
+#include "descent/schedule/warmup_cosine.h"
+#include "descent/schedule/wsd.h"
 
 namespace descent {
 namespace {
@@ -71,6 +77,15 @@ const std::vector<ScheduleInfo>& schedule_registry() {
       entry<LinearThenConstantScheduler>("linear_then_constant",
                                          "notes (Goodfellow 8.3.1): linear to v_tau, then v_tau"),
       entry<LinearWarmupScheduler>("linear_warmup", "Goyal et al.: v_0 start_factor up to v_0"),
+      // entries: what training recipes use now
+      entry<WsdScheduler>("wsd", "warmup-stable-decay (MiniCPM): warmup, hold, decay at the end"),
+      entry<WarmupCosineScheduler>("warmup_cosine",
+                                   "optax warmup_cosine_decay_schedule: warmup, cosine, hold"),
+      entry<RexScheduler>("rex", "REX (Chen et al. 2022): v_0 (1 - z) / (1 - z / 2), z = t / T"),
+      entry<PolynomialDecayScheduler>(
+          "polynomial_decay", "Keras PolynomialDecay: to end_factor over decay_steps, or cycling"),
+      entry<PiecewiseLinearScheduler>(
+          "piecewise_linear", "optax piecewise interpolation: straight lines through points"),
   };
   return registry;
 }
