@@ -164,6 +164,19 @@ TEST(Schedule, KerasPolynomialDecayWithEndValueAndCycle) {
   EXPECT_GT(c[5], c[4]);  // a new cycle starts higher than where the last one ended
 }
 
+TEST(Schedule, CosineRestartsWithDecayingPeaks) {
+  // Periods 4, 8, 16; the k-th period's peak is m_mul^k (Keras CosineDecayRestarts' m_mul).
+  const auto v = run("cosine_restarts:t_0=4,t_mult=2,m_mul=0.5,eta_min=0.01", 28);
+  for (int t = 0; t < 28; ++t) {
+    const int k = t < 4 ? 0 : t < 12 ? 1 : 2;
+    const double cur = t < 4 ? t : t < 12 ? t - 4 : t - 12, len = t < 4 ? 4 : t < 12 ? 8 : 16;
+    const double want = 0.01 + 0.09 * std::pow(0.5, k) * 0.5 * (1 + std::cos(M_PI * cur / len));
+    EXPECT_NEAR(v[t], want, 1e-15) << t;
+  }
+  // m_mul = 1 is PyTorch's schedule exactly.
+  EXPECT_EQ(run("cosine_restarts:t_0=3,m_mul=1", 10), run("cosine_restarts:t_0=3", 10));
+}
+
 TEST(Schedule, PiecewiseLinearThroughItsPoints) {
   const auto v = run("piecewise_linear:steps=[2,6,10],factors=[0.5,1,0.1]", 14);
   const double want[] = {0.5,   0.5,  0.5,   0.625, 0.75, 0.875, 1,
@@ -257,6 +270,7 @@ TEST(Schedule, ResumeIsExactForEveryFamily) {
       "exponential:gamma=0.9",
       "cosine:t_max=7,eta_min=0.001",
       "cosine_restarts:t_0=3,t_mult=2,eta_min=0.001",
+      "cosine_restarts:t_0=3,t_mult=2,m_mul=0.7",
       "cyclic:base_lr=0.01,max_lr=0.1,step_size_up=3,step_size_down=5,mode=triangular2",
       "cyclic:base_lr=0.01,max_lr=0.1,step_size_up=4,mode=exp_range,gamma=0.9",
       "onecycle:max_lr=0.5,total_steps=30,three_phase=true",
