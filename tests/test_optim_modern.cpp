@@ -1,4 +1,5 @@
-// Modern optimizers PyTorch 1.13 lacks (Lion, LAMB, LARS, AdaBelief, Yogi, delta-bar-delta):
+// Modern optimizers PyTorch 1.13 lacks (Lion, LAMB, LARS, AdaBelief, Yogi, delta-bar-delta, ADOPT,
+// Adan):
 // each against its paper's update written out here in double precision, the properties that
 // define it, and resuming through safetensors bit for bit.
 #include <gtest/gtest.h>
@@ -60,6 +61,76 @@ struct RefLion : RefOptimizer {
       const double u = sgn(b1 * m[i] + (1 - b1) * g[i]);
       p[i] -= lr * (u + wd * p[i]);
       m[i] = b2 * m[i] + (1 - b2) * g[i];
+    }
+  }
+};
+
+// ADOPT, the authors' code: v from the first gradient alone, then momentum of the clipped
+// normalized gradient, v updated after the step.
+struct RefAdopt : RefOptimizer {
+  double lr, b1, b2, eps, wd;
+  bool decoupled, clip;
+  Vec m, v;
+  int t = 0;
+  RefAdopt(size_t n, double lr, double b1, double b2, double eps, double wd, bool decoupled,
+           bool clip)
+      : lr(lr),
+        b1(b1),
+        b2(b2),
+        eps(eps),
+        wd(wd),
+        decoupled(decoupled),
+        clip(clip),
+        m(n, 0.0),
+        v(n, 0.0) {}
+  void step(Vec& p, const Vec& grad) override {
+    for (size_t i = 0; i < p.size(); ++i) {
+      const double g = grad[i] + (decoupled ? 0 : wd * p[i]);
+      if (t == 0) {
+        v[i] = g * g;
+        continue;
+      }
+      if (decoupled) p[i] *= 1 - lr * wd;
+      double u = g / std::max(std::sqrt(v[i]), eps);
+      if (clip) u = std::clamp(u, -std::pow(t, 0.25), std::pow(t, 0.25));
+      m[i] = b1 * m[i] + (1 - b1) * u;
+      p[i] -= lr * m[i];
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+    }
+    ++t;
+  }
+};
+
+// Adan, the authors' code: gradient, gradient-difference and squared Nesterov-gradient averages,
+// each bias-corrected, then the proximal weight decay step.
+struct RefAdan : RefOptimizer {
+  double lr, b1, b2, b3, eps, wd;
+  bool no_prox;
+  Vec m, v, n2, prev;
+  int t = 0;
+  RefAdan(size_t n, double lr, double b1, double b2, double b3, double eps, double wd, bool no_prox)
+      : lr(lr),
+        b1(b1),
+        b2(b2),
+        b3(b3),
+        eps(eps),
+        wd(wd),
+        no_prox(no_prox),
+        m(n, 0.0),
+        v(n, 0.0),
+        n2(n, 0.0),
+        prev(n, 0.0) {}
+  void step(Vec& p, const Vec& g) override {
+    ++t;
+    const double c1 = 1 - std::pow(b1, t), c2 = 1 - std::pow(b2, t), c3 = 1 - std::pow(b3, t);
+    for (size_t i = 0; i < p.size(); ++i) {
+      const double d = t == 1 ? 0 : g[i] - prev[i];
+      m[i] = b1 * m[i] + (1 - b1) * g[i];
+      v[i] = b2 * v[i] + (1 - b2) * d;
+      n2[i] = b3 * n2[i] + (1 - b3) * (g[i] + b2 * d) * (g[i] + b2 * d);
+      const double u = (m[i] / c1 + b2 * v[i] / c2) / (std::sqrt(n2[i] / c3) + eps);
+      p[i] = no_prox ? p[i] * (1 - lr * wd) - lr * u : (p[i] - lr * u) / (1 + lr * wd);
+      prev[i] = g[i];
     }
   }
 };
@@ -309,8 +380,8 @@ void set_grad(Tensor& p, const std::vector<float>& g) {
   std::memcpy(p.grad_data(), g.data(), sizeof(float) * g.size());
 }
 
-const std::vector<std::string> kModern = {"lion",      "lamb", "lars",
-                                          "adabelief", "yogi", "delta_bar_delta"};
+const std::vector<std::string> kModern = {
+    "lion", "lamb", "lars", "adabelief", "yogi", "delta_bar_delta", "adopt", "adan"};
 
 // ---------------------------------------------------------------------------------------------
 // All six.
@@ -335,9 +406,10 @@ TEST(ModernOptimizers, RegisteredWithLrAndMaximize) {
 // maximize on -L negates the negated gradient exactly, so the run equals minimizing L bit for bit.
 TEST(ModernOptimizers, MaximizeEqualsMinimizingTheNegation) {
   const std::vector<std::string> specs = {
-      "lion:lr=0.01,weight_decay=0.1", "lamb:lr=0.01,weight_decay=0.01",
-      "lars:weight_decay=0.01",        "adabelief:lr=0.01,weight_decay=0.01",
-      "yogi:weight_decay=0.01",        "delta_bar_delta:lr=0.01,weight_decay=0.01"};
+      "lion:lr=0.01,weight_decay=0.1",   "lamb:lr=0.01,weight_decay=0.01",
+      "lars:weight_decay=0.01",          "adabelief:lr=0.01,weight_decay=0.01",
+      "yogi:weight_decay=0.01",          "delta_bar_delta:lr=0.01,weight_decay=0.01",
+      "adopt:lr=0.01,weight_decay=0.01", "adan:lr=0.01,weight_decay=0.02"};
   const Problem pr = quadratic();
   for (const auto& spec : specs) {
     std::vector<float> init(pr.init[0].begin(), pr.init[0].end());
@@ -409,6 +481,71 @@ TEST(Lion, WeightDecayIsDecoupled) {
 }
 
 TEST(Lion, ResumesBitForBit) { expect_resume_is_exact("lion:lr=0.001,weight_decay=0.1"); }
+
+// ---------------------------------------------------------------------------------------------
+// ADOPT.
+
+TEST(Adopt, MatchesTheAuthorsUpdateInDouble) {
+  expect_matches_reference("adopt:lr=0.01", [](size_t n) {
+    return std::make_unique<RefAdopt>(n, 0.01, 0.9, 0.9999, 1e-6, 0.0, false, true);
+  });
+  expect_matches_reference("adopt:lr=0.02,beta1=0.8,beta2=0.99,weight_decay=0.1", [](size_t n) {
+    return std::make_unique<RefAdopt>(n, 0.02, 0.8, 0.99, 1e-6, 0.1, false, true);
+  });
+  expect_matches_reference(
+      "adopt:lr=0.02,weight_decay=0.1,decoupled=true,clip=false", [](size_t n) {
+        return std::make_unique<RefAdopt>(n, 0.02, 0.9, 0.9999, 1e-6, 0.1, true, false);
+      });
+}
+
+// The first step only measures the gradient's scale: the parameters stay; the second moves each
+// entry by lr (1 - beta1) clip(g / |g_0|, 1).
+TEST(Adopt, FirstStepOnlyFillsTheSecondMoment) {
+  Tensor p = Tensor::from({3}, {1.0f, -2.0f, 0.5f}).requires_grad_();
+  auto opt = make_optimizer("adopt:lr=0.1", {p});
+  set_grad(p, {2.0f, -0.5f, 0.0f});
+  opt->step();
+  EXPECT_EQ(p.to_vector(), (std::vector<float>{1.0f, -2.0f, 0.5f}));
+  EXPECT_EQ(buffer_of(*opt, 0, "exp_avg_sq"), (std::vector<float>{4.0f, 0.25f, 0.0f}));
+  set_grad(p, {4.0f, -0.5f, 1e-3f});  // normalized: 2 (clipped to 1), -1, 1e-3/1e-6 (clipped)
+  opt->step();
+  EXPECT_NEAR(p.data()[0], 1.0 - 0.1 * 0.1 * 1.0, 1e-7);
+  EXPECT_NEAR(p.data()[1], -2.0 + 0.1 * 0.1 * 1.0, 1e-7);
+  EXPECT_NEAR(p.data()[2], 0.5 - 0.1 * 0.1 * 1.0, 1e-7);
+}
+
+TEST(Adopt, ResumesBitForBit) { expect_resume_is_exact("adopt:lr=0.01,weight_decay=0.01"); }
+
+// ---------------------------------------------------------------------------------------------
+// Adan.
+
+TEST(Adan, MatchesTheAuthorsUpdateInDouble) {
+  expect_matches_reference("adan:lr=0.01", [](size_t n) {
+    return std::make_unique<RefAdan>(n, 0.01, 0.98, 0.92, 0.99, 1e-8, 0.0, false);
+  });
+  expect_matches_reference(
+      "adan:lr=0.02,beta1=0.9,beta2=0.8,beta3=0.95,weight_decay=0.05", [](size_t n) {
+        return std::make_unique<RefAdan>(n, 0.02, 0.9, 0.8, 0.95, 1e-8, 0.05, false);
+      });
+  expect_matches_reference("adan:lr=0.02,weight_decay=0.05,no_prox=true", [](size_t n) {
+    return std::make_unique<RefAdan>(n, 0.02, 0.98, 0.92, 0.99, 1e-8, 0.05, true);
+  });
+}
+
+// A constant gradient has no difference term: the bias-corrected averages are g and 0, so every
+// step moves by lr g / (|g| + eps), like sign descent.
+TEST(Adan, ConstantGradientStepsLikeSignDescent) {
+  Tensor p = Tensor::from({2}, {1.0f, -1.0f}).requires_grad_();
+  auto opt = make_optimizer("adan:lr=0.01", {p});
+  for (int s = 1; s <= 5; ++s) {
+    set_grad(p, {0.5f, -3.0f});
+    opt->step();
+    EXPECT_NEAR(p.data()[0], 1.0 - 0.01 * s, 1e-6) << s;
+    EXPECT_NEAR(p.data()[1], -1.0 + 0.01 * s, 1e-6) << s;
+  }
+}
+
+TEST(Adan, ResumesBitForBit) { expect_resume_is_exact("adan:lr=0.01,weight_decay=0.02"); }
 
 // ---------------------------------------------------------------------------------------------
 // LAMB.

@@ -24,6 +24,8 @@
 #include "descent/optim/muon.h"
 // includes: modern optimizers
 #include "descent/optim/adabelief.h"
+#include "descent/optim/adan.h"
+#include "descent/optim/adopt.h"
 #include "descent/optim/delta_bar_delta.h"
 #include "descent/optim/lamb.h"
 #include "descent/optim/lars.h"
@@ -74,6 +76,8 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<AdaBelief>("adabelief"),
       entry<Yogi>("yogi"),
       entry<DeltaBarDelta>("delta_bar_delta"),
+      entry<Adopt>("adopt"),
+      entry<Adan>("adan"),
   };
   return registry;
 }
