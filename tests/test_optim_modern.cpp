@@ -135,6 +135,46 @@ struct RefAdan : RefOptimizer {
   }
 };
 
+// AdEMAMix, the authors' code: Adam's fast momentum plus alpha times a slow one, with the alpha
+// and beta3 warmups (beta3 linear in the half-life).
+struct RefAdEMAMix : RefOptimizer {
+  double lr, b1, b2, b3, alpha, alpha_warmup, beta3_warmup, eps, wd;
+  Vec m1, m2, v;
+  int t = 0;
+  RefAdEMAMix(size_t n, double lr, double b1, double b2, double b3, double alpha, double aw,
+              double bw, double eps, double wd)
+      : lr(lr),
+        b1(b1),
+        b2(b2),
+        b3(b3),
+        alpha(alpha),
+        alpha_warmup(aw),
+        beta3_warmup(bw),
+        eps(eps),
+        wd(wd),
+        m1(n, 0.0),
+        m2(n, 0.0),
+        v(n, 0.0) {}
+  void step(Vec& p, const Vec& g) override {
+    ++t;
+    const double a = alpha_warmup > 0 && t < alpha_warmup ? alpha * t / alpha_warmup : alpha;
+    double beta3 = b3;
+    if (beta3_warmup > 0 && t < beta3_warmup) {
+      const auto f = [](double b) { return std::log(0.5) / std::log(b + 1e-8) - 1; };
+      const double s = t / beta3_warmup;
+      beta3 = std::pow(0.5, 1 / ((1 - s) * f(b1) + s * f(b3) + 1));
+    }
+    for (size_t i = 0; i < p.size(); ++i) {
+      m1[i] = b1 * m1[i] + (1 - b1) * g[i];
+      m2[i] = beta3 * m2[i] + (1 - beta3) * g[i];
+      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+      const double u = (m1[i] / (1 - std::pow(b1, t)) + a * m2[i]) /
+                       (std::sqrt(v[i] / (1 - std::pow(b2, t))) + eps);
+      p[i] -= lr * (u + wd * p[i]);
+    }
+  }
+};
+
 struct RefLamb : RefOptimizer {
   double lr, b1, b2, eps, wd;
   bool bias_correction;
@@ -405,11 +445,15 @@ TEST(ModernOptimizers, RegisteredWithLrAndMaximize) {
 
 // maximize on -L negates the negated gradient exactly, so the run equals minimizing L bit for bit.
 TEST(ModernOptimizers, MaximizeEqualsMinimizingTheNegation) {
-  const std::vector<std::string> specs = {
-      "lion:lr=0.01,weight_decay=0.1",   "lamb:lr=0.01,weight_decay=0.01",
-      "lars:weight_decay=0.01",          "adabelief:lr=0.01,weight_decay=0.01",
-      "yogi:weight_decay=0.01",          "delta_bar_delta:lr=0.01,weight_decay=0.01",
-      "adopt:lr=0.01,weight_decay=0.01", "adan:lr=0.01,weight_decay=0.02"};
+  const std::vector<std::string> specs = {"lion:lr=0.01,weight_decay=0.1",
+                                          "lamb:lr=0.01,weight_decay=0.01",
+                                          "lars:weight_decay=0.01",
+                                          "adabelief:lr=0.01,weight_decay=0.01",
+                                          "yogi:weight_decay=0.01",
+                                          "delta_bar_delta:lr=0.01,weight_decay=0.01",
+                                          "adopt:lr=0.01,weight_decay=0.01",
+                                          "adan:lr=0.01,weight_decay=0.02",
+                                          "ademamix:lr=0.01,weight_decay=0.01"};
   const Problem pr = quadratic();
   for (const auto& spec : specs) {
     std::vector<float> init(pr.init[0].begin(), pr.init[0].end());
@@ -546,6 +590,43 @@ TEST(Adan, ConstantGradientStepsLikeSignDescent) {
 }
 
 TEST(Adan, ResumesBitForBit) { expect_resume_is_exact("adan:lr=0.01,weight_decay=0.02"); }
+
+// ---------------------------------------------------------------------------------------------
+// AdEMAMix.
+
+TEST(AdEMAMix, MatchesTheAuthorsUpdateInDouble) {
+  expect_matches_reference("ademamix:lr=0.005", [](size_t n) {
+    return std::make_unique<RefAdEMAMix>(n, 0.005, 0.9, 0.999, 0.9999, 5.0, 0, 0, 1e-8, 0.0);
+  });
+  expect_matches_reference(
+      "ademamix:lr=0.005,beta3=0.999,alpha=3,alpha_warmup=20,beta3_warmup=30,weight_decay=0.1",
+      [](size_t n) {
+        return std::make_unique<RefAdEMAMix>(n, 0.005, 0.9, 0.999, 0.999, 3.0, 20, 30, 1e-8, 0.1);
+      });
+}
+
+// With alpha = 0 the slow momentum is ignored and AdEMAMix is AdamW (same defaults, same eps).
+TEST(AdEMAMix, WithoutTheSlowMomentumItIsAdamW) {
+  const std::vector<float> init = {0.5f, -1.0f, 2.0f, 0.25f};
+  Tensor a = Tensor::from({4}, init).requires_grad_();
+  Tensor b = Tensor::from({4}, init).requires_grad_();
+  auto mix = make_optimizer("ademamix:lr=0.01,alpha=0,weight_decay=0.1", {a});
+  auto adamw = make_optimizer("adamw:lr=0.01,weight_decay=0.1", {b});
+  Generator gen(5);
+  for (int s = 0; s < 10; ++s) {
+    std::vector<float> g(4);
+    for (auto& x : g) x = static_cast<float>(gen.uniform() - 0.5);
+    set_grad(a, g);
+    set_grad(b, g);
+    mix->step();
+    adamw->step();
+  }
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(a.data()[i], b.data()[i], 1e-6) << i;
+}
+
+TEST(AdEMAMix, ResumesBitForBit) {
+  expect_resume_is_exact("ademamix:lr=0.005,alpha_warmup=10,beta3_warmup=10,weight_decay=0.01");
+}
 
 // ---------------------------------------------------------------------------------------------
 // LAMB.

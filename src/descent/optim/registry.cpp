@@ -25,6 +25,7 @@
 // includes: modern optimizers
 #include "descent/optim/adabelief.h"
 #include "descent/optim/adan.h"
+#include "descent/optim/ademamix.h"
 #include "descent/optim/adopt.h"
 #include "descent/optim/delta_bar_delta.h"
 #include "descent/optim/lamb.h"
@@ -78,6 +79,7 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<DeltaBarDelta>("delta_bar_delta"),
       entry<Adopt>("adopt"),
       entry<Adan>("adan"),
+      entry<AdEMAMix>("ademamix"),
   };
   return registry;
 }
