@@ -114,8 +114,13 @@ double reference_loss(const NetSpec& spec, const std::vector<double>& w, const T
       continue;
     }
     for (int64_t j = 0; j < width; ++j) {
-      const double z = row[j], t = target(i, j);
-      total += loss == "mse" ? (z - t) * (z - t) : std::log(1 + std::exp(z)) - z * t;
+      const double z = row[j], t = target(i, j), d = std::abs(z - t);
+      if (loss == "mse")
+        total += d * d;
+      else if (loss == "huber")
+        total += d <= 1 ? 0.5 * d * d : d - 0.5;
+      else
+        total += std::log(1 + std::exp(z)) - z * t;
     }
   }
   const bool per_row = loss == "cross_entropy" || loss == "nll";
@@ -198,6 +203,8 @@ std::vector<Case> small_cases() {
       {"relu+softplus/cross_entropy", relu_softplus, "cross_entropy", 2},
       {"relu+softplus/mse", relu_softplus, "mse", 0},
       {"relu+softplus/bce(one-hot)", relu_softplus, "binary_cross_entropy", 2},
+      // Targets 4 wide around outputs near 0: some differences inside |d| <= 1, some beyond.
+      {"tanh/huber(regression)", tanh_net, "huber", 0},
       {"sigmoid+elu+leaky+log_softmax/nll", others, "nll", 3},
       {"sigmoid+elu+leaky/cross_entropy", NetSpec(others.begin(), others.end() - 1),
        "cross_entropy", 3},
@@ -210,6 +217,7 @@ Tensor targets_for(const Case& c, int64_t n, uint64_t seed) {
     if (l.kind == "linear") outputs = l.out;
   if (c.num_classes > 0) return class_targets(n, c.num_classes, seed);
   if (c.loss == "binary_cross_entropy") return uniform({n, outputs}, seed, 0, 1);
+  if (c.loss == "huber") return uniform({n, outputs}, seed, -2, 2);
   return uniform({n, outputs}, seed);
 }
 

@@ -190,7 +190,9 @@ GradientCurvature r_operator(const std::string& loss_name, const Tensor& inputs,
   // The loss's gradient delta = dL/dy and its Hessian action H_y(u), at the output y.
   const Mat& y = acts[count];
   const double total = static_cast<double>(y.size());
-  const Mat t = to_mat(target, loss_name == "mse" || loss_name == "binary_cross_entropy" ? n : 1);
+  const ElementwiseLoss* elementwise = elementwise_loss(loss_name);
+  const Mat t = to_mat(
+      target, loss_name == "mse" || loss_name == "binary_cross_entropy" || elementwise ? n : 1);
   Mat delta(y.rows, y.cols), y_probs;
   std::function<Mat(const Mat&)> loss_hessian;
   if (loss_name == "mse") {
@@ -225,6 +227,18 @@ GradientCurvature r_operator(const std::string& loss_name, const Tensor& inputs,
       if (!ce) return Mat(u.rows, u.cols);  // nll is linear in its input
       Mat out = softmax_r(y_probs, u);
       for (double& v : out.v) v /= static_cast<double>(n);
+      return out;
+    };
+  } else if (elementwise) {
+    // mean(phi(y - t)): a diagonal Hessian phi''(d) / total (0 where l1 and the linear parts are).
+    Mat curv(y.rows, y.cols);
+    for (size_t k = 0; k < y.size(); ++k) {
+      delta.v[k] = elementwise->dphi(y.v[k] - t.v[k]) / total;
+      curv.v[k] = elementwise->d2phi(y.v[k] - t.v[k]) / total;
+    }
+    loss_hessian = [curv](const Mat& u) {
+      Mat out = u;
+      for (size_t k = 0; k < out.size(); ++k) out.v[k] *= curv.v[k];
       return out;
     };
   } else {

@@ -2,6 +2,7 @@
 #include "descent/nn/loss.h"
 
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
@@ -131,6 +132,78 @@ Tensor binary_cross_entropy_with_logits(const Tensor& z, const Tensor& t) {
   return loss;
 }
 
+namespace {
+
+// mean(phi(y - t)) as one fused op; phi and its derivative in double, as the table gives them.
+Tensor elementwise_mean_loss(const Tensor& y, const Tensor& t, const char* op,
+                             const std::function<double(double)>& phi,
+                             const std::function<double(double)>& dphi) {
+  require_same_shape(y, t, op);
+  const int64_t n = y.numel();
+  double acc = 0;
+  for (int64_t i = 0; i < n; ++i) acc += phi(static_cast<double>(y.data()[i]) - t.data()[i]);
+  Tensor loss = Tensor::full({}, static_cast<float>(acc / static_cast<double>(n)));
+  record(loss, op, {y, t}, [y, t, n, dphi](const float* g) {
+    const double scale = static_cast<double>(g[0]) / static_cast<double>(n);
+    float* gy = input_grad(y);
+    float* gt = input_grad(t);
+    for (int64_t i = 0; i < n; ++i) {
+      const float d =
+          static_cast<float>(scale * dphi(static_cast<double>(y.data()[i]) - t.data()[i]));
+      if (gy) gy[i] += d;
+      if (gt) gt[i] -= d;
+    }
+  });
+  return loss;
+}
+
+double sign_of(double d) { return static_cast<double>((d > 0) - (d < 0)); }  // torch.sign: 0 at 0
+
+double smooth_l1(double d, double beta) {
+  return std::fabs(d) < beta ? 0.5 * d * d / beta : std::fabs(d) - 0.5 * beta;
+}
+double smooth_l1_grad(double d, double beta) { return std::fabs(d) < beta ? d / beta : sign_of(d); }
+double huber(double d, double delta) {
+  return std::fabs(d) <= delta ? 0.5 * d * d : delta * (std::fabs(d) - 0.5 * delta);
+}
+double huber_grad(double d, double delta) { return std::fabs(d) <= delta ? d : delta * sign_of(d); }
+
+const ElementwiseLoss kElementwiseLosses[] = {
+    {"l1", [](double d) { return std::fabs(d); }, sign_of, [](double) { return 0.0; }},
+    {"smooth_l1", [](double d) { return smooth_l1(d, 1.0); },
+     [](double d) { return smooth_l1_grad(d, 1.0); },
+     [](double d) { return std::fabs(d) < 1.0 ? 1.0 : 0.0; }},
+    {"huber", [](double d) { return huber(d, 1.0); }, [](double d) { return huber_grad(d, 1.0); },
+     [](double d) { return std::fabs(d) <= 1.0 ? 1.0 : 0.0; }},
+};
+
+}  // namespace
+
+Tensor l1_loss(const Tensor& y, const Tensor& t) {
+  return elementwise_mean_loss(
+      y, t, "l1_loss", [](double d) { return std::fabs(d); }, sign_of);
+}
+
+Tensor smooth_l1_loss(const Tensor& y, const Tensor& t, double beta) {
+  if (!(beta > 0)) throw std::invalid_argument("smooth_l1_loss: beta must be > 0");
+  return elementwise_mean_loss(
+      y, t, "smooth_l1_loss", [beta](double d) { return smooth_l1(d, beta); },
+      [beta](double d) { return smooth_l1_grad(d, beta); });
+}
+
+Tensor huber_loss(const Tensor& y, const Tensor& t, double delta) {
+  if (!(delta > 0)) throw std::invalid_argument("huber_loss: delta must be > 0");
+  return elementwise_mean_loss(
+      y, t, "huber_loss", [delta](double d) { return huber(d, delta); },
+      [delta](double d) { return huber_grad(d, delta); });
+}
+
+const ElementwiseLoss* elementwise_loss(const std::string& name) {
+  for (const ElementwiseLoss& l : kElementwiseLosses)
+    if (name == l.name) return &l;
+  return nullptr;
+}
+
 Tensor one_hot(const Tensor& indices, int64_t classes) {
   Tensor out = Tensor::zeros({indices.numel(), classes});
   for (int64_t i = 0; i < indices.numel(); ++i) {
@@ -144,8 +217,8 @@ Tensor one_hot(const Tensor& indices, int64_t classes) {
 }
 
 const std::vector<std::string>& loss_names() {
-  static const std::vector<std::string> names = {"cross_entropy", "mse", "nll",
-                                                 "binary_cross_entropy"};
+  static const std::vector<std::string> names = {
+      "cross_entropy", "mse", "nll", "binary_cross_entropy", "l1", "smooth_l1", "huber"};
   return names;
 }
 
@@ -158,6 +231,10 @@ LossFunction loss_by_name(const std::string& name) {
   if (name == "cross_entropy") return cross_entropy;
   if (name == "nll") return nll_loss;
   if (name == "binary_cross_entropy") return binary_cross_entropy_with_logits;
+  if (name == "l1") return l1_loss;
+  if (name == "smooth_l1")
+    return [](const Tensor& y, const Tensor& t) { return smooth_l1_loss(y, t); };
+  if (name == "huber") return [](const Tensor& y, const Tensor& t) { return huber_loss(y, t); };
   std::string valid;
   for (auto& n : loss_names()) valid += (valid.empty() ? "" : ", ") + n;
   throw SpecError("unknown loss '" + name + "' (valid: " + valid + ")");
