@@ -109,6 +109,12 @@ TEST(OptimAliases, SpecsTakeBetasTuplesAndKerasNames) {
   EXPECT_TRUE(testutil::throws_with<SpecError>(
       [&] { make_optimizer("adam:betas=(0.8,0.9,0.99)", {p}); },
       {"optimizer 'adam:betas=(0.8,0.9,0.99)'", "expected two numbers"}));
+  // Three betas where the optimizer has three (Adan's and AdEMAMix's PyTorch signatures).
+  auto adan = make_optimizer("adan:betas=(0.9,0.8,0.95)", {p});
+  EXPECT_DOUBLE_EQ(adan->param_groups()[0].get("beta3"), 0.95);
+  EXPECT_DOUBLE_EQ(adan->param_groups()[0].get("beta2"), 0.8);
+  EXPECT_TRUE(testutil::throws_with<SpecError>(
+      [&] { make_optimizer("ademamix:betas=(0.9,0.999)", {p}); }, {"expected three numbers"}));
   EXPECT_TRUE(
       testutil::throws_with<SpecError>([&] { make_optimizer("adam:lr=1,learning_rate=2", {p}); },
                                        {"learning_rate and lr are the same setting"}));

@@ -61,15 +61,20 @@ void resolve_hyperparam_aliases(const std::string& optimizer,
       rename(args, a.alias, a.name, context);
   const auto betas = args.find("betas");
   if (betas == args.end() || !declares(defs, "beta1") || !declares(defs, "beta2")) return;
+  // Two betas, or three where the optimizer has a beta3 (Adan, AdEMAMix), as their PyTorch code.
+  std::vector<std::string> names = {"beta1", "beta2"};
+  if (declares(defs, "beta3")) names.push_back("beta3");
   const std::vector<std::string> items = tuple_items(betas->second);
-  if (items.size() != 2 || items[0].empty() || items[1].empty())
-    throw SpecError(context + ": betas=" + betas->second +
-                    " is not valid (expected two numbers, e.g. betas=(0.9,0.999))");
-  for (const char* name : {"beta1", "beta2"})
+  bool valid = items.size() == names.size();
+  for (const std::string& item : items) valid = valid && !item.empty();
+  if (!valid)
+    throw SpecError(context + ": betas=" + betas->second + " is not valid (expected " +
+                    (names.size() == 2 ? "two numbers, e.g. betas=(0.9,0.999))"
+                                       : "three numbers, e.g. betas=(0.9,0.999,0.9999))"));
+  for (const std::string& name : names)
     if (args.count(name))
       throw SpecError(context + ": betas and " + name + " set the same parameter: give one");
-  args["beta1"] = items[0];
-  args["beta2"] = items[1];
+  for (size_t i = 0; i < names.size(); ++i) args[names[i]] = items[i];
   args.erase("betas");
 }
 
