@@ -138,11 +138,14 @@ TEST_F(SweepCommand, KilledSweepContinuesWithoutRetrainingFinishedTrials) {
 }
 
 TEST_F(SweepCommand, CtrlCStopsTheTrialsWithCheckpointsAndTheSameCommandFinishes) {
+  // Long enough (300 epochs) that Ctrl-C after the first checkpoint lands mid-training even on a
+  // loaded machine.
   const std::vector<std::string> args = {"--grid",     "optimizer.lr=0.1,0.01",
                                          "--parallel", "2",
                                          "--threads",  "1",
-                                         "--set",      "train.epochs=8",
-                                         "--set",      "data.size=1500",
+                                         "--set",      "train.epochs=300",
+                                         "--set",      "checkpoint.every=5",
+                                         "--set",      "data.size=300",
                                          "--no-report"};
   const fs::path dir = cwd_ / "s";
   const CommandResult stopped = descent(sweep("s", args), [&] {
@@ -153,9 +156,10 @@ TEST_F(SweepCommand, CtrlCStopsTheTrialsWithCheckpointsAndTheSameCommandFinishes
   EXPECT_NE(stopped.err.find("continue it with the same command"), std::string::npos)
       << stopped.err;
   EXPECT_FALSE(fs::exists(dir / "cfg000-seed0" / "summary.json"));
+  EXPECT_TRUE(fs::exists(dir / "cfg000-seed0" / "checkpoint.safetensors"));
   const CommandResult again = descent(sweep("s", args));
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  for (const json& t : results("s")["trials"]) EXPECT_EQ(t["epochs"], 8);
+  for (const json& t : results("s")["trials"]) EXPECT_EQ(t["epochs"], 300);
 }
 
 TEST_F(SweepCommand, SuccessiveHalvingStopsTheWorseHalfAtTheRung) {
