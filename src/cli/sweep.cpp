@@ -36,6 +36,8 @@ Examples:
       --trials 8 --seeds 2 --set data.name=spirals --set train.epochs=20
   descent sweep --random 'optimizer.lr=loguniform(1e-5,1e-1)' \
       --random 'optimizer.weight_decay=choice(0,1e-4,1e-2)' --trials 32 --halving 2,4
+  descent sweep --grid 'optimizer=sgd,[sgd:momentum=0.9,nesterov=true],adam' --grid optimizer.lr=0.1,0.01
+                                        optimizers each with settings of their own (SPECs)
   mpirun -np 4 descent sweep ...        each rank trains a quarter of the trials
 
 Distributions: uniform(LO,HI), loguniform(LO,HI), int(LO,HI), choice(A,B,...). The same command
@@ -112,7 +114,8 @@ void add_sweep_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--out", opts->out, "Sweep directory (default: sweeps/sweep-<fingerprint>)")
       ->type_name("DIR");
-  cmd->add_option("--set", opts->sets, "A setting of every trial (repeatable; --list keys)")
+  cmd->add_option("--set", opts->sets,
+                  "A setting of every trial (repeatable; the keys: descent train --list keys)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   cmd->add_option("--seed", opts->seed, "The first seed (same as --set seed=N)")
