@@ -27,8 +27,8 @@ namespace sw = descent::sweep;
 
 constexpr const char* kExamples = R"text(
 Examples:
-  descent compare-optimizers --quick                       minutes: 3 optimizers, 4 rates
-  descent compare-optimizers                               the default set (under an hour)
+  descent compare-optimizers --quick                       3 optimizers, 4 rates (about 20 s)
+  descent compare-optimizers                               the default set (about half an hour)
   descent compare-optimizers --problems spirals,sine --optimizers sgd adam 'sgd:momentum=0.9'
   descent compare-optimizers --list                        the problems
 
