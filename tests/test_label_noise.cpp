@@ -66,9 +66,11 @@ TEST(LabelNoise, SameSeedSameLabelsAndNestedAcrossFractions) {
   // The draws do not depend on the fraction, so the examples changed at 0.2 stay changed (to the
   // same class) at 0.4.
   const Dataset low = noisy(0.2), high = noisy(0.4);
-  for (int64_t i = 0; i < clean.size(); ++i)
-    if (low.targets.data()[i] != clean.targets.data()[i])
+  for (int64_t i = 0; i < clean.size(); ++i) {
+    if (low.targets.data()[i] != clean.targets.data()[i]) {
       EXPECT_EQ(low.targets.data()[i], high.targets.data()[i]) << "example " << i;
+    }
+  }
   EXPECT_NEAR(static_cast<double>(differing(clean, low)) / 2000, 0.2 * 0.8, 0.03);
 }
 

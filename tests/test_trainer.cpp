@@ -207,6 +207,21 @@ TEST_F(TrainerResume, EpochBoundaryCheckpointTrainsLonger) {
   EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
 }
 
+// Schedule-free: the checkpoint at an epoch's end is written with the averaged weights x in the
+// model; resuming switches back to y exactly, so the run continues bit for bit.
+TEST_F(TrainerResume, ScheduleFreeResumesFromAnEpochCheckpoint) {
+  const std::string spec = "sgd_schedulefree:lr=0.5,warmup_steps=5";
+  Rig straight({.everything = false, .optimizer = spec});
+  straight.fit();
+  const fs::path ckpt = tmp_ / "run.ckpt";
+  Rig two({.epochs = 2, .everything = false, .optimizer = spec, .checkpoint = ckpt});
+  two.fit();
+  Rig resumed({.everything = false, .optimizer = spec, .checkpoint = ckpt});
+  resumed.trainer->resume_from(load_checkpoint(ckpt));
+  EXPECT_EQ(resumed.fit().history.size(), 4u);  // the restored two and two more
+  EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
+}
+
 TEST_F(TrainerResume, MismatchedCheckpointIsRefused) {
   const fs::path ckpt = tmp_ / "run.ckpt";
   Rig plain({.epochs = 1, .everything = false, .checkpoint = ckpt});
@@ -355,6 +370,25 @@ TEST(TrainerLoop, AveragedWeightsAreEvaluatedAndKept) {
   EXPECT_EQ(evaluate(*s.model, cross_entropy, s.validation).loss, r.history.back().val_loss);
   // And the live weights (now in the average's slots) differ from them.
   EXPECT_NE(average.averaged()[0].tensor.to_vector(), s.model->parameters()[0].to_vector());
+}
+
+// Schedule-free optimizers take gradients at y but are evaluated and kept at x: validation sees x,
+// and the model ends holding x.
+TEST(TrainerLoop, ScheduleFreeAveragedWeightsAreEvaluatedAndKept) {
+  for (const char* spec : {"sgd_schedulefree:lr=0.5", "adamw_schedulefree:lr=0.01"}) {
+    Rig s({.epochs = 2, .everything = false, .optimizer = spec});
+    const TrainResult r = s.fit();
+    EXPECT_EQ(evaluate(*s.model, cross_entropy, s.validation).loss, r.history.back().val_loss)
+        << spec;
+    const OptimizerState state = s.optimizer->state_dict();
+    for (const auto& t : state.tensors)
+      if (t.name == "state.0.x") {
+        EXPECT_EQ(t.tensor.to_vector(), s.model->parameters()[0].to_vector()) << spec;
+      }
+    s.optimizer->train_params();  // y differs from x: the switch above was not a no-op
+    EXPECT_NE(evaluate(*s.model, cross_entropy, s.validation).loss, r.history.back().val_loss)
+        << spec;
+  }
 }
 
 // Early stopping on a scripted sequence of validation losses.

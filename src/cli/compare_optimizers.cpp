@@ -25,7 +25,7 @@ namespace {
 
 namespace sw = descent::sweep;
 
-constexpr const char* kExamples = R"text(
+constexpr const char* kCompareExamples = R"text(
 Examples:
   descent compare-optimizers --quick                       3 optimizers, 4 rates (about 20 s)
   descent compare-optimizers                               the default set (about half an hour)
@@ -57,7 +57,7 @@ void add_compare_optimizers_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "compare-optimizers",
       "Benchmark optimizers: a tuned learning rate and several seeds each, on several problems");
-  cmd->footer(kExamples);
+  cmd->footer(kCompareExamples);
   cmd->add_option("--problems", opts->problems, "Problems, comma-separated (default: all; --list)")
       ->type_name("P1,P2,...");
   cmd->add_option("--optimizers", opts->optimizers,

@@ -20,7 +20,7 @@ namespace {
 
 namespace ex = descent::experiments;
 
-constexpr const char* kExamples = R"text(
+constexpr const char* kExperimentExamples = R"text(
 Examples:
   descent experiment --list                               every experiment, one line each
   descent experiment --list noise-ball                    its settings and their defaults
@@ -85,7 +85,7 @@ void add_experiment_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "experiment", "Run one of the notes' experiments and draw it (--list names them)");
-  cmd->footer(kExamples);
+  cmd->footer(kExperimentExamples);
   cmd->add_option("name", opts->name, "The experiment (descent experiment --list)");
   cmd->add_flag("--list", opts->list,
                 "List the experiments; with a NAME, that experiment's settings");

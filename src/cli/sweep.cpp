@@ -29,7 +29,7 @@ namespace {
 
 namespace sw = descent::sweep;
 
-constexpr const char* kExamples = R"text(
+constexpr const char* kSweepExamples = R"text(
 Examples:
   descent sweep --grid optimizer.lr=0.3,0.1,0.03,0.01 --seeds 3 --out sweeps/lr
   descent sweep --grid optimizer.name=sgd,adam --random 'optimizer.lr=loguniform(1e-4,1)' \
@@ -86,7 +86,7 @@ void add_sweep_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Train a grid or a random sample of configurations, each with several seeds");
-  cmd->footer(kExamples);
+  cmd->footer(kSweepExamples);
   cmd->add_option("--config", opts->config, "TOML configuration every trial starts from")
       ->check(CLI::ExistingFile);
   cmd->add_option("--grid", opts->grid, "A key and its values: every combination is trained")

@@ -61,9 +61,10 @@ void resolve_hyperparam_aliases(const std::string& optimizer,
       rename(args, a.alias, a.name, context);
   const auto betas = args.find("betas");
   if (betas == args.end() || !declares(defs, "beta1") || !declares(defs, "beta2")) return;
-  // Two betas, or three where the optimizer has a beta3 (Adan, AdEMAMix), as their PyTorch code.
+  // Two betas, or three where the optimizer has a beta3 (Adan, AdEMAMix, AggMo), as their PyTorch
+  // code; Prodigy's reference keeps its beta3 apart from a betas of two.
   std::vector<std::string> names = {"beta1", "beta2"};
-  if (declares(defs, "beta3")) names.push_back("beta3");
+  if (declares(defs, "beta3") && optimizer != "prodigy") names.push_back("beta3");
   const std::vector<std::string> items = tuple_items(betas->second);
   bool valid = items.size() == names.size();
   for (const std::string& item : items) valid = valid && !item.empty();

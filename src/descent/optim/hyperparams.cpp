@@ -39,6 +39,13 @@ HyperparamDef unit_interval(const std::string& name, double value) {
   return d;
 }
 
+HyperparamDef fraction(const std::string& name, double value) {
+  HyperparamDef d = real(name, value);
+  d.min = 0;
+  d.max = 1;
+  return d;
+}
+
 HyperparamDef flag(const std::string& name, bool value) {
   HyperparamDef d = real(name, value ? 1.0 : 0.0);
   d.kind = HyperparamKind::Bool;

@@ -29,6 +29,7 @@ struct HyperparamDef {
 HyperparamDef real(const std::string& name, double value);           // any finite number
 HyperparamDef non_negative(const std::string& name, double value);   // [0, inf)
 HyperparamDef unit_interval(const std::string& name, double value);  // [0, 1), e.g. betas
+HyperparamDef fraction(const std::string& name, double value);       // [0, 1], e.g. weights
 // A whole number in [min, max] (iteration counts, history sizes); the default max keeps every cast
 // to int defined.
 HyperparamDef integer(const std::string& name, double value, double min, double max = 1e9);

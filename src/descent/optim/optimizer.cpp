@@ -72,7 +72,6 @@ OptimizerState Optimizer::state_dict() const {
   OptimizerState out;
   out.meta["optimizer"] = name_;
   nlohmann::json groups = nlohmann::json::array();
-  size_t index = 0;
   for (const auto& g : groups_) {
     nlohmann::json jg;
     jg["options"] = g.options;
@@ -80,7 +79,6 @@ OptimizerState Optimizer::state_dict() const {
     for (const auto& p : g.params) shapes.push_back(p.shape());
     jg["param_shapes"] = shapes;
     groups.push_back(jg);
-    index += g.params.size();
   }
   out.meta["param_groups"] = groups;
   nlohmann::json scalars = nlohmann::json::object();

@@ -84,6 +84,12 @@ class Optimizer {
   // One update. With a closure, the loss is evaluated first (and returned).
   virtual std::optional<float> step(const Closure& closure = nullptr);
 
+  // Optimizers whose weights to evaluate and keep differ from those they take gradients at
+  // (schedule-free: x and y) switch the parameters to the first, and back; the trainer calls
+  // eval_params() before it evaluates or saves and train_params() before it steps. No-ops here.
+  virtual void eval_params() {}
+  virtual void train_params() {}
+
   OptimizerState state_dict() const;
   // Throws on a mismatch, naming it, before changing anything: another optimizer, other
   // parameters, unknown hyper-parameters, and any parameter whose state is not what this

@@ -32,6 +32,21 @@
 #include "descent/optim/lars.h"
 #include "descent/optim/lion.h"
 #include "descent/optim/yogi.h"
+// includes: learning-rate-free and schedule-free
+#include "descent/optim/dadapt_adam.h"
+#include "descent/optim/prodigy.h"
+#include "descent/optim/radam_schedulefree.h"
+#include "descent/optim/sgd_schedulefree.h"
+// includes: tier 2
+#include "descent/optim/adabound.h"
+#include "descent/optim/aggmo.h"
+#include "descent/optim/ftrl.h"
+#include "descent/optim/laprop.h"
+#include "descent/optim/madgrad.h"
+#include "descent/optim/novograd.h"
+#include "descent/optim/qhadam.h"
+#include "descent/optim/qhm.h"
+#include "descent/optim/signum.h"
 
 namespace descent {
 namespace {
@@ -80,6 +95,21 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<Adopt>("adopt"),
       entry<Adan>("adan"),
       entry<AdEMAMix>("ademamix"),
+      // entries: learning-rate-free and schedule-free
+      entry<Prodigy>("prodigy"),
+      entry<DAdaptAdam>("dadapt_adam"),
+      entry<SGDScheduleFree>("sgd_schedulefree"),
+      entry<RAdamScheduleFree>("radam_schedulefree"),
+      // entries: tier 2
+      entry<Signum>("signum"),
+      entry<LaProp>("laprop"),
+      entry<QHM>("qhm"),
+      entry<QHAdam>("qhadam"),
+      entry<AdaBound>("adabound"),
+      entry<AggMo>("aggmo"),
+      entry<Madgrad>("madgrad"),
+      entry<NovoGrad>("novograd"),
+      entry<Ftrl>("ftrl"),
   };
   return registry;
 }

@@ -425,6 +425,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     for (Callback* c : callbacks_) c->on_epoch_begin(state);
     epoch_start_ = Clock::now();
     model_.set_training(true);
+    optimizer_.train_params();  // schedule-free: back to the weights gradients are taken at
     objective_.set_epoch(epoch);
     epoch_rng = gen.state();
     loader.start_epoch(gen);
@@ -446,6 +447,10 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     }
     if (state.stop_reason == StopReason::NonFinite || state.stop_reason == StopReason::Interrupted)
       break;
+    // Schedule-free: the epoch's end (validation, early stopping's best weights, the checkpoint)
+    // sees the averaged weights; the checkpoint keeps the optimizer's sequences, so resuming
+    // switches back exactly.
+    optimizer_.eval_params();
     EpochMetrics m = close_epoch(train, validation, state, totals, since(epoch_start_));
     m.seconds = since(epoch_start_);
     for (Callback* c : callbacks_) c->on_epoch_end(state, m);
@@ -473,6 +478,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     }
   }
   result.seconds = since(run_start);
+  optimizer_.eval_params();  // the weights kept are the averaged ones (after an interrupt too)
   for (Callback* c : callbacks_) c->on_train_end(state, result);
   // Training is over: the model takes the averaged weights it was evaluated with.
   if (average_ && evaluate_average_ && result.stop_reason != StopReason::Interrupted)

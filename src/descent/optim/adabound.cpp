@@ -1,0 +1,69 @@
+#include "descent/optim/adabound.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "descent/optim/update_parts.h"
+
+namespace descent {
+
+std::vector<HyperparamDef> AdaBound::hyperparams() {
+  return {
+      non_negative("lr", 1e-3),          unit_interval("beta1", 0.9), unit_interval("beta2", 0.999),
+      non_negative("final_lr", 0.1),     non_negative("gamma", 1e-3), non_negative("eps", 1e-8),
+      non_negative("weight_decay", 0.0), flag("amsbound", false),     flag("maximize", false)};
+}
+
+AdaBound::AdaBound(std::vector<ParamGroup> groups, const Hyperparams& defaults)
+    : Optimizer("adabound", hyperparams(), defaults, std::move(groups)) {
+  for (const ParamGroup& group : param_groups()) base_lr(group);
+}
+
+// Recorded the first time a group is seen: at construction for the groups given then. A group
+// that is not one of this optimizer's (a state check's scratch copy) is its own base.
+double AdaBound::base_lr(const ParamGroup& group) {
+  const auto& groups = param_groups();
+  const auto it =
+      std::find_if(groups.begin(), groups.end(), [&](const ParamGroup& g) { return &g == &group; });
+  if (it == groups.end()) return group.get("lr");
+  const auto index = static_cast<size_t>(it - groups.begin());
+  while (base_lrs_.size() <= index) base_lrs_.push_back(param_groups()[base_lrs_.size()].get("lr"));
+  return base_lrs_[index];
+}
+
+void AdaBound::update(const ParamGroup& group, Tensor& param, const float* grad,
+                      ParamState& state) {
+  const double lr = group.get("lr");
+  const GradPrologue prologue(group.flag("maximize"), group.get("weight_decay"));
+  const double t = next_step(state);
+  // Kept in the state from the first step, so a resumed optimizer scales its bounds as before.
+  const auto saved = state.scalars.find("base_lr");
+  const double base =
+      saved != state.scalars.end() ? saved->second : (state.scalars["base_lr"] = base_lr(group));
+  const double final_lr = base == 0.0 ? 0.0 : group.get("final_lr") * lr / base;
+  const double gamma = group.get("gamma");
+  const float lower = static_cast<float>(final_lr * (1 - 1 / (gamma * t + 1)));
+  const float upper = static_cast<float>(final_lr * (1 + 1 / (gamma * t)));
+  const float step_size =
+      static_cast<float>(lr * std::sqrt(bias_correction(group.get("beta2"), t)) /
+                         bias_correction(group.get("beta1"), t));
+  const float eps = static_cast<float>(group.get("eps"));
+  const auto [b1, one_minus_b1] = float_beta(group.get("beta1"));
+  const auto [b2, one_minus_b2] = float_beta(group.get("beta2"));
+  const bool amsbound = group.flag("amsbound");
+  const int64_t n = param.numel();
+  float* p = param.data();
+  float* m = state.buffer("exp_avg", param).data();
+  float* v = state.buffer("exp_avg_sq", param).data();
+  float* v_max = amsbound ? state.buffer("max_exp_avg_sq", param).data() : v;
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = prologue(grad[i], p[i]);
+    m[i] = m[i] * b1 + one_minus_b1 * g;
+    v[i] = v[i] * b2 + one_minus_b2 * g * g;
+    v_max[i] = std::max(v_max[i], v[i]);
+    const float rate = std::clamp(step_size / (std::sqrt(v_max[i]) + eps), lower, upper);
+    p[i] -= rate * m[i];
+  }
+}
+
+}  // namespace descent
