@@ -115,9 +115,14 @@ inline Comparison compare_with_reference(const std::string& spec, const RefFacto
   auto opt = make_optimizer(spec, params);
   Comparison out;
   for (int s = 0; s < steps; ++s) {
-    opt->zero_grad();
-    pr.loss(params).backward();
-    opt->step();
+    const Closure closure = [&] {
+      opt->zero_grad();
+      Tensor loss = pr.loss(params);
+      loss.backward();
+      return loss.item();
+    };
+    closure();
+    opt->step(closure);  // sam re-evaluates at its perturbed point; the others at the same one
     const std::vector<Vec> g = pr.grad(ref);
     for (size_t k = 0; k < refs.size(); ++k) refs[k]->step(ref[k], g[k]);
     for (size_t k = 0; k < params.size(); ++k)

@@ -28,16 +28,20 @@ struct Model {
     y = Tensor::from({16}, labels);
   }
 
-  // Steps with a closure, which optimizers that re-evaluate (Nesterov's look-ahead) need and
-  // the others evaluate once, exactly as zero_grad/forward/backward/step.
+  // The gradient at the current point, then a step with a closure: sam steps from that gradient
+  // and re-evaluates at another point, lbfgs re-evaluates from the start, and the others
+  // evaluate the closure once more at the same point (the same gradient).
   void train(Optimizer& opt, int steps) {
-    for (int i = 0; i < steps; ++i)
-      opt.step([&] {
-        opt.zero_grad();
-        Tensor loss = cross_entropy((*net)(x), y);
-        loss.backward();
-        return loss.item();
-      });
+    const Closure closure = [&] {
+      opt.zero_grad();
+      Tensor loss = cross_entropy((*net)(x), y);
+      loss.backward();
+      return loss.item();
+    };
+    for (int i = 0; i < steps; ++i) {
+      closure();
+      opt.step(closure);
+    }
   }
 
   Generator gen;

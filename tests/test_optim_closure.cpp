@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "descent/io/safetensors.h"
@@ -403,6 +404,31 @@ TEST(Muon, NewtonSchulzIsNearlyOrthogonal) {
   Muon::orthogonalize(gt.data(), cols, rows, 5, xt.data());
   for (int i = 0; i < rows; ++i)
     for (int j = 0; j < cols; ++j) EXPECT_EQ(xt[j * rows + i], x[i * cols + j]);
+}
+
+// adjust_lr = match_rms_adamw scales the orthogonalized step by 0.2 sqrt(max(rows, cols)) instead
+// of sqrt(max(1, rows / cols)), PyTorch's two choices: for a [3, 12] matrix 0.2 sqrt(12) = 0.69
+// against 1, and for a [12, 3] one 0.69 against 2.
+TEST(Muon, AdjustLrMatchRmsAdamWScalesTheStep) {
+  for (const auto& [rows, cols, original] : {std::tuple{3, 12, 1.0}, {12, 3, 2.0}}) {
+    auto moved = [&, rows = rows, cols = cols](const std::string& spec) {
+      std::vector<float> init(static_cast<size_t>(rows * cols));
+      for (size_t i = 0; i < init.size(); ++i) init[i] = std::sin(static_cast<float>(i));
+      Tensor p = Tensor::from({rows, cols}, init).requires_grad_();
+      auto opt = make_optimizer(spec, {p});
+      for (size_t i = 0; i < init.size(); ++i) p.grad_data()[i] = std::cos(1.7f * i);
+      opt->step();
+      std::vector<double> d(init.size());
+      for (size_t i = 0; i < init.size(); ++i) d[i] = p.data()[i] - init[i];
+      return d;
+    };
+    const std::vector<double> a = moved("muon:lr=0.01");
+    const std::vector<double> b = moved("muon:lr=0.01,adjust_lr=match_rms_adamw");
+    const double ratio = 0.2 * std::sqrt(std::max(rows, cols)) / original;
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(b[i], ratio * a[i], 1e-6) << "entry " << i;
+  }
+  Tensor p = Tensor::zeros({2, 2}).requires_grad_();
+  EXPECT_THROW(make_optimizer("muon:adjust_lr=rms", {p}), SpecError);
 }
 
 TEST(Muon, ResumesBitForBit) {

@@ -172,7 +172,9 @@ TEST(DAdaptAdam, MatchesTheAuthorsUpdateInDouble) {
   for (const auto& [spec, lr] : {std::pair{"dadapt_adam", 1.0}, {"dadapt_adam:lr=0.5", 0.5}}) {
     const Comparison c = compare_with_reference(
         spec,
-        [&](size_t n) { return std::make_unique<RefDAdaptAdam>(n, lr, 0.9, 0.999, 1e-8, 1e-6); },
+        [lr = lr](size_t n) {
+          return std::make_unique<RefDAdaptAdam>(n, lr, 0.9, 0.999, 1e-8, 1e-6);
+        },
         quadratic());
     EXPECT_LT(c.max_error, kTol) << spec;
     EXPECT_GT(c.moved, 1e-2) << spec;

@@ -222,6 +222,19 @@ TEST_F(TrainerResume, ScheduleFreeResumesFromAnEpochCheckpoint) {
   EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
 }
 
+TEST_F(TrainerResume, SamResumesFromAnEpochCheckpoint) {
+  const std::string spec = "sam:base=sgd,lr=0.3,momentum=0.9,rho=0.1";
+  Rig straight({.everything = false, .optimizer = spec});
+  straight.fit();
+  const fs::path ckpt = tmp_ / "run.ckpt";
+  Rig two({.epochs = 2, .everything = false, .optimizer = spec, .checkpoint = ckpt});
+  two.fit();
+  Rig resumed({.everything = false, .optimizer = spec, .checkpoint = ckpt});
+  resumed.trainer->resume_from(load_checkpoint(ckpt));
+  resumed.fit();
+  EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
+}
+
 TEST_F(TrainerResume, MismatchedCheckpointIsRefused) {
   const fs::path ckpt = tmp_ / "run.ckpt";
   Rig plain({.epochs = 1, .everything = false, .checkpoint = ckpt});
@@ -388,6 +401,28 @@ TEST(TrainerLoop, ScheduleFreeAveragedWeightsAreEvaluatedAndKept) {
     s.optimizer->train_params();  // y differs from x: the switch above was not a no-op
     EXPECT_NE(evaluate(*s.model, cross_entropy, s.validation).loss, r.history.back().val_loss)
         << spec;
+  }
+}
+
+// sam and lbfgs re-evaluate the loss on the step's batch through the trainer's closure: they
+// train, and resume from an epoch checkpoint bit for bit; accumulation is refused with them.
+TEST(TrainerLoop, ClosureOptimizersTrainThroughTheTrainersClosure) {
+  for (const char* spec : {"sam:base=adam,lr=0.01", "lbfgs:lr=0.5,max_iter=3"}) {
+    Rig s({.epochs = 3, .everything = false, .optimizer = spec});
+    const TrainResult r = s.fit();
+    EXPECT_EQ(r.stop_reason, StopReason::Completed) << spec;
+    EXPECT_LT(r.history.back().train_loss, 0.9 * r.history.front().train_loss) << spec;
+  }
+  Rig s({.everything = false, .optimizer = "sam"});
+  TrainOptions t;
+  t.accumulate = 2;
+  try {
+    Trainer trainer(*s.model, *s.optimizer, cross_entropy, t);
+    ADD_FAILURE() << "accumulate = 2 with sam was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("optimizer 'sam' re-evaluates the loss"),
+              std::string::npos)
+        << e.what();
   }
 }
 

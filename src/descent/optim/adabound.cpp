@@ -15,21 +15,7 @@ std::vector<HyperparamDef> AdaBound::hyperparams() {
 }
 
 AdaBound::AdaBound(std::vector<ParamGroup> groups, const Hyperparams& defaults)
-    : Optimizer("adabound", hyperparams(), defaults, std::move(groups)) {
-  for (const ParamGroup& group : param_groups()) base_lr(group);
-}
-
-// Recorded the first time a group is seen: at construction for the groups given then. A group
-// that is not one of this optimizer's (a state check's scratch copy) is its own base.
-double AdaBound::base_lr(const ParamGroup& group) {
-  const auto& groups = param_groups();
-  const auto it =
-      std::find_if(groups.begin(), groups.end(), [&](const ParamGroup& g) { return &g == &group; });
-  if (it == groups.end()) return group.get("lr");
-  const auto index = static_cast<size_t>(it - groups.begin());
-  while (base_lrs_.size() <= index) base_lrs_.push_back(param_groups()[base_lrs_.size()].get("lr"));
-  return base_lrs_[index];
-}
+    : Optimizer("adabound", hyperparams(), defaults, std::move(groups)) {}
 
 void AdaBound::update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) {
@@ -39,7 +25,7 @@ void AdaBound::update(const ParamGroup& group, Tensor& param, const float* grad,
   // Kept in the state from the first step, so a resumed optimizer scales its bounds as before.
   const auto saved = state.scalars.find("base_lr");
   const double base =
-      saved != state.scalars.end() ? saved->second : (state.scalars["base_lr"] = base_lr(group));
+      saved != state.scalars.end() ? saved->second : (state.scalars["base_lr"] = initial_lr(group));
   const double final_lr = base == 0.0 ? 0.0 : group.get("final_lr") * lr / base;
   const double gamma = group.get("gamma");
   const float lower = static_cast<float>(final_lr * (1 - 1 / (gamma * t + 1)));

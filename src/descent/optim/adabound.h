@@ -25,10 +25,6 @@ class AdaBound : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
-
- private:
-  double base_lr(const ParamGroup& group);
-  std::vector<double> base_lrs_;  // by group index
 };
 
 }  // namespace descent

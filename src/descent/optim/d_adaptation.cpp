@@ -1,6 +1,7 @@
 #include "descent/optim/d_adaptation.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
 
@@ -29,6 +30,17 @@ void DAdaptation::store(ParamState& state, const Globals& g) {
   state.scalars["d_max"] = g.d_max;
   state.scalars["d_numerator"] = g.numerator;
   state.scalars["k"] = g.k;
+}
+
+DAdaptation::DAdaptation(std::string name, std::vector<HyperparamDef> defs,
+                         const Hyperparams& defaults, std::vector<ParamGroup> groups)
+    : Optimizer(std::move(name), std::move(defs), defaults, std::move(groups)) {
+  // step() is its own: the base class's weight_decay_form does not reach it.
+  for (const ParamGroup& group : param_groups())
+    if (group.get("weight_decay_form") != 0)
+      throw std::invalid_argument(this->name() +
+                                  ": weight_decay_form other than default is not supported (use "
+                                  "decoupled = true)");
 }
 
 std::optional<float> DAdaptation::step(const Closure& closure) {

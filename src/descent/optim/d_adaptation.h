@@ -16,9 +16,11 @@ namespace descent {
 class DAdaptation : public Optimizer {
  public:
   std::optional<float> step(const Closure& closure = nullptr) override;
+  bool steps_per_parameter() const override { return false; }  // d is global
 
  protected:
-  using Optimizer::Optimizer;
+  DAdaptation(std::string name, std::vector<HyperparamDef> defs, const Hyperparams& defaults,
+              std::vector<ParamGroup> groups);
 
   struct Globals {
     double d = 0, d_max = 0;  // the estimate and its largest value so far

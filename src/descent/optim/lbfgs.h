@@ -39,6 +39,8 @@ class LBFGS : public Optimizer {
 
   // closure is required: it must zero the gradients, evaluate the loss, backward and return it.
   std::optional<float> step(const Closure& closure = nullptr) override;
+  bool needs_closure() const override { return true; }
+  bool steps_per_parameter() const override { return false; }
 
  protected:
   // Not used: step() updates all parameters together.

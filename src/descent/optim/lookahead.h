@@ -9,17 +9,17 @@
 // SPEC: "lookahead:base=adam,k=5,alpha=0.5,lr=0.01": keys other than base, k and alpha go to the
 // base optimizer. Groups carry the base's hyper-parameters and k/alpha side by side, and the
 // base's state lives in this optimizer's per-parameter state (next to "lookahead_slow" and
-// "lookahead_step"), so state_dict() holds both. The base is driven through its per-parameter
-// update(); optimizers that need their own step() (lbfgs, lookahead itself) are refused.
+// "lookahead_step"), so state_dict() holds both (optim/wrapper.h). The base is driven through its
+// per-parameter update(); optimizers with their own step() (lbfgs, prodigy, the wrappers) are
+// refused.
 #include <memory>
 #include <string>
 
-#include "descent/optim/optimizer.h"
-#include "descent/util/spec.h"
+#include "descent/optim/wrapper.h"
 
 namespace descent {
 
-class Lookahead : public Optimizer {
+class Lookahead : public WrapperOptimizer {
  public:
   static std::vector<HyperparamDef> hyperparams();  // k and alpha (the base adds its own)
   static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
@@ -30,14 +30,12 @@ class Lookahead : public Optimizer {
   // From SPEC arguments: base, k, alpha, and the base's hyper-parameters.
   static std::unique_ptr<Optimizer> from_args(std::vector<ParamGroup> groups, SpecArgs& args);
 
-  const Optimizer& base() const { return *base_; }
+  // Not a base for another wrapper: its SPEC names a base of its own.
+  bool steps_per_parameter() const override { return false; }
 
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
-
- private:
-  std::unique_ptr<Optimizer> base_;
 };
 
 }  // namespace descent

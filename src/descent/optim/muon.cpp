@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,11 +11,26 @@
 namespace descent {
 namespace {
 
+const HyperparamDef& adjust_lr_def() {
+  static const HyperparamDef def = choice("adjust_lr", {"original", "match_rms_adamw"}, "original");
+  return def;
+}
+
+enum class AdjustLr { Original, MatchRmsAdamW };
+
+// The factor on lr for a rows x cols matrix.
+double lr_scale(AdjustLr adjust, int64_t rows, int64_t cols) {
+  const auto r = static_cast<double>(rows), c = static_cast<double>(cols);
+  return adjust == AdjustLr::Original ? std::sqrt(std::max(1.0, r / c))
+                                      : 0.2 * std::sqrt(std::max(r, c));
+}
+
 struct MuonOptions {
   double lr, momentum;
   bool nesterov;
   int ns_steps;
   double weight_decay;
+  AdjustLr adjust;
   AdamOptions adamw;  // for vectors: adamw_lr, adamw_beta1, adamw_beta2, adamw_eps, weight_decay
 
   static MuonOptions from(const ParamGroup& group) {
@@ -24,9 +40,14 @@ struct MuonOptions {
     adamw.beta2 = group.get("adamw_beta2");
     adamw.eps = group.get("adamw_eps");
     adamw.weight_decay = group.get("weight_decay");
-    return {group.get("lr"),           group.get("momentum"),
-            group.flag("nesterov"),    static_cast<int>(group.get("ns_steps")),
-            group.get("weight_decay"), adamw};
+    return {group.get("lr"),
+            group.get("momentum"),
+            group.flag("nesterov"),
+            static_cast<int>(group.get("ns_steps")),
+            group.get("weight_decay"),
+            group.choice<AdjustLr>(adjust_lr_def(), {{"original", AdjustLr::Original},
+                                                     {"match_rms_adamw", AdjustLr::MatchRmsAdamW}}),
+            adamw};
   }
 };
 
@@ -38,6 +59,7 @@ std::vector<HyperparamDef> Muon::hyperparams() {
           flag("nesterov", true),
           integer("ns_steps", 5, 1),
           non_negative("weight_decay", 0.0),
+          adjust_lr_def(),
           non_negative("adamw_lr", 3e-4),
           unit_interval("adamw_beta1", 0.95),
           unit_interval("adamw_beta2", 0.95),
@@ -98,8 +120,7 @@ void Muon::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     u[i] = o.nesterov ? grad[i] + mu * buf[i] : buf[i];
   }
   orthogonalize(u, rows, cols, o.ns_steps, u);
-  const float scale =
-      static_cast<float>(std::sqrt(std::max(1.0, static_cast<double>(rows) / cols)));
+  const float scale = static_cast<float>(lr_scale(o.adjust, rows, cols));
   float* p = param.data();
   for (int64_t i = 0; i < n; ++i) p[i] -= lr * (scale * u[i] + wd * p[i]);
 }

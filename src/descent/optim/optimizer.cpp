@@ -21,7 +21,9 @@ Tensor& ParamState::buffer(const std::string& name, const Tensor& like) {
 
 Optimizer::Optimizer(std::string name, std::vector<HyperparamDef> defs, const Hyperparams& defaults,
                      std::vector<ParamGroup> groups)
-    : name_(std::move(name)), defs_(std::move(defs)), defaults_(defaults_of(defs_)) {
+    : name_(std::move(name)),
+      defs_(with_shared_hyperparams(std::move(defs))),
+      defaults_(defaults_of(defs_)) {
   for (const auto& [key, value] : defaults) {
     if (!defaults_.count(key))
       throw std::invalid_argument("optimizer '" + name_ + "': unknown hyper-parameter '" + key +
@@ -29,6 +31,35 @@ Optimizer::Optimizer(std::string name, std::vector<HyperparamDef> defs, const Hy
     defaults_[key] = value;
   }
   for (auto& g : groups) add_param_group(std::move(g));
+}
+
+namespace {
+
+const HyperparamDef& weight_decay_form_def() {
+  static const HyperparamDef def =
+      choice("weight_decay_form", {"default", "keras", "independent"}, "default");
+  return def;
+}
+
+enum class DecayForm { Default, Keras, Independent };
+
+}  // namespace
+
+std::vector<HyperparamDef> Optimizer::with_shared_hyperparams(std::vector<HyperparamDef> defs) {
+  const auto declares = [&](const std::string& name) {
+    for (const auto& d : defs)
+      if (d.name == name) return true;
+    return false;
+  };
+  if (declares("weight_decay") && !declares("weight_decay_form"))
+    defs.push_back(weight_decay_form_def());
+  return defs;
+}
+
+double Optimizer::initial_lr(const ParamGroup& group) const {
+  for (size_t i = 0; i < groups_.size(); ++i)
+    if (&groups_[i] == &group) return initial_lrs_[i];
+  return group.options.count("lr") ? group.options.at("lr") : 0.0;
 }
 
 void Optimizer::fill_defaults(ParamGroup& group) const {
@@ -50,6 +81,7 @@ void Optimizer::add_param_group(ParamGroup group) {
                                   to_string(p.shape()) + ")");
     states_.emplace_back();
   }
+  initial_lrs_.push_back(group.options.count("lr") ? group.options.at("lr") : 0.0);
   groups_.push_back(std::move(group));
 }
 
@@ -62,9 +94,40 @@ std::optional<float> Optimizer::step(const Closure& closure) {
   std::optional<float> loss;
   if (closure) loss = closure();
   NoGradGuard no_grad;
-  for_each_param([this](const ParamGroup& group, Tensor& param, ParamState& state) {
-    update(group, param, param.grad_data(), state);
-  });
+  size_t index = 0;
+  for (ParamGroup& group : groups_) {
+    const auto form = group.options.count("weight_decay_form")
+                          ? group.choice<DecayForm>(weight_decay_form_def(),
+                                                    {{"default", DecayForm::Default},
+                                                     {"keras", DecayForm::Keras},
+                                                     {"independent", DecayForm::Independent}})
+                          : DecayForm::Default;
+    const double wd = form == DecayForm::Default ? 0.0 : group.get("weight_decay");
+    if (wd == 0.0) {
+      for (Tensor& param : group.params) {
+        ParamState& state = states_[index++];
+        if (param.has_grad()) update(group, param, param.grad_data(), state);
+      }
+      continue;
+    }
+    // The decay here, then the update with weight_decay 0 (restored after, even on a throw).
+    const double lr = group.get("lr"), lr0 = initial_lr(group);
+    const double rate = form == DecayForm::Keras ? lr : (lr0 > 0 ? lr / lr0 : 1.0);
+    const float decay = static_cast<float>(1.0 - wd * rate);
+    struct Restore {
+      double& slot;
+      double value;
+      ~Restore() { slot = value; }
+    } restore{group.options.at("weight_decay"), wd};
+    group.options.at("weight_decay") = 0.0;
+    for (Tensor& param : group.params) {
+      ParamState& state = states_[index++];
+      if (!param.has_grad()) continue;
+      float* p = param.data();
+      for (int64_t i = 0; i < param.numel(); ++i) p[i] *= decay;
+      update(group, param, param.grad_data(), state);
+    }
+  }
   return loss;
 }
 

@@ -78,6 +78,15 @@ class Optimizer {
   const std::vector<ParamGroup>& param_groups() const { return groups_; }
   const Hyperparams& defaults() const { return defaults_; }
   const std::vector<HyperparamDef>& hyperparam_defs() const { return defs_; }
+
+  // defs with what the base class adds to every optimizer: weight_decay_form where weight_decay
+  // is declared. The registry lists these, so every way of setting one knows them.
+  //   default      the optimizer's own form (PyTorch's: coupled L2 for most, decoupled for AdamW)
+  //   keras        decoupled as Keras applies it to every optimizer: p <- p (1 - lr wd) before the
+  //                update, which then sees no weight decay
+  //   independent  the AdamW paper's: p <- p (1 - wd lr / lr0), the decay following the schedule
+  //                (lr / lr0, lr0 the group's lr when the optimizer was made) but not lr itself
+  static std::vector<HyperparamDef> with_shared_hyperparams(std::vector<HyperparamDef> defs);
   void add_param_group(ParamGroup group);
 
   void zero_grad();  // fills existing gradients with zeros
@@ -89,6 +98,13 @@ class Optimizer {
   // eval_params() before it evaluates or saves and train_params() before it steps. No-ops here.
   virtual void eval_params() {}
   virtual void train_params() {}
+
+  // Whether step() needs a closure that re-evaluates the loss and its gradients (lbfgs, sam);
+  // the trainer passes one for these.
+  virtual bool needs_closure() const { return false; }
+  // Whether step() is update() on each parameter in turn, independently: what a wrapper (lookahead,
+  // sam) can drive. Optimizers with a step() of their own over all parameters say no.
+  virtual bool steps_per_parameter() const { return true; }
 
   OptimizerState state_dict() const;
   // Throws on a mismatch, naming it, before changing anything: another optimizer, other
@@ -108,6 +124,10 @@ class Optimizer {
   // Updates one parameter in place from its gradient (never null here).
   virtual void update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) = 0;
+
+  // The group's lr when it joined the optimizer (for schedules' ratios: adabound's bounds, the
+  // independent weight decay); a group that is not this optimizer's is its own.
+  double initial_lr(const ParamGroup& group) const;
 
   // Which parameters for_each_param visits.
   enum class Visit { WithGrad, All };
@@ -130,7 +150,8 @@ class Optimizer {
   std::vector<HyperparamDef> defs_;
   Hyperparams defaults_;
   std::vector<ParamGroup> groups_;
-  std::vector<ParamState> states_;  // one per parameter, in group order
+  std::vector<ParamState> states_;   // one per parameter, in group order
+  std::vector<double> initial_lrs_;  // one per group
 };
 
 }  // namespace descent

@@ -22,6 +22,7 @@
 #include "descent/optim/lbfgs.h"
 #include "descent/optim/lookahead.h"
 #include "descent/optim/muon.h"
+#include "descent/optim/sam.h"
 // includes: modern optimizers
 #include "descent/optim/adabelief.h"
 #include "descent/optim/adan.h"
@@ -53,7 +54,8 @@ namespace {
 
 template <class T>
 OptimizerInfo entry(const std::string& name) {
-  return {name, T::hyperparams(), [](std::vector<ParamGroup> groups, const Hyperparams& defaults) {
+  return {name, Optimizer::with_shared_hyperparams(T::hyperparams()),
+          [](std::vector<ParamGroup> groups, const Hyperparams& defaults) {
             return std::make_unique<T>(std::move(groups), defaults);
           }};
 }
@@ -81,6 +83,11 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       [] {  // SPEC keys beyond k/alpha belong to the base optimizer
         OptimizerInfo info = entry<Lookahead>("lookahead");
         info.make_from_args = &Lookahead::from_args;
+        return info;
+      }(),
+      [] {  // SPEC keys beyond rho/adaptive belong to the base optimizer
+        OptimizerInfo info = entry<Sam>("sam");
+        info.make_from_args = &Sam::from_args;
         return info;
       }(),
       entry<AdamWScheduleFree>("adamw_schedulefree"),

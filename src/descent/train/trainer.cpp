@@ -72,6 +72,11 @@ void Trainer::init() {
   if (options_.accumulate < 1)
     throw std::invalid_argument("accumulate must be >= 1, got " +
                                 std::to_string(options_.accumulate));
+  if (optimizer_.needs_closure() && options_.accumulate > 1)
+    throw std::invalid_argument(
+        "optimizer '" + optimizer_.name() +
+        "' re-evaluates the loss on the batch it steps on, which train.accumulate = " +
+        std::to_string(options_.accumulate) + " would spread over several (use accumulate = 1)");
   params_ = model_.named_parameters();
   for (const auto& p : params_) {
     tensors_.push_back(p.tensor);
@@ -388,7 +393,20 @@ bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, Ep
   for (Callback* c : callbacks_) c->on_gradients(state, batch);
   for (size_t i = 0; i < params_.size(); ++i)
     std::copy_n(params_[i].tensor.data(), params_[i].tensor.numel(), before_step_[i].data());
-  optimizer_.step();
+  if (optimizer_.needs_closure()) {
+    // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
+    // above, penalties included, without clipping.
+    optimizer_.step([&] {
+      optimizer_.zero_grad();
+      Tensor again = objective_.compute(batch).loss;
+      again.backward();
+      if (options_.l1 > 0 || options_.l2 > 0)
+        add_penalty_gradient(penalized_, options_.l1, options_.l2);
+      return again.item();
+    });
+  } else {
+    optimizer_.step();
+  }
   if (average_) average_->update();
   measure_update_ratios(totals);
   totals.steps++;

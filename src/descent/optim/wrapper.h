@@ -1,0 +1,40 @@
+#pragma once
+// What the optimizers that wrap a base optimizer (lookahead, sam) share: the base is named in the
+// SPEC ("lookahead:base=sgd,k=5,lr=0.1"), groups carry the wrapper's hyper-parameters and the
+// base's side by side, and the base's per-parameter state lives in the wrapper's own state, so
+// state_dict() holds both. The base is driven through its per-parameter update(), so bases with
+// their own step() (lbfgs, prodigy, the wrappers themselves) are refused.
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "descent/optim/optimizer.h"
+#include "descent/util/spec.h"
+
+namespace descent {
+
+class WrapperOptimizer : public Optimizer {
+ public:
+  const Optimizer& base() const { return *base_; }
+
+ protected:
+  // own: the wrapper's hyper-parameters; defaults may also set the base's (by their names).
+  WrapperOptimizer(std::string name, const std::vector<HyperparamDef>& own,
+                   const Hyperparams& defaults, std::vector<ParamGroup> groups,
+                   const std::string& base);
+
+  // The base's name and every hyper-parameter from SPEC arguments: base (default_base), the
+  // wrapper's own keys, then the base's (which finishes args).
+  static std::pair<std::string, Hyperparams> read_args(const std::string& wrapper,
+                                                       const std::vector<HyperparamDef>& own,
+                                                       SpecArgs& args,
+                                                       const std::string& default_base);
+
+  // The base optimizer's update of one parameter, with its state in `state`.
+  void base_update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state);
+
+ private:
+  std::unique_ptr<Optimizer> base_;
+};
+
+}  // namespace descent
