@@ -119,6 +119,29 @@ TEST_F(OptimizeCliTest, SgdOnQuadraticMatchesHandComputation) {
   }
 }
 
+// Schedule-free paths are the averaged x, the point the method returns. On f = 0.5 (x^2 + 10 y^2)
+// schedule-free SGD (lr 0.05, momentum 0.9, constant lr, so c_k = 1 / (k + 1)) is, per
+// coordinate with curvature a: z <- z - lr a y;  x <- (1 - c) x + c z;  y = 0.1 z + 0.9 x.
+TEST_F(OptimizeCliTest, ScheduleFreePathsAreTheAveragedPoint) {
+  const auto rows = ok_csv({"optimize", "--function", "quadratic:kappa=10", "--optimizer",
+                            "sgd_schedulefree:lr=0.05", "--start", "1.5,1", "--steps", "4"});
+  ASSERT_EQ(rows.size(), 6u);
+  double z[2] = {1.5, 1}, x[2] = {1.5, 1}, y[2] = {1.5, 1};
+  const double a[2] = {1, 10};
+  for (int k = 0; k < 4; ++k) {
+    const double c = 1.0 / (k + 1);
+    for (int i = 0; i < 2; ++i) {
+      z[i] -= 0.05 * a[i] * y[i];
+      x[i] = (1 - c) * x[i] + c * z[i];
+      y[i] = 0.1 * z[i] + 0.9 * x[i];
+    }
+    const Row& r = rows[k + 2];
+    EXPECT_NEAR(num(r[1]), x[0], 1e-6) << "step " << k + 1;
+    EXPECT_NEAR(num(r[2]), x[1], 1e-6) << "step " << k + 1;
+    EXPECT_NEAR(num(r[3]), 0.5 * (x[0] * x[0] + 10 * x[1] * x[1]), 1e-5) << "step " << k + 1;
+  }
+}
+
 TEST_F(OptimizeCliTest, AdamDecreasesRosenbrock) {
   const auto rows = ok_csv(
       {"optimize", "--function", "rosenbrock", "--optimizer", "adam:lr=0.02", "--steps", "300"});

@@ -6,7 +6,9 @@
 // when more than one --optimizer is given; all runs share the start). Row 0 is the start; row s is
 // the point after s steps with its loss and gradient norm there, and lr is the group's lr used for
 // step s (row 0: the lr the first step will use). Every step goes through step(closure), so
-// optimizers that re-evaluate the loss (L-BFGS, look-ahead schemes) work unchanged.
+// optimizers that re-evaluate the loss (L-BFGS, SAM, look-ahead schemes) work unchanged. For
+// schedule-free optimizers the point is x, the average they return, not y, where they take
+// gradients.
 //
 // A run that diverges stops there: at the first point, loss or gradient that is not finite (not
 // written; exit status 3), or at the first point farther than 1e3 (|start| + 1) from the origin
@@ -293,6 +295,7 @@ Functions: --list functions; optimizers and their hyper-parameters: --list optim
       };
       Run run;
       run.spec = opts->optimizers[k];
+      // The point the parameter holds now, its loss, and the gradient there.
       auto record = [&](float loss, double lr) {
         const auto g = p.grad().to_vector();
         run.x.push_back(p.data()[0]);
@@ -306,7 +309,10 @@ Functions: --list functions; optimizers and their hyper-parameters: --list optim
       for (int64_t s = 1; s <= opts->steps; ++s) {
         const double lr = opt.param_groups()[0].get("lr");
         opt.step(closure);
-        const float loss = closure();  // loss and gradient at the new point
+        // Loss and gradient at the new point: for schedule-free optimizers the averaged x, the
+        // point they return (gradients are taken at y, which the next step(closure) goes back to).
+        opt.eval_params();
+        const float loss = closure();
         const float x = p.data()[0], y = p.data()[1];
         const auto g = p.grad().to_vector();
         if (!std::isfinite(x) || !std::isfinite(y) || !std::isfinite(loss) ||
@@ -319,6 +325,7 @@ Functions: --list functions; optimizers and their hyper-parameters: --list optim
           break;
         }
         record(loss, lr);
+        opt.train_params();
         if (std::hypot(double(x), double(y)) > limit) {
           run.stopped = fmt::format(
               "at step {} the point ({}, {}) is farther than 1e3 (|start| + 1) = {:.4g} from the "
