@@ -315,9 +315,38 @@ TEST(ScheduleFreeFamily, EvalSwitchIsExactForEveryMember) {
   }
 }
 
+// The wrapper over plain SGD is schedule-free SGD; over Adam it moves z by Adam's rule.
+TEST(ScheduleFreeFamily, WrapperOverSgdIsScheduleFreeSgd) {
+  const Problem pr = valley();
+  auto run = [&](const std::string& spec, bool eval) {
+    std::vector<Tensor> params;
+    for (size_t k = 0; k < pr.shapes.size(); ++k)
+      params.push_back(
+          Tensor::from(pr.shapes[k], std::vector<float>(pr.init[k].begin(), pr.init[k].end()))
+              .requires_grad_());
+    auto opt = make_optimizer(spec, params);
+    for (int s = 0; s < 30; ++s) {
+      opt->zero_grad();
+      pr.loss(params).backward();
+      opt->step();
+    }
+    if (eval) opt->eval_params();
+    return std::vector<float>{params[0].data()[0], params[1].data()[0]};
+  };
+  for (bool eval : {false, true}) {
+    const std::vector<float> a = run("schedule_free:base=sgd,lr=0.02,sf_momentum=0.8,r=0.5", eval);
+    const std::vector<float> b = run("sgd_schedulefree:lr=0.02,momentum=0.8,r=0.5", eval);
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6 * (1 + std::abs(b[i])));
+  }
+  EXPECT_NE(run("schedule_free:base=adam,lr=0.02", false), run("sgd_schedulefree:lr=0.02", false));
+  Tensor p = Tensor::zeros({2}).requires_grad_();
+  EXPECT_THROW(make_optimizer("schedule_free:base=adamw_schedulefree", {p}), SpecError);
+}
+
 TEST(ScheduleFreeFamily, ResumeBitForBit) {
   for (const char* spec :
-       {"sgd_schedulefree:lr=0.05,weight_decay=0.01,warmup_steps=3", "radam_schedulefree:lr=0.01"})
+       {"sgd_schedulefree:lr=0.05,weight_decay=0.01,warmup_steps=3", "radam_schedulefree:lr=0.01",
+        "schedule_free:base=sgd,lr=0.05,momentum=0.5,weight_decay_at_y=0.01"})
     expect_resume_is_exact(spec);
 }
 

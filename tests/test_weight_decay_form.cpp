@@ -82,7 +82,18 @@ TEST(WeightDecayForm, DecayFactorsFollowLrOrTheSchedule) {
 
 TEST(WeightDecayForm, RefusedWhereTheOptimizerStepsItself) {
   Tensor p = Tensor::zeros({2}).requires_grad_();
-  EXPECT_THROW(make_optimizer("prodigy:weight_decay_form=keras", {p}), std::invalid_argument);
+  for (const char* spec : {"prodigy:weight_decay_form=keras", "dadapt_adam:weight_decay_form=keras",
+                           "sgd_schedulefree:weight_decay_form=independent",
+                           "adamw_schedulefree:weight_decay_form=keras"}) {
+    try {
+      make_optimizer(spec, {p});
+      ADD_FAILURE() << spec << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("weight_decay_form other than default is not supported"),
+                std::string::npos)
+          << e.what();
+    }
+  }
   EXPECT_THROW(make_optimizer("adam:weight_decay_form=l2", {p}), SpecError);
 }
 

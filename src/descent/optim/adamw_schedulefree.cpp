@@ -10,7 +10,7 @@ namespace descent {
 std::vector<HyperparamDef> AdamWScheduleFree::hyperparams() {
   std::vector<HyperparamDef> defs = adam_family_hyperparams(0.0025, 1e-8, 0.0);
   defs.push_back(non_negative("warmup_steps", 0));
-  for (HyperparamDef& d : averaging_hyperparams()) defs.push_back(std::move(d));
+  for (HyperparamDef& d : schedule_free::averaging_hyperparams()) defs.push_back(std::move(d));
   return defs;
 }
 
@@ -20,7 +20,7 @@ AdamWScheduleFree::AdamWScheduleFree(std::vector<ParamGroup> groups, const Hyper
 void AdamWScheduleFree::update(const ParamGroup& group, Tensor& param, const float* grad,
                                ParamState& state) {
   const double beta2 = group.get("beta2");
-  const Sequences s = begin_step(group, param, state, [&](double k) {
+  const schedule_free::Sequences s = begin_step(group, param, state, [&](double k) {
     const double warmup = group.get("warmup_steps");
     const double sched = k < warmup ? (k + 1) / warmup : 1.0;
     return group.get("lr") * sched * std::sqrt(bias_correction(beta2, k + 1));
@@ -34,7 +34,7 @@ void AdamWScheduleFree::update(const ParamGroup& group, Tensor& param, const flo
   for (int64_t i = 0; i < n; ++i) {
     const float g = grad[i];
     v[i] = v[i] * b2 + one_minus_b2 * g * g;
-    p[i] = move(s, i, g / (std::sqrt(v[i]) + eps) + wd * p[i]);
+    p[i] = schedule_free::move(s, i, g / (std::sqrt(v[i]) + eps) + wd * p[i]);
   }
 }
 

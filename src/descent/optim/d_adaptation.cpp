@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
+#include "descent/optim/update_parts.h"
 
 namespace descent {
 
@@ -36,11 +37,7 @@ DAdaptation::DAdaptation(std::string name, std::vector<HyperparamDef> defs,
                          const Hyperparams& defaults, std::vector<ParamGroup> groups)
     : Optimizer(std::move(name), std::move(defs), defaults, std::move(groups)) {
   // step() is its own: the base class's weight_decay_form does not reach it.
-  for (const ParamGroup& group : param_groups())
-    if (group.get("weight_decay_form") != 0)
-      throw std::invalid_argument(this->name() +
-                                  ": weight_decay_form other than default is not supported (use "
-                                  "decoupled = true)");
+  refuse_weight_decay_forms(*this, "use decoupled = true");
 }
 
 std::optional<float> DAdaptation::step(const Closure& closure) {

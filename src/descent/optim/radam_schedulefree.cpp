@@ -9,7 +9,7 @@ namespace descent {
 
 std::vector<HyperparamDef> RAdamScheduleFree::hyperparams() {
   std::vector<HyperparamDef> defs = adam_family_hyperparams(0.0025, 1e-8, 0.0);
-  for (HyperparamDef& d : averaging_hyperparams()) defs.push_back(std::move(d));
+  for (HyperparamDef& d : schedule_free::averaging_hyperparams()) defs.push_back(std::move(d));
   defs.push_back(flag("silent_sgd_phase", true));
   return defs;
 }
@@ -29,7 +29,7 @@ void RAdamScheduleFree::update(const ParamGroup& group, Tensor& param, const flo
       rectified
           ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
           : (group.flag("silent_sgd_phase") ? 0.0 : 1.0);
-  const Sequences s =
+  const schedule_free::Sequences s =
       begin_step(group, param, state, [&](double) { return group.get("lr") * rect; });
   const int64_t n = param.numel();
   float* p = param.data();
@@ -42,7 +42,7 @@ void RAdamScheduleFree::update(const ParamGroup& group, Tensor& param, const flo
     const float g = grad[i];
     v[i] = v[i] * b2 + one_minus_b2 * g * g;
     const float normalized = rectified ? g / (std::sqrt(v[i] / c2) + eps) : g;
-    p[i] = move(s, i, normalized + wd * p[i]);
+    p[i] = schedule_free::move(s, i, normalized + wd * p[i]);
   }
 }
 

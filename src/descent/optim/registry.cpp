@@ -23,6 +23,7 @@
 #include "descent/optim/lookahead.h"
 #include "descent/optim/muon.h"
 #include "descent/optim/sam.h"
+#include "descent/optim/schedule_free_wrapper.h"
 // includes: modern optimizers
 #include "descent/optim/adabelief.h"
 #include "descent/optim/adan.h"
@@ -88,6 +89,11 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       [] {  // SPEC keys beyond rho/adaptive belong to the base optimizer
         OptimizerInfo info = entry<Sam>("sam");
         info.make_from_args = &Sam::from_args;
+        return info;
+      }(),
+      [] {  // SPEC keys beyond its own belong to the base optimizer
+        OptimizerInfo info = entry<ScheduleFreeWrapper>("schedule_free");
+        info.make_from_args = &ScheduleFreeWrapper::from_args;
         return info;
       }(),
       entry<AdamWScheduleFree>("adamw_schedulefree"),

@@ -20,51 +20,66 @@
 
 namespace descent {
 
+// The sequences, as functions both the schedule-free optimizers and the wrapper
+// (schedule_free_wrapper.h) use.
+namespace schedule_free {
+
+// The hyper-parameters every schedule-free optimizer adds: r and weight_lr_power.
+std::vector<HyperparamDef> averaging_hyperparams();
+
+// One parameter's sequences for this step.
+struct Sequences {
+  float* z;
+  float* x;
+  float beta, one_minus_beta;  // y's interpolation
+  float c, one_minus_c;        // x's averaging weight this step
+  float gamma;                 // the step's learning rate, as float
+};
+
+// Refuses a step in eval mode (naming `optimizer`), advances k, lr_max and the weight sum for a
+// step at learning rate gamma and returns the sequences, z and x filled from the parameter on its
+// first step. `interpolation` names the hyper-parameter that is beta ("beta1", "momentum").
+Sequences advance(const std::string& optimizer, const ParamGroup& group, Tensor& param,
+                  ParamState& state, const std::string& interpolation, double gamma);
+
+// The steps this parameter has taken (k, before this one).
+inline double steps_taken(ParamState& state) { return state.scalars["k"]; }
+
+// z <- z - gamma u;  x <- (1 - c) x + c z;  returns y, for entry i.
+inline float move(const Sequences& s, int64_t i, float u) {
+  s.z[i] -= s.gamma * u;
+  s.x[i] = s.one_minus_c * s.x[i] + s.c * s.z[i];
+  return s.one_minus_beta * s.z[i] + s.beta * s.x[i];
+}
+
+// Puts x (to_eval) or y into a stepped parameter; nothing if it is there already or was never
+// stepped (then x = y = z is the parameter).
+void switch_param(const ParamGroup& group, Tensor& param, ParamState& state,
+                  const std::string& interpolation, bool to_eval);
+
+}  // namespace schedule_free
+
 class ScheduleFree : public Optimizer {
  public:
   void eval_params() override;   // parameters <- x; no-op if already there
   void train_params() override;  // parameters <- y = (1 - beta) z + beta x; no-op if already there
+  // A wrapper could not switch its parameters between x and y.
+  bool steps_per_parameter() const override { return false; }
 
  protected:
   // interpolation: the name of the hyper-parameter that is beta above ("beta1", "momentum").
   ScheduleFree(std::string name, std::vector<HyperparamDef> defs, const Hyperparams& defaults,
                std::vector<ParamGroup> groups, std::string interpolation);
 
-  // The hyper-parameters every schedule-free optimizer adds: r and weight_lr_power.
-  static std::vector<HyperparamDef> averaging_hyperparams();
-
-  // One parameter's three sequences, z and x filled from the parameter on its first step.
-  struct Sequences {
-    float* z;
-    float* x;
-    float beta, one_minus_beta;  // y's interpolation
-    float c, one_minus_c;        // x's averaging weight this step
-    float gamma;                 // the step's learning rate, as float
-  };
-  // Checks the train mode, advances k, lr_max and the weight sum for a step at learning rate
-  // gamma (gamma_of(k) gives it from k, the steps before this one) and returns the sequences.
+  // The sequences for a step at learning rate gamma_of(k), k the steps taken before.
   template <class GammaOf>
-  Sequences begin_step(const ParamGroup& group, Tensor& param, ParamState& state,
-                       GammaOf&& gamma_of) {
-    check_train_mode(state);
-    const double k = state.scalars["k"];
-    const double gamma = gamma_of(k);
-    return advance(group, param, state, k, gamma);
-  }
-
-  // z <- z - gamma u;  x <- (1 - c) x + c z;  returns y, for entry i.
-  static float move(const Sequences& s, int64_t i, float u) {
-    s.z[i] -= s.gamma * u;
-    s.x[i] = s.one_minus_c * s.x[i] + s.c * s.z[i];
-    return s.one_minus_beta * s.z[i] + s.beta * s.x[i];
+  schedule_free::Sequences begin_step(const ParamGroup& group, Tensor& param, ParamState& state,
+                                      GammaOf&& gamma_of) {
+    const double gamma = gamma_of(schedule_free::steps_taken(state));
+    return schedule_free::advance(name(), group, param, state, interpolation_, gamma);
   }
 
  private:
-  void check_train_mode(ParamState& state) const;
-  Sequences advance(const ParamGroup& group, Tensor& param, ParamState& state, double k,
-                    double gamma);
-  void switch_params(bool to_eval);
-
   std::string interpolation_;
 };
 

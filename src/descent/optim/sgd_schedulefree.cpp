@@ -6,7 +6,7 @@ std::vector<HyperparamDef> SGDScheduleFree::hyperparams() {
   std::vector<HyperparamDef> defs = {non_negative("lr", 1.0), unit_interval("momentum", 0.9),
                                      non_negative("weight_decay", 0.0),
                                      non_negative("warmup_steps", 0)};
-  for (HyperparamDef& d : averaging_hyperparams()) defs.push_back(std::move(d));
+  for (HyperparamDef& d : schedule_free::averaging_hyperparams()) defs.push_back(std::move(d));
   return defs;
 }
 
@@ -15,14 +15,14 @@ SGDScheduleFree::SGDScheduleFree(std::vector<ParamGroup> groups, const Hyperpara
 
 void SGDScheduleFree::update(const ParamGroup& group, Tensor& param, const float* grad,
                              ParamState& state) {
-  const Sequences s = begin_step(group, param, state, [&](double k) {
+  const schedule_free::Sequences s = begin_step(group, param, state, [&](double k) {
     const double warmup = group.get("warmup_steps");
     return group.get("lr") * (k < warmup ? (k + 1) / warmup : 1.0);
   });
   const int64_t n = param.numel();
   float* p = param.data();
   const float wd = static_cast<float>(group.get("weight_decay"));
-  for (int64_t i = 0; i < n; ++i) p[i] = move(s, i, grad[i] + wd * p[i]);
+  for (int64_t i = 0; i < n; ++i) p[i] = schedule_free::move(s, i, grad[i] + wd * p[i]);
 }
 
 }  // namespace descent

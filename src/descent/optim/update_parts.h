@@ -7,6 +7,8 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "descent/optim/optimizer.h"
 
@@ -60,6 +62,16 @@ inline float blend(bool c, float a, float b) {
   const uint32_t mask = 0u - static_cast<uint32_t>(c);
   return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & mask) |
                               (std::bit_cast<uint32_t>(b) & ~mask));
+}
+
+// For optimizers that the base class's weight_decay_form cannot reach (their step() is their own,
+// or the parameter is rewritten from other state): throws std::invalid_argument when a group sets
+// a form other than default, saying what to use instead.
+inline void refuse_weight_decay_forms(const Optimizer& opt, const std::string& instead) {
+  for (const ParamGroup& group : opt.param_groups())
+    if (group.options.count("weight_decay_form") && group.get("weight_decay_form") != 0)
+      throw std::invalid_argument(
+          opt.name() + ": weight_decay_form other than default is not supported (" + instead + ")");
 }
 
 // The "convention" of optimizers written after PyTorch with a Keras variant (adagrad, rmsprop).
