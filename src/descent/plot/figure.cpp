@@ -2,18 +2,12 @@
 
 #include "descent/plot/numbers.h"
 #include "descent/plot/spec_parts.h"
+#include "descent/util/overloaded.h"
 
 namespace descent::plot {
 namespace {
 
 using nlohmann::json;
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;  // implicit in C++20, but not in clang 14
 
 json series_data(const Series& s) {
   json out = {{"name", s.name},

@@ -6,6 +6,7 @@
 
 #include "descent/io/atomic_file.h"
 #include "descent/plot/page_assets.h"
+#include "descent/util/overloaded.h"
 
 #ifndef DESCENT_SOURCE_DIR
 #error "DESCENT_SOURCE_DIR must name the source tree (set in CMakeLists.txt)"
@@ -21,13 +22,6 @@ fs::path node_modules_dir() {
 }
 
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;  // implicit in C++20, but not in clang 14
 
 // The libraries a page inlines, in load order (vega-embed needs both before it).
 constexpr const char* kLibraries[] = {"vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js",
