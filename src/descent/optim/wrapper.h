@@ -3,7 +3,8 @@
 // SPEC ("lookahead:base=sgd,k=5,lr=0.1"), groups carry the wrapper's hyper-parameters and the
 // base's side by side, and the base's per-parameter state lives in the wrapper's own state, so
 // state_dict() holds both. The base is driven through its per-parameter update(), so bases with
-// their own step() (lbfgs, prodigy, the wrappers themselves) are refused.
+// their own step() (lbfgs, prodigy), with x and y to switch (schedule-free) and the wrappers
+// themselves are refused: steps_per_parameter() says which.
 #include <memory>
 #include <string>
 #include <utility>
