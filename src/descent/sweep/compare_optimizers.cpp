@@ -12,6 +12,7 @@
 #include "descent/plot/page.h"
 #include "descent/plot/palette.h"
 #include "descent/sweep/benchmark_problems.h"
+#include "descent/sweep/results.h"
 #include "descent/sweep/sweep.h"
 #include "descent/sweep/sweep_report.h"
 #include "descent/util/spec.h"
@@ -423,10 +424,6 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
   std::ostringstream csv;
   csv << "problem,optimizer,rank,best_lr,val_loss_mean,val_loss_min,val_loss_max,seeds,target,"
          "epochs_to_target,steps_to_target,seconds_to_target\n";
-  auto num = [](double v) {
-    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-  };
-  auto text = [](double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : std::string(); };
   for (const ProblemResult& p : results)
     for (const Entry& e : p.entries) {
       rows.push_back({{"problem", p.problem->name},
@@ -434,18 +431,18 @@ CompareOutcome compare_optimizers(const CompareOptions& o) {
                       {"rank", e.rank},
                       {"best_lr", e.lr},
                       {"best_lr_at_grid_edge", e.lr_at_edge},
-                      {"val_loss_mean", num(e.mean)},
-                      {"val_loss_min", num(e.min)},
-                      {"val_loss_max", num(e.max)},
+                      {"val_loss_mean", json_number(e.mean)},
+                      {"val_loss_min", json_number(e.min)},
+                      {"val_loss_max", json_number(e.max)},
                       {"seeds", e.trials.size()},
-                      {"target", num(p.target)},
+                      {"target", json_number(p.target)},
                       {"epochs_to_target", e.epochs_to_target},
-                      {"steps_to_target", num(e.steps_to_target)},
-                      {"seconds_to_target", num(e.seconds_to_target)}});
+                      {"steps_to_target", json_number(e.steps_to_target)},
+                      {"seconds_to_target", json_number(e.seconds_to_target)}});
       csv << p.problem->name << ",\"" << e.optimizer << "\"," << e.rank << "," << e.lr << ","
-          << text(e.mean) << "," << text(e.min) << "," << text(e.max) << "," << e.trials.size()
-          << "," << text(p.target) << "," << e.epochs_to_target << "," << text(e.steps_to_target)
-          << "," << text(e.seconds_to_target) << "\n";
+          << csv_number(e.mean) << "," << csv_number(e.min) << "," << csv_number(e.max) << ","
+          << e.trials.size() << "," << csv_number(p.target) << "," << e.epochs_to_target << ","
+          << csv_number(e.steps_to_target) << "," << csv_number(e.seconds_to_target) << "\n";
     }
   nlohmann::json overall = nlohmann::json::array();
   for (size_t k = 0; k < optimizers.size(); ++k)

@@ -115,16 +115,16 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string number(double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : ""; }
-
-nlohmann::json json_number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
 constexpr const char* kFinals[] = {"train_loss",   "train_accuracy", "val_loss",
                                    "val_accuracy", "test_loss",      "test_accuracy"};
 
 }  // namespace
+
+std::string csv_number(double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : ""; }
+
+nlohmann::json json_number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 std::vector<int64_t> halving_survivors(const SweepPlan& plan, const std::vector<int64_t>& alive,
                                        int64_t epoch) {
@@ -226,14 +226,14 @@ void write_results(const SweepPlan& plan, const SweepResults& results) {
       trials << "," << csv_field(value);
       values[key] = value;
     }
-    trials << "," << r.status << "," << r.epochs << "," << r.steps << "," << number(r.seconds)
-           << "," << number(r.final_value) << "," << number(r.best_value) << "," << r.best_epoch
-           << "," << r.halted_at;
+    trials << "," << r.status << "," << r.epochs << "," << r.steps << "," << csv_number(r.seconds)
+           << "," << csv_number(r.final_value) << "," << csv_number(r.best_value) << ","
+           << r.best_epoch << "," << r.halted_at;
     nlohmann::json finals = nlohmann::json::object();
     for (const char* f : kFinals) {
       const auto it = r.finals.find(f);
       const double v = it == r.finals.end() ? NAN : it->second;
-      trials << "," << number(v);
+      trials << "," << csv_number(v);
       finals[f] = json_number(v);
     }
     trials << "\n";
@@ -265,9 +265,9 @@ void write_results(const SweepPlan& plan, const SweepResults& results) {
       configs << "," << csv_field(value);
       values[key] = value;
     }
-    configs << "," << c.trials.size() << "," << number(c.mean) << "," << number(c.min) << ","
-            << number(c.max) << "," << number(c.best_mean) << "," << number(c.seconds_mean) << ","
-            << c.steps_mean << "," << c.halted_at << "\n";
+    configs << "," << c.trials.size() << "," << csv_number(c.mean) << "," << csv_number(c.min)
+            << "," << csv_number(c.max) << "," << csv_number(c.best_mean) << ","
+            << csv_number(c.seconds_mean) << "," << c.steps_mean << "," << c.halted_at << "\n";
     config_rows.push_back({{"rank", c.rank},
                            {"configuration", c.config},
                            {"values", values},

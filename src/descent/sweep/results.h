@@ -60,6 +60,11 @@ std::vector<int64_t> halving_survivors(const SweepPlan& plan, const std::vector<
 
 SweepResults read_results(const SweepPlan& plan);
 
+// A number as the results files write it: in CSV "%.9g", empty when not finite; in JSON a number,
+// or null when not finite.
+std::string csv_number(double v);
+nlohmann::json json_number(double v);
+
 // results.csv, results-by-configuration.csv, results.json, each written atomically.
 void write_results(const SweepPlan& plan, const SweepResults& results);
 
