@@ -7,6 +7,13 @@
 
 namespace descent {
 
+// The linear warmup factor s + (1 - s) t / W at a step t < W (Goyal et al. 2017), which wsd,
+// warmup_cosine and inverse_sqrt start with, in this order of operations.
+inline double warmup_factor(double start_factor, int64_t t, int64_t warmup_steps) {
+  return start_factor +
+         (1 - start_factor) * static_cast<double>(t) / static_cast<double>(warmup_steps);
+}
+
 class FactorScheduler : public Scheduler {
  protected:
   using Scheduler::Scheduler;

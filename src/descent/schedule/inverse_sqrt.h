@@ -49,7 +49,7 @@ class InverseSqrtScheduler : public FactorScheduler {
   double value(double base, int64_t t) const override {
     if (warmup_ == 0) return base / std::sqrt(static_cast<double>(1 + t / spe_));
     const double W = static_cast<double>(warmup_), s = static_cast<double>(t);
-    if (t < warmup_) return base * (start_ + (1 - start_) * s / W);
+    if (t < warmup_) return base * warmup_factor(start_, t, warmup_);
     return base * std::sqrt(W) / std::sqrt(s);
   }
 

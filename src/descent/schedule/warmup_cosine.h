@@ -53,8 +53,7 @@ class WarmupCosineScheduler : public FactorScheduler {
 
  protected:
   double value(double base, int64_t t) const override {
-    if (t < warmup_)
-      return base * (start_ + (1 - start_) * static_cast<double>(t) / static_cast<double>(warmup_));
+    if (t < warmup_) return base * warmup_factor(start_, t, warmup_);
     if (t >= decay_steps_) return base * end_;
     const double p = static_cast<double>(t - warmup_) / static_cast<double>(decay_steps_ - warmup_);
     return base * (end_ + (1 - end_) * (1 + std::cos(std::numbers::pi * p)) / 2);

@@ -63,8 +63,7 @@ class WsdScheduler : public FactorScheduler {
 
  protected:
   double value(double base, int64_t t) const override {
-    if (t < warmup_)
-      return base * (start_ + (1 - start_) * static_cast<double>(t) / static_cast<double>(warmup_));
+    if (t < warmup_) return base * warmup_factor(start_, t, warmup_);
     const int64_t decay_start = total_ - decay_steps_;
     if (t < decay_start) return base;
     if (t >= total_) return base * min_;
