@@ -102,25 +102,36 @@ struct Comparison {
   double moved = 0;      // max |p_final - p_initial|: the run did something
 };
 
+// The problem's starting parameters as float tensors that require gradients.
+inline std::vector<Tensor> params_of(const Problem& pr) {
+  std::vector<Tensor> params;
+  for (size_t k = 0; k < pr.shapes.size(); ++k)
+    params.push_back(
+        Tensor::from(pr.shapes[k], std::vector<float>(pr.init[k].begin(), pr.init[k].end()))
+            .requires_grad_());
+  return params;
+}
+
+// zero_grad, the problem's loss at params, backward; returns the loss.
+inline Closure loss_closure(Optimizer& opt, const Problem& pr, const std::vector<Tensor>& params) {
+  return [&opt, &pr, &params] {
+    opt.zero_grad();
+    Tensor loss = pr.loss(params);
+    loss.backward();
+    return loss.item();
+  };
+}
+
 inline Comparison compare_with_reference(const std::string& spec, const RefFactory& make_ref,
                                          const Problem& pr, int steps = 40) {
-  std::vector<Tensor> params;
+  std::vector<Tensor> params = params_of(pr);
   std::vector<Vec> ref = pr.init;
   std::vector<std::unique_ptr<RefOptimizer>> refs;
-  for (size_t k = 0; k < pr.shapes.size(); ++k) {
-    std::vector<float> f(pr.init[k].begin(), pr.init[k].end());
-    params.push_back(Tensor::from(pr.shapes[k], f).requires_grad_());
-    refs.push_back(make_ref(f.size()));
-  }
+  for (const Vec& v : pr.init) refs.push_back(make_ref(v.size()));
   auto opt = make_optimizer(spec, params);
   Comparison out;
   for (int s = 0; s < steps; ++s) {
-    const Closure closure = [&] {
-      opt->zero_grad();
-      Tensor loss = pr.loss(params);
-      loss.backward();
-      return loss.item();
-    };
+    const Closure closure = loss_closure(*opt, pr, params);
     closure();
     opt->step(closure);  // sam re-evaluates at its perturbed point; the others at the same one
     const std::vector<Vec> g = pr.grad(ref);
@@ -169,6 +180,27 @@ inline double scalar_of(const Optimizer& opt, size_t index, const std::string& n
 inline void set_grad(Tensor& p, const std::vector<float>& g) {
   ASSERT_EQ(static_cast<int64_t>(g.size()), p.numel());
   std::memcpy(p.grad_data(), g.data(), sizeof(float) * g.size());
+}
+
+// maximize on -L negates the negated gradient exactly, so 10 steps of `spec` with maximize = true
+// on minus the quadratic equal 10 steps minimizing it, bit for bit (and they move).
+inline void expect_maximize_equals_minimizing_the_negation(const std::string& spec) {
+  const Problem pr = quadratic();
+  std::vector<float> init(pr.init[0].begin(), pr.init[0].end());
+  Tensor a = Tensor::from({3, 4}, init).requires_grad_();
+  Tensor b = Tensor::from({3, 4}, init).requires_grad_();
+  auto min_opt = make_optimizer(spec, {a});
+  auto max_opt = make_optimizer(spec + ",maximize=true", {b});
+  for (int s = 0; s < 10; ++s) {
+    min_opt->zero_grad();
+    pr.loss({a}).backward();
+    min_opt->step();
+    max_opt->zero_grad();
+    (-pr.loss({b})).backward();
+    max_opt->step();
+  }
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), sizeof(float) * 12)) << spec;
+  EXPECT_NE(a.to_vector(), init) << spec;
 }
 
 }  // namespace descent::testutil

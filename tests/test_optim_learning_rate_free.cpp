@@ -319,11 +319,7 @@ TEST(ScheduleFreeFamily, EvalSwitchIsExactForEveryMember) {
 TEST(ScheduleFreeFamily, WrapperOverSgdIsScheduleFreeSgd) {
   const Problem pr = valley();
   auto run = [&](const std::string& spec, bool eval) {
-    std::vector<Tensor> params;
-    for (size_t k = 0; k < pr.shapes.size(); ++k)
-      params.push_back(
-          Tensor::from(pr.shapes[k], std::vector<float>(pr.init[k].begin(), pr.init[k].end()))
-              .requires_grad_());
+    std::vector<Tensor> params = params_of(pr);
     auto opt = make_optimizer(spec, params);
     for (int s = 0; s < 30; ++s) {
       opt->zero_grad();

@@ -22,18 +22,9 @@ using namespace testutil;
 // SAM (adaptive: ASAM) around SGD with momentum, in double, over all the problem's tensors.
 double worst_error(const std::string& spec, const Problem& pr, double lr, double momentum,
                    double rho, bool adaptive, int steps = 40) {
-  std::vector<Tensor> params;
-  for (size_t k = 0; k < pr.shapes.size(); ++k)
-    params.push_back(
-        Tensor::from(pr.shapes[k], std::vector<float>(pr.init[k].begin(), pr.init[k].end()))
-            .requires_grad_());
+  std::vector<Tensor> params = params_of(pr);
   auto opt = make_optimizer(spec, params);
-  const Closure closure = [&] {
-    opt->zero_grad();
-    Tensor loss = pr.loss(params);
-    loss.backward();
-    return loss.item();
-  };
+  const Closure closure = loss_closure(*opt, pr, params);
   std::vector<Vec> p = pr.init, buf;
   for (const Vec& v : p) buf.emplace_back(v.size(), 0.0);
   double worst = 0;
@@ -79,18 +70,9 @@ TEST(Sam, MatchesTheDefinitionInDouble) {
 TEST(Sam, RhoZeroIsTheBaseOptimizer) {
   const Problem pr = valley();
   auto run = [&](const std::string& spec) {
-    std::vector<Tensor> params;
-    for (size_t k = 0; k < pr.shapes.size(); ++k)
-      params.push_back(
-          Tensor::from(pr.shapes[k], std::vector<float>(pr.init[k].begin(), pr.init[k].end()))
-              .requires_grad_());
+    std::vector<Tensor> params = params_of(pr);
     auto opt = make_optimizer(spec, params);
-    const Closure closure = [&] {
-      opt->zero_grad();
-      Tensor loss = pr.loss(params);
-      loss.backward();
-      return loss.item();
-    };
+    const Closure closure = loss_closure(*opt, pr, params);
     for (int s = 0; s < 20; ++s) {
       closure();
       opt->step(closure);

@@ -207,32 +207,28 @@ TEST_F(TrainerResume, EpochBoundaryCheckpointTrainsLonger) {
   EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
 }
 
+// Two epochs, a checkpoint at the epoch's end, then a resumed run of two more: the same bits as
+// four epochs straight.
+void expect_epoch_resume_is_exact(const std::string& spec, const fs::path& ckpt) {
+  Rig straight({.everything = false, .optimizer = spec});
+  straight.fit();
+  Rig two({.epochs = 2, .everything = false, .optimizer = spec, .checkpoint = ckpt});
+  two.fit();
+  Rig resumed({.everything = false, .optimizer = spec, .checkpoint = ckpt});
+  resumed.trainer->resume_from(load_checkpoint(ckpt));
+  EXPECT_EQ(resumed.fit().history.size(), 4u) << spec;  // the restored two and two more
+  EXPECT_TRUE(same_bits(resumed.weights(), straight.weights())) << spec;
+}
+
 // Schedule-free: the checkpoint at an epoch's end is written with the averaged weights x in the
 // model; resuming switches back to y exactly, so the run continues bit for bit.
 TEST_F(TrainerResume, ScheduleFreeResumesFromAnEpochCheckpoint) {
-  const std::string spec = "sgd_schedulefree:lr=0.5,warmup_steps=5";
-  Rig straight({.everything = false, .optimizer = spec});
-  straight.fit();
-  const fs::path ckpt = tmp_ / "run.ckpt";
-  Rig two({.epochs = 2, .everything = false, .optimizer = spec, .checkpoint = ckpt});
-  two.fit();
-  Rig resumed({.everything = false, .optimizer = spec, .checkpoint = ckpt});
-  resumed.trainer->resume_from(load_checkpoint(ckpt));
-  EXPECT_EQ(resumed.fit().history.size(), 4u);  // the restored two and two more
-  EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
+  expect_epoch_resume_is_exact("sgd_schedulefree:lr=0.5,warmup_steps=5", tmp_ / "run.ckpt");
 }
 
+// sam re-evaluates each step's batch through the trainer's closure.
 TEST_F(TrainerResume, SamResumesFromAnEpochCheckpoint) {
-  const std::string spec = "sam:base=sgd,lr=0.3,momentum=0.9,rho=0.1";
-  Rig straight({.everything = false, .optimizer = spec});
-  straight.fit();
-  const fs::path ckpt = tmp_ / "run.ckpt";
-  Rig two({.epochs = 2, .everything = false, .optimizer = spec, .checkpoint = ckpt});
-  two.fit();
-  Rig resumed({.everything = false, .optimizer = spec, .checkpoint = ckpt});
-  resumed.trainer->resume_from(load_checkpoint(ckpt));
-  resumed.fit();
-  EXPECT_TRUE(same_bits(resumed.weights(), straight.weights()));
+  expect_epoch_resume_is_exact("sam:base=sgd,lr=0.3,momentum=0.9,rho=0.1", tmp_ / "run.ckpt");
 }
 
 TEST_F(TrainerResume, MismatchedCheckpointIsRefused) {

@@ -1,6 +1,7 @@
 #include "descent/optim/d_adaptation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
@@ -11,7 +12,15 @@ namespace descent {
 std::vector<HyperparamDef> DAdaptation::estimate_hyperparams() {
   HyperparamDef d0 = non_negative("d0", 1e-6);
   d0.min = 1e-300;  // d0 divides (Prodigy's d / d0): it must be positive
-  return {d0, non_negative("growth_rate", 0.0)};
+  return {d0, non_negative("growth_rate", 0.0), flag("bias_correction", false)};
+}
+
+void DAdaptation::set_dlr(const ParamGroup& first, Globals& g) {
+  const double correction = first.flag("bias_correction")
+                                ? std::sqrt(bias_correction(first.get("beta2"), g.k + 1)) /
+                                      bias_correction(first.get("beta1"), g.k + 1)
+                                : 1.0;
+  g.dlr = g.d * g.lr * correction;
 }
 
 DAdaptation::Globals DAdaptation::load(const ParamGroup& group, const ParamState* saved) {
@@ -54,6 +63,7 @@ std::optional<float> DAdaptation::step(const Closure& closure) {
   Globals g = load(first, saved);
   g.lr = 0;
   for (const ParamGroup& group : param_groups()) g.lr = std::max(g.lr, group.get("lr"));
+  set_dlr(first, g);
   begin(first, g);
   for_each_param([&](const ParamGroup& group, Tensor& param, ParamState& state) {
     accumulate(group, param, param.grad_data(), state, g);
@@ -72,6 +82,7 @@ void DAdaptation::update(const ParamGroup& group, Tensor& param, const float* gr
                          ParamState& state) {
   Globals g = load(group, &state);
   g.lr = group.get("lr");
+  set_dlr(group, g);
   begin(group, g);
   accumulate(group, param, grad, state, g);
   if (g.denominator_sum == 0) return;  // as step()

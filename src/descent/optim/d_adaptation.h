@@ -33,12 +33,13 @@ class DAdaptation : public Optimizer {
     double denominator_sum = 0;  // the denominator's sum
   };
 
-  // The hyper-parameters both read: d0 (the first estimate) and growth_rate (d grows at most this
-  // factor per step; 0: without bound).
+  // The hyper-parameters both read: d0 (the first estimate), growth_rate (d grows at most this
+  // factor per step; 0: without bound) and bias_correction (dlr times Adam's
+  // sqrt(1 - beta2^(k+1)) / (1 - beta1^(k+1))).
   static std::vector<HyperparamDef> estimate_hyperparams();
 
-  // Sets the step's lr and dlr, and anything else the first pass needs (from the first group).
-  virtual void begin(const ParamGroup& first, Globals& g) = 0;
+  // Anything else the first pass needs, from the first group, once dlr is set.
+  virtual void begin(const ParamGroup& first, Globals& g) {}
   // Pass 1 for one parameter.
   virtual void accumulate(const ParamGroup& group, Tensor& param, const float* grad,
                           ParamState& state, Globals& g) = 0;
@@ -54,6 +55,8 @@ class DAdaptation : public Optimizer {
  private:
   // The globals a stepped parameter's state holds, or the first estimate (saved null or unstepped).
   static Globals load(const ParamGroup& group, const ParamState* saved);
+  // dlr = d lr, with the bias correction where the first group asks for it.
+  static void set_dlr(const ParamGroup& first, Globals& g);
   static void store(ParamState& state, const Globals& g);
 };
 

@@ -8,24 +8,16 @@
 namespace descent {
 
 std::vector<HyperparamDef> DAdaptAdam::hyperparams() {
-  std::vector<HyperparamDef> defs = {non_negative("lr", 1.0),           unit_interval("beta1", 0.9),
-                                     unit_interval("beta2", 0.999),     non_negative("eps", 1e-8),
-                                     non_negative("weight_decay", 0.0), flag("decoupled", false),
-                                     flag("bias_correction", false),    flag("maximize", false)};
+  std::vector<HyperparamDef> defs = {
+      non_negative("lr", 1.0),   unit_interval("beta1", 0.9),       unit_interval("beta2", 0.999),
+      non_negative("eps", 1e-8), non_negative("weight_decay", 0.0), flag("decoupled", false),
+      flag("maximize", false)};
   for (HyperparamDef& d : estimate_hyperparams()) defs.push_back(std::move(d));
   return defs;
 }
 
 DAdaptAdam::DAdaptAdam(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : DAdaptation("dadapt_adam", hyperparams(), defaults, std::move(groups)) {}
-
-void DAdaptAdam::begin(const ParamGroup& first, Globals& g) {
-  const double correction = first.flag("bias_correction")
-                                ? std::sqrt(bias_correction(first.get("beta2"), g.k + 1)) /
-                                      bias_correction(first.get("beta1"), g.k + 1)
-                                : 1.0;
-  g.dlr = g.d * g.lr * correction;
-}
 
 void DAdaptAdam::accumulate(const ParamGroup& group, Tensor& param, const float* grad,
                             ParamState& state, Globals& g) {

@@ -23,7 +23,6 @@ class DAdaptAdam : public DAdaptation {
   DAdaptAdam(std::vector<ParamGroup> groups, const Hyperparams& defaults = default_hyperparams());
 
  protected:
-  void begin(const ParamGroup& first, Globals& g) override;
   void accumulate(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state,
                   Globals& g) override;
   void estimate(const ParamGroup& first, Globals& g) override;

@@ -17,12 +17,11 @@ double beta3_of(const ParamGroup& group) {
 
 std::vector<HyperparamDef> Prodigy::hyperparams() {
   std::vector<HyperparamDef> defs = {
-      non_negative("lr", 1.0),         unit_interval("beta1", 0.9),
-      unit_interval("beta2", 0.999),   unit_interval("beta3", 0.0),
-      non_negative("eps", 1e-8),       non_negative("weight_decay", 0.0),
-      flag("decoupled", true),         flag("bias_correction", false),
-      flag("safeguard_warmup", false), non_negative("d_coef", 1.0),
-      flag("maximize", false)};
+      non_negative("lr", 1.0),       unit_interval("beta1", 0.9),
+      unit_interval("beta2", 0.999), unit_interval("beta3", 0.0),
+      non_negative("eps", 1e-8),     non_negative("weight_decay", 0.0),
+      flag("decoupled", true),       flag("safeguard_warmup", false),
+      non_negative("d_coef", 1.0),   flag("maximize", false)};
   for (HyperparamDef& d : estimate_hyperparams()) defs.push_back(std::move(d));
   return defs;
 }
@@ -30,14 +29,7 @@ std::vector<HyperparamDef> Prodigy::hyperparams() {
 Prodigy::Prodigy(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : DAdaptation("prodigy", hyperparams(), defaults, std::move(groups)) {}
 
-void Prodigy::begin(const ParamGroup& first, Globals& g) {
-  const double correction = first.flag("bias_correction")
-                                ? std::sqrt(bias_correction(first.get("beta2"), g.k + 1)) /
-                                      bias_correction(first.get("beta1"), g.k + 1)
-                                : 1.0;
-  g.dlr = g.d * g.lr * correction;
-  g.numerator *= beta3_of(first);
-}
+void Prodigy::begin(const ParamGroup& first, Globals& g) { g.numerator *= beta3_of(first); }
 
 void Prodigy::accumulate(const ParamGroup& group, Tensor& param, const float* grad,
                          ParamState& state, Globals& g) {

@@ -36,7 +36,7 @@ std::optional<float> Sam::step(const Closure& closure) {
     }
   });
   const double norm = std::sqrt(norm2);
-  std::vector<std::vector<float>> saved;  // p itself: p + e - e need not round back to p
+  size_t k = 0;
   {
     NoGradGuard no_grad;
     for_each_param([&](const ParamGroup& group, Tensor& param, ParamState&) {
@@ -44,7 +44,8 @@ std::optional<float> Sam::step(const Closure& closure) {
       const float scale = static_cast<float>(group.get("rho") / (norm + 1e-12));
       float* p = param.data();
       const float* g = param.grad_data();
-      saved.emplace_back(p, p + param.numel());
+      if (saved_.size() <= k) saved_.emplace_back();
+      saved_[k++].assign(p, p + param.numel());
       for (int64_t i = 0; i < param.numel(); ++i)
         p[i] += (adaptive ? p[i] * p[i] : 1.0f) * g[i] * scale;
     });
@@ -52,9 +53,9 @@ std::optional<float> Sam::step(const Closure& closure) {
   const float loss = closure();
   {
     NoGradGuard no_grad;
-    size_t k = 0;
+    k = 0;
     for_each_param([&](const ParamGroup&, Tensor& param, ParamState&) {
-      std::copy(saved[k].begin(), saved[k].end(), param.data());
+      std::copy(saved_[k].begin(), saved_[k].end(), param.data());
       ++k;
     });
   }

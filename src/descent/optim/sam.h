@@ -37,6 +37,11 @@ class Sam : public WrapperOptimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+
+ private:
+  // The parameters before the perturbation, restored exactly (p + e - e need not round back to
+  // p); kept across steps so a step allocates nothing.
+  std::vector<std::vector<float>> saved_;
 };
 
 }  // namespace descent
