@@ -1,12 +1,15 @@
 #pragma once
 // Helpers for the figure tests: small figures of every kind, and lookups by name in a Vega spec.
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "descent/plot/figure.h"
+#include "descent/plot/page.h"
 
 namespace plot_test {
 
@@ -30,6 +33,21 @@ inline const json& named(const json& spec, const std::string& key, const std::st
   const json* found = find_named(spec, key, name);
   if (!found) throw std::runtime_error("no " + key + " named " + name);
   return *found;
+}
+
+// Whether scripts/setup installed Vega: figures render with its module build, pages inline its
+// minified one.
+inline bool have_vega(const char* build_file = "vega.module.js") {
+  return std::filesystem::exists(plot::node_modules_dir() / "vega" / "build" / build_file);
+}
+
+// The names of the files in `dir`, sorted.
+inline std::vector<std::string> files_in(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 inline std::vector<double> range_values(double start, double step, size_t n) {

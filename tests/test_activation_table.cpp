@@ -17,7 +17,7 @@
 #include "descent/util/random.h"
 
 namespace descent {
-namespace {
+namespace test_activation_table {
 
 // Points at least 0.15 from 0, where the piecewise activations have their kink.
 const std::vector<double> kPoints = {-3.1, -1.3, -0.45, -0.15, 0.2, 0.7, 1.6, 2.9};

@@ -18,7 +18,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_autoencoder {
 
 using testutil::throws_with;
 

@@ -13,7 +13,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_autoencoder_figures {
 
 using testutil::throws_with;
 namespace fs = std::filesystem;

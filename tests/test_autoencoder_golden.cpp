@@ -37,7 +37,7 @@
 #include "descent/train/trainer.h"
 
 namespace descent {
-namespace {
+namespace test_autoencoder_golden {
 
 using nlohmann::json;
 

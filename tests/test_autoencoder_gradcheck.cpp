@@ -19,7 +19,7 @@
 #include "gradcheck.h"
 
 namespace descent {
-namespace {
+namespace test_autoencoder_gradcheck {
 
 using testutil::gradcheck;
 using Fn = testutil::GradcheckFn;

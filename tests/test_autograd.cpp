@@ -12,7 +12,7 @@
 #include "descent/ops/ops.h"
 
 namespace descent {
-namespace {
+namespace test_autograd {
 
 void expect_values(const Tensor& t, const std::vector<float>& expected, float tol = 1e-6f) {
   ASSERT_EQ(t.numel(), static_cast<int64_t>(expected.size()));

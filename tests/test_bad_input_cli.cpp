@@ -11,7 +11,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_bad_input_cli {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

@@ -17,7 +17,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_bad_input_data {
 
 namespace fs = std::filesystem;
 using testutil::throws_with;

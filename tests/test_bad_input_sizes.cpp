@@ -26,7 +26,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_bad_input_sizes {
 
 namespace fs = std::filesystem;
 using testutil::throws_with;

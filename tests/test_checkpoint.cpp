@@ -13,7 +13,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_checkpoint {
 
 namespace fs = std::filesystem;
 using testutil::throws_with;

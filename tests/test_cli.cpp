@@ -13,7 +13,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

@@ -5,7 +5,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli_autoencoder {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

@@ -10,7 +10,7 @@
 #include "descent/io/safetensors.h"
 #include "descent/train/checkpoint.h"
 
-namespace {
+namespace test_cli_autoencoder_train {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;
@@ -142,7 +142,7 @@ TEST_F(CliAutoencoderTrain, BadConfigurationsAreRefusedWithNothingWritten) {
 
 }  // namespace
 
-namespace {
+namespace test_cli_autoencoder_train {
 
 // Every autoencoder example config loads and trains (one epoch on a fake Fashion-MNIST).
 TEST(CliAutoencoderExamples, EveryExampleConfigRuns) {

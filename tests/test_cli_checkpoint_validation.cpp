@@ -13,7 +13,7 @@
 #include "cli_fixtures.h"
 #include "descent/train/checkpoint.h"
 
-namespace {
+namespace test_cli_checkpoint_validation {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

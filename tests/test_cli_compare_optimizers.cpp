@@ -11,7 +11,7 @@
 #include "cli_fixtures.h"
 #include "descent/sweep/compare_optimizers.h"
 
-namespace {
+namespace test_cli_compare_optimizers {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

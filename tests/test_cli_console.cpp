@@ -15,7 +15,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli_console {
 
 namespace fs = std::filesystem;
 

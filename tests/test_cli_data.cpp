@@ -16,7 +16,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli_data {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

@@ -14,7 +14,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli_divergence {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

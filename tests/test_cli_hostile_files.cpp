@@ -10,7 +10,7 @@
 #include "cli_fixtures.h"
 #include "descent/io/safetensors.h"
 
-namespace {
+namespace test_cli_hostile_files {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

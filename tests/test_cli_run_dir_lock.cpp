@@ -18,7 +18,7 @@
 #include "descent/io/atomic_file.h"
 #include "descent/train/checkpoint.h"
 
-namespace {
+namespace test_cli_run_dir_lock {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

@@ -9,7 +9,7 @@
 #include "cli_fixtures.h"
 #include "descent/schedule/registry.h"
 
-namespace {
+namespace test_cli_schedule {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

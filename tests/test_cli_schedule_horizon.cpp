@@ -10,7 +10,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli_schedule_horizon {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

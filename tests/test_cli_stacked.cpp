@@ -12,7 +12,7 @@
 #include "cli_fixtures.h"
 #include "descent/io/safetensors.h"
 
-namespace {
+namespace test_cli_stacked {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;
@@ -263,7 +263,7 @@ TEST_F(CliStacked, EncoderFromErrorsNameThePathWithNothingWritten) {
 
 }  // namespace
 
-namespace {
+namespace test_cli_stacked {
 
 // The two example configs load and train (one epoch a phase, on a fake Fashion-MNIST), the
 // classifier on the stacked run's encoder.

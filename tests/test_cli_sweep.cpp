@@ -12,7 +12,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_cli_sweep {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;

@@ -11,7 +11,7 @@
 #include "cli_fixtures.h"
 #include "descent/train/checkpoint.h"
 
-namespace {
+namespace test_cli_train_controls {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;
@@ -309,7 +309,7 @@ TEST_F(CliTrainControls, NewKeysAreChecked) {
 
 }  // namespace
 
-namespace {
+namespace test_cli_train_controls {
 
 TEST(CliExamples, RegressionAndClassificationConfigsRun) {
   cli_test::TempDir tmp("descent-examples");
@@ -329,7 +329,7 @@ TEST(CliExamples, RegressionAndClassificationConfigsRun) {
 
 }  // namespace
 
-namespace {
+namespace test_cli_train_controls {
 
 // A wrapper optimizer configured in TOML: lookahead's own keys and its base optimizer's, written
 // back to config.toml so that --config repeats the run exactly.

@@ -15,7 +15,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_clip_grad {
 
 using nlohmann::json;
 using testutil::throws_with;

@@ -10,7 +10,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_config {
 
 using testutil::throws_with;
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_crash_test {
 
 TEST(CrashTest, RandomKillsEachResumeOrAreReused) {
   cli_test::TempDir tmp("descent-crash");

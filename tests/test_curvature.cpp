@@ -24,7 +24,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_curvature {
 
 using testutil::throws_with;
 
@@ -501,7 +501,7 @@ TEST(CurvatureProbe, ParsesMethodNamesAndRejectsOthers) {
 }  // namespace descent
 
 namespace descent {
-namespace {
+namespace test_curvature {
 
 TEST(CurvatureExact, DropoutIsTheIdentityInTheProbe) {
   // Same initial weights with and without the dropout layer (it draws nothing at construction).

@@ -16,7 +16,7 @@
 #include "descent/data/synthetic.h"
 
 namespace descent {
-namespace {
+namespace test_data {
 
 namespace fs = std::filesystem;
 

@@ -15,7 +15,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_dropout {
 
 using testutil::gradcheck;
 using testutil::throws_with;

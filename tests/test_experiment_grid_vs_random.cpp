@@ -13,7 +13,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_experiment_grid_vs_random {
 
 using cli_test::CommandTest;
 using nlohmann::json;

@@ -11,7 +11,7 @@
 #include "descent/experiments/experiment.h"
 #include "descent/experiments/registry.h"
 
-namespace {
+namespace test_experiments {
 
 using cli_test::CommandTest;
 using nlohmann::json;
@@ -125,7 +125,7 @@ TEST_F(ExperimentCommand, CurseOfDimensionalityBallVanishesAndDistancesConcentra
 
 }  // namespace
 
-namespace {
+namespace test_experiments {
 
 TEST_F(ExperimentCommand, UniversalApproximationSquareStopsAtTheQuadraticWhileTanhKeepsFalling) {
   const json r = quick("universal-approximation", {"--no-figures"});
@@ -144,7 +144,7 @@ TEST_F(ExperimentCommand, UniversalApproximationSquareStopsAtTheQuadraticWhileTa
 
 }  // namespace
 
-namespace {
+namespace test_experiments {
 
 TEST_F(ExperimentCommand, BiasVarianceTracesAU) {
   const json r = quick("bias-variance", {"--no-figures"});
@@ -161,7 +161,7 @@ TEST_F(ExperimentCommand, BiasVarianceTracesAU) {
 
 }  // namespace
 
-namespace {
+namespace test_experiments {
 
 TEST_F(ExperimentCommand, DoubleDescentPeaksAtTheInterpolationThreshold) {
   const json r = quick("double-descent", {"--no-figures"});

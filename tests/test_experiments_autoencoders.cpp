@@ -11,7 +11,7 @@
 #include "cli_fixtures.h"
 #include "descent/app/class_separation.h"
 
-namespace {
+namespace test_experiments_autoencoders {
 
 using cli_test::CommandTest;
 using nlohmann::json;

@@ -9,7 +9,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_experiments_dynamics {
 
 using cli_test::CommandTest;
 using nlohmann::json;
@@ -48,7 +48,9 @@ TEST_F(DynamicsExperiment, IllConditioningStepsGrowWithKappaAsTheRatePredicts) {
   EXPECT_EQ(q[0]["measured_steps"], 1);  // kappa = 1: one step of 2 / (1 + 1) lands on w*
   for (size_t k = 0; k < q.size(); ++k) {
     EXPECT_NEAR(q[k]["measured_steps"].get<double>(), q[k]["predicted_steps"].get<double>(), 1);
-    if (k > 0) EXPECT_GT(q[k]["measured_steps"], q[k - 1]["measured_steps"]);
+    if (k > 0) {
+      EXPECT_GT(q[k]["measured_steps"], q[k - 1]["measured_steps"]);
+    }
   }
   EXPECT_GT(r["headline"]["ill_share_highest_lr"].get<double>(),
             r["headline"]["ill_share_lowest_lr"].get<double>());

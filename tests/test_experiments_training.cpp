@@ -10,7 +10,7 @@
 
 #include "cli_fixtures.h"
 
-namespace {
+namespace test_experiments_training {
 
 using cli_test::CommandTest;
 using nlohmann::json;
@@ -67,7 +67,6 @@ TEST_F(TrainingExperiment, BatchSizeLargerBatchesAreFasterAndScalingRecoversAccu
   EXPECT_TRUE(fs::exists(cwd_ / "out" / "accuracy.csv"));
 }
 
-}  // namespace
 
 TEST_F(TrainingExperiment, DeepDoubleDescentPeaksWhereTrainingFirstFitsTheNoise) {
   const json r = quick("deep-double-descent");
@@ -96,3 +95,5 @@ TEST_F(TrainingExperiment, DeepDoubleDescentRefusesAPoolThatDoesNotDivideTheImag
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("pool = 5 does not divide"), std::string::npos) << r.err;
 }
+
+}  // namespace test_experiments_training

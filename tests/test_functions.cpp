@@ -13,7 +13,7 @@
 #include "descent/util/spec.h"
 #include "gradcheck.h"
 
-namespace {
+namespace test_functions {
 
 using descent::Generator;
 using descent::Tensor;

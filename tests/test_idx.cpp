@@ -14,7 +14,7 @@
 using namespace descent;
 namespace fs = std::filesystem;
 
-namespace {
+namespace test_idx {
 
 using Bytes = std::vector<uint8_t>;
 

@@ -20,7 +20,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_init {
 
 using testutil::throws_with;
 

@@ -11,7 +11,7 @@
 
 using namespace descent;
 
-namespace {
+namespace test_label_noise {
 
 Dataset labelled(int64_t n, int64_t classes) {
   Dataset d;
@@ -29,7 +29,6 @@ int64_t differing(const Dataset& a, const Dataset& b) {
   return count;
 }
 
-}  // namespace
 
 TEST(LabelNoise, NoneAtZeroAndAboutKMinusOneOverKAtOne) {
   const Dataset clean = labelled(10000, 10);
@@ -129,3 +128,5 @@ TEST(TensorRows, CopiesTheRowsOfAnyShapeAndRefusesBadRanges) {
   EXPECT_THROW(t.rows(2, 1), std::out_of_range);
   EXPECT_THROW(Tensor::scalar(1).rows(0, 1), std::out_of_range);
 }
+
+}  // namespace test_label_noise

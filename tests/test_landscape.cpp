@@ -17,7 +17,7 @@
 #include "descent/nn/loss.h"
 #include "descent/train/callbacks/epoch_weights.h"
 
-namespace {
+namespace test_landscape {
 
 using namespace descent;
 namespace fs = std::filesystem;

@@ -17,7 +17,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_loss {
 
 using testutil::throws_with;
 

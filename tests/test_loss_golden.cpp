@@ -12,7 +12,7 @@
 #include "descent/util/spec.h"
 
 namespace descent {
-namespace {
+namespace test_loss_golden {
 
 using nlohmann::json;
 

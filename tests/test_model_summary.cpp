@@ -8,7 +8,7 @@
 #include "descent/nn/network_spec.h"
 
 namespace descent {
-namespace {
+namespace test_model_summary {
 
 TEST(ModelSummary, LayersShapesAndParameterCounts) {
   Generator gen(0);

@@ -18,7 +18,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_network {
 
 using testutil::throws_with;
 

@@ -8,7 +8,7 @@
 #include "descent/util/number_text.h"
 
 namespace descent {
-namespace {
+namespace test_number_text {
 
 TEST(NumberText, ShortestTextReadsBackTheSameValue) {
   EXPECT_EQ(shortest_text(0.9), "0.9");

@@ -14,7 +14,7 @@
 #include "gradcheck.h"
 
 namespace descent {
-namespace {
+namespace test_ops_gradcheck {
 
 using testutil::gradcheck;
 using Fn = testutil::GradcheckFn;

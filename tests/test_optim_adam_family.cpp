@@ -35,7 +35,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_adam_family {
 
 using testutil::expect_resume_is_exact;
 using testutil::Model;

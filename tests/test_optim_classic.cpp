@@ -28,7 +28,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_classic {
 
 using testutil::expect_resume_is_exact;
 using testutil::Model;

@@ -29,7 +29,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_closure {
 
 using testutil::Model;
 using testutil::round_trip;

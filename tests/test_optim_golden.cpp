@@ -34,7 +34,7 @@
 #include "descent/util/random.h"
 
 namespace descent {
-namespace {
+namespace test_optim_golden {
 
 using nlohmann::json;
 

@@ -17,7 +17,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_learning_rate_free {
 
 using namespace testutil;
 

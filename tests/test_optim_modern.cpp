@@ -25,7 +25,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_modern {
 
 using nlohmann::json;
 // The harnesses: optim_reference.h (Problem, RefOptimizer, ...) and optim_resume.h.

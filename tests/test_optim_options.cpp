@@ -13,7 +13,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_optim_options {
 
 using testutil::throws_with;
 
@@ -92,7 +92,7 @@ TEST(OptimOptions, ForEachParamVisitsInGroupOrder) {
 }  // namespace descent
 
 namespace descent {
-namespace {
+namespace test_optim_options {
 
 // SPEC strings take PyTorch's betas tuple and Keras' keyword names (optim/hyperparam_aliases.h).
 TEST(OptimAliases, SpecsTakeBetasTuplesAndKerasNames) {

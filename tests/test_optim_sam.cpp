@@ -15,7 +15,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_sam {
 
 using namespace testutil;
 

@@ -21,7 +21,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_state {
 
 using testutil::expect_resume_is_exact;
 using testutil::Model;

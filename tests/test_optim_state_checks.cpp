@@ -13,7 +13,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_state_checks {
 
 using testutil::Model;
 using testutil::round_trip;

@@ -16,7 +16,7 @@
 #include "optim_resume.h"
 
 namespace descent {
-namespace {
+namespace test_optim_tier2 {
 
 using namespace testutil;
 

@@ -6,7 +6,7 @@
 #include "descent/optim/registry.h"
 
 namespace descent {
-namespace {
+namespace test_param_groups {
 
 TEST(ParamGroups, OneDimensionalParametersSkipWeightDecay) {
   Generator gen(0);

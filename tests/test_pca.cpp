@@ -8,7 +8,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_pca {
 
 using testutil::throws_with;
 

@@ -14,24 +14,15 @@
 #include "descent/plot/tool_process.h"
 #include "plot_fixtures.h"
 
-namespace {
+namespace test_plot_cli {
 
 namespace fs = std::filesystem;
 using cli_test::CommandResult;
 using cli_test::read_text;
 using nlohmann::json;
+using plot_test::files_in;
+using plot_test::have_vega;
 using plot_test::named;
-
-bool have_vega() {
-  return fs::exists(descent::plot::node_modules_dir() / "vega" / "build" / "vega.module.js");
-}
-
-std::vector<std::string> files_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // The JSON of <script ... id="ID">.
 json script_json(const std::string& html, const std::string& id) {
@@ -220,7 +211,6 @@ TEST_F(PlotCliTest, SeveralSpecsNeedAFigure) {
   EXPECT_EQ(r.out, "");
 }
 
-}  // namespace
 
 // `descent train` ends by writing report.html (report.write, on by default): the run's page, as
 // `descent report RUN` draws it. Without Vega the run is still complete and says why no report.
@@ -263,3 +253,5 @@ TEST_F(PlotCliTest, TrainWithoutVegaIsCompleteAndSaysWhyThereIsNoReport) {
                                       "data.json", "diagnostics.json", "metrics.jsonl",
                                       "model.safetensors", "steps.jsonl", "summary.json"}));
 }
+
+}  // namespace test_plot_cli

@@ -13,7 +13,7 @@
 #include "plot_fixtures.h"
 #include "throws_with.h"
 
-namespace {
+namespace test_plot_kinds {
 
 using descent::testutil::throws_with;
 using nlohmann::json;

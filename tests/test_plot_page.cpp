@@ -16,7 +16,7 @@
 #include "plot_fixtures.h"
 #include "throws_with.h"
 
-namespace {
+namespace test_plot_page {
 
 namespace fs = std::filesystem;
 using descent::testutil::throws_with;
@@ -42,14 +42,6 @@ class EnvOverride {
   const char* name_;
   std::optional<std::string> old_;
 };
-
-bool have_vega() { return fs::exists(plot::node_modules_dir() / "vega" / "build" / "vega.min.js"); }
-
-std::vector<std::string> files_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  return names;
-}
 
 // The text of <script ... id="ID">...</script>.
 std::string script_text(const std::string& html, const std::string& id) {
@@ -78,7 +70,7 @@ plot::Page sample_page() {
 }
 
 TEST(PlotPage, FiguresControlsAndDataInTheHtml) {
-  if (!have_vega()) GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
+  if (!have_vega("vega.min.js")) GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
   const plot::Page page = sample_page();
   const std::string html = plot::html(page);
   for (const char* id : {"figure-loss", "log-loss", "smoothing", "figure-surface", "step-surface",
@@ -103,7 +95,7 @@ TEST(PlotPage, FiguresControlsAndDataInTheHtml) {
 }
 
 TEST(PlotPage, TextIsEscapedAndScriptsCannotBeClosedByData) {
-  if (!have_vega()) GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
+  if (!have_vega("vega.min.js")) GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
   const std::string html = plot::html(sample_page());
   // Every "</script>" closes one of the page's own <script> elements.
   const auto occurrences = [&](const std::string& s) {
@@ -179,7 +171,7 @@ TEST(PlotExport, ExtensionsAreCheckedBeforeAnything) {
 }
 
 TEST(PlotExport, MissingNodeOrRsvgConvertSaysWhichAndHowToInstall) {
-  if (!have_vega()) GTEST_SKIP() << "run scripts/setup (npm ci)";
+  if (!have_vega("vega.min.js")) GTEST_SKIP() << "run scripts/setup (npm ci)";
   cli_test::TempDir dir("descent-plot");
   {
     EnvOverride path("PATH", (dir.path() / "empty").string());
@@ -203,7 +195,7 @@ TEST(PlotExport, MissingNodeOrRsvgConvertSaysWhichAndHowToInstall) {
 }
 
 TEST(PlotExport, StaticFiguresComeWithTheirDataBeside) {
-  if (!have_vega() || !plot::find_program("node") || !plot::find_program("rsvg-convert"))
+  if (!have_vega("vega.min.js") || !plot::find_program("node") || !plot::find_program("rsvg-convert"))
     GTEST_SKIP() << "needs node, rsvg-convert and the npm packages (scripts/setup)";
   cli_test::TempDir dir("descent-plot");
   const json provenance = {{"command", "descent test"}, {"seed", 5}};

@@ -14,7 +14,7 @@
 #include "descent/plot/tool_process.h"
 #include "plot_fixtures.h"
 
-namespace {
+namespace test_plot_render {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -42,10 +42,6 @@ for g in root.iter('{http://www.w3.org/2000/svg}g'):
             marks.setdefault(name, []).append(item)
 json.dump(marks, sys.stdout)
 )py";
-
-bool have_vega() {
-  return fs::exists(plot::node_modules_dir() / "vega" / "build" / "vega.module.js");
-}
 
 json read_svg(const std::string& svg) {
   const auto python = plot::find_program("python3");

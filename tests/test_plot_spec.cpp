@@ -16,7 +16,7 @@
 #include "plot_fixtures.h"
 #include "throws_with.h"
 
-namespace {
+namespace test_plot_spec {
 
 using descent::testutil::throws_with;
 using nlohmann::json;

@@ -9,7 +9,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_report {
 
 using testutil::throws_with;
 namespace fs = std::filesystem;

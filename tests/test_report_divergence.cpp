@@ -12,7 +12,7 @@
 #include "descent/app/run_dir.h"
 
 namespace descent {
-namespace {
+namespace test_report_divergence {
 
 namespace fs = std::filesystem;
 

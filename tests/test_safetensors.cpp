@@ -16,7 +16,7 @@
 #include "descent/io/safetensors.h"
 
 namespace descent {
-namespace {
+namespace test_safetensors {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -226,7 +226,7 @@ TEST(SafetensorsCorrupt, HeaderNotJsonObject) {
 // built. Nesting is bounded while parsing, and what a message quotes is cut short.
 TEST(SafetensorsCorrupt, DeepNestingAndHugeValuesGiveShortErrors) {
   const std::string deep = std::string(60000, '[') + std::string(60000, ']');
-  for (const std::string& field : {"shape", "data_offsets", "dtype"}) {
+  for (const std::string field : {"shape", "data_offsets", "dtype"}) {
     std::string header = R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
     const size_t at = header.find("\"" + field + "\":") + field.size() + 3;
     const size_t end = header.find_first_of(",}", field == "dtype" ? at : header.find(']', at));

@@ -14,7 +14,7 @@
 #include "descent/util/spec.h"
 
 namespace descent {
-namespace {
+namespace test_schedule {
 
 std::unique_ptr<Optimizer> sgd(std::vector<double> lrs, double momentum = 0.9,
                                double weight_decay = 0.0) {

@@ -16,7 +16,7 @@
 #include "descent/schedule/lambda.h"
 
 namespace descent {
-namespace {
+namespace test_schedule_golden {
 
 using nlohmann::json;
 

@@ -17,7 +17,7 @@
 #include "descent/schedule/registry.h"
 
 namespace descent {
-namespace {
+namespace test_schedule_horizon {
 
 std::unique_ptr<Optimizer> sgd() {
   ParamGroup g;

@@ -16,7 +16,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_schedule_registry {
 
 using testutil::throws_with;
 

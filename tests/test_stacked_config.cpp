@@ -13,7 +13,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_stacked_config {
 
 using testutil::throws_with;
 

@@ -21,7 +21,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_steps_log {
 
 namespace fs = std::filesystem;
 using cli_test::read_jsonl;

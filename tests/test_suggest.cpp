@@ -9,7 +9,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_suggest {
 
 using testutil::throws_with;
 

@@ -11,7 +11,7 @@
 #include "descent/sweep/sweep_plan.h"
 #include "throws_with.h"
 
-namespace {
+namespace test_sweep_plan {
 
 namespace fs = std::filesystem;
 using namespace descent::sweep;

@@ -21,7 +21,7 @@
 #include "descent/train/trainer.h"
 
 namespace descent {
-namespace {
+namespace test_trainer {
 
 namespace fs = std::filesystem;
 

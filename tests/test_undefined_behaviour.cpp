@@ -12,7 +12,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_undefined_behaviour {
 
 using testutil::throws_with;
 

@@ -14,7 +14,7 @@
 #include "throws_with.h"
 
 namespace descent {
-namespace {
+namespace test_weight_average {
 
 using nlohmann::json;
 using testutil::throws_with;

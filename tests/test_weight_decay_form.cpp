@@ -12,7 +12,7 @@
 #include "optim_reference.h"
 
 namespace descent {
-namespace {
+namespace test_weight_decay_form {
 
 using namespace testutil;
 
