@@ -107,5 +107,5 @@ TEST(ActivationTable, EntriesAreNamedOnceAndBuildAsLayers) {
   EXPECT_THROW(Activation("relu", {1.0f}), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace test_activation_table
 }  // namespace descent

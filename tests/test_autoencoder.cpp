@@ -263,5 +263,5 @@ TEST(Autoencoder, VariationalObjectiveIsTheNegativeElboWithItsKlWarmup) {
   EXPECT_DOUBLE_EQ(v.terms.at("elbo"), -(v.terms.at("reconstruction") + v.terms.at("kl")));
 }
 
-}  // namespace
+}  // namespace test_autoencoder
 }  // namespace descent

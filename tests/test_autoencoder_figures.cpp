@@ -205,5 +205,5 @@ TEST(NormalQuantile, InvertsTheStandardNormalCdf) {
   EXPECT_THROW(normal_quantile(1), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace test_autoencoder_figures
 }  // namespace descent

@@ -328,5 +328,5 @@ INSTANTIATE_TEST_SUITE_P(AutoencoderGolden, AutoencoderGoldenTest,
                          ::testing::ValuesIn(case_names()),
                          [](const auto& info) { return info.param; });
 
-}  // namespace
+}  // namespace test_autoencoder_golden
 }  // namespace descent

@@ -190,5 +190,5 @@ TEST(AutoencoderGradCheck, AutoencoderObjectiveWithPenalties) {
   EXPECT_TRUE(gradcheck(f, params));
 }
 
-}  // namespace
+}  // namespace test_autoencoder_gradcheck
 }  // namespace descent

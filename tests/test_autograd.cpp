@@ -260,5 +260,5 @@ TEST(Autograd, MatmulLinearAndShapeValues) {
                                    110, 111, 112, 210, 211, 212, 310, 311, 312, 410, 411, 412});
 }
 
-}  // namespace
+}  // namespace test_autograd
 }  // namespace descent

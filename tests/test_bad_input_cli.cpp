@@ -181,4 +181,4 @@ TEST_F(BadInputCli, ScheduleStepsBeyondMemoryAreRefusedBeforeTracing) {
   EXPECT_TRUE(r.out.empty());
 }
 
-}  // namespace
+}  // namespace test_bad_input_cli

@@ -155,5 +155,5 @@ TEST_F(BadInputData, DataDirThatIsAFileSaysItIsAFile) {
                                      {"nowhere' does not exist"}));
 }
 
-}  // namespace
+}  // namespace test_bad_input_data
 }  // namespace descent

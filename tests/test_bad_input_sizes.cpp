@@ -241,5 +241,5 @@ TEST(BadInputExcerpt, LongTextIsCutWithItsLengthAndWholeCharacters) {
   EXPECT_EQ(excerpt("abcdefghi\xC3\xA9z", 10), "abcdefghi... (12 characters)");
 }
 
-}  // namespace
+}  // namespace test_bad_input_sizes
 }  // namespace descent

@@ -91,5 +91,5 @@ TEST(Checkpoint, AWriteKilledPartWayLeavesThePreviousOneLoadable) {
   }
 }
 
-}  // namespace
+}  // namespace test_checkpoint
 }  // namespace descent

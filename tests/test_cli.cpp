@@ -437,4 +437,4 @@ TEST_F(CliTest, EvaluateWithoutWeights) {
   EXPECT_NE(r.err.find("model.safetensors"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace test_cli

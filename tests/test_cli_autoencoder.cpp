@@ -226,4 +226,4 @@ TEST_F(CliAutoencoderTest, GenerateOnTabularDataWritesCsvButRefusesAPlot) {
   EXPECT_EQ(rows[0], (std::vector<std::string>{"z_0", "x_0", "x_1"}));
 }
 
-}  // namespace
+}  // namespace test_cli_autoencoder

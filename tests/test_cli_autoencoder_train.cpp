@@ -140,7 +140,7 @@ TEST_F(CliAutoencoderTrain, BadConfigurationsAreRefusedWithNothingWritten) {
   EXPECT_FALSE(fs::exists(cwd_ / "bad"));
 }
 
-}  // namespace
+}  // namespace test_cli_autoencoder_train
 
 namespace test_cli_autoencoder_train {
 
@@ -165,4 +165,4 @@ TEST(CliAutoencoderExamples, EveryExampleConfigRuns) {
   }
 }
 
-}  // namespace
+}  // namespace test_cli_autoencoder_train

@@ -172,4 +172,4 @@ TEST_F(CheckpointValidation, EveryDamagedFieldIsRefusedNamingFileFieldAndValue) 
   }
 }
 
-}  // namespace
+}  // namespace test_cli_checkpoint_validation

@@ -125,4 +125,4 @@ TEST_F(CompareCommand, BadInputIsRefusedBeforeTraining) {
   }
 }
 
-}  // namespace
+}  // namespace test_cli_compare_optimizers

@@ -219,4 +219,4 @@ TEST_F(ConsoleTest, HelpShowsExamplesTypesAndWhatIsRequired) {
   EXPECT_NE(seed.err.find("--seed"), std::string::npos) << seed.err;
 }
 
-}  // namespace
+}  // namespace test_cli_console

@@ -363,4 +363,4 @@ TEST_F(CliImageDataTest, PredictsAndEvaluatesOnIdxFiles) {
   EXPECT_NE(csv.err.find("IDX"), std::string::npos) << csv.err;
 }
 
-}  // namespace
+}  // namespace test_cli_data

@@ -240,4 +240,4 @@ TEST_F(CliDivergence, OptimizeKeepsTheOtherRunsAndNamesAnUnboundedFunction) {
   EXPECT_EQ(r.err.find("adam:lr=0.01 diverged"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace test_cli_divergence

@@ -74,4 +74,4 @@ TEST_F(HostileFiles, NonFiniteWeightsAreRefusedNamingTheTensor) {
   expect_error(descent(args), {"nan.safetensors", "tensor '0.weight' holds NaN at element 5 of 8"});
 }
 
-}  // namespace
+}  // namespace test_cli_hostile_files

@@ -234,4 +234,4 @@ TEST_F(OptimizeCliTest, BenchOptimizerPrintsJson) {
   EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
 }
 
-}  // namespace
+}  // namespace test_cli_optimize

@@ -308,4 +308,4 @@ TEST_F(RunDirLock, RunKilledAfterItsLastCheckpointWritesItsResultsOnResume) {
   EXPECT_NE(twice.err.find("has trained 3 epochs already"), std::string::npos) << twice.err;
 }
 
-}  // namespace
+}  // namespace test_cli_run_dir_lock

@@ -92,4 +92,4 @@ TEST_F(ScheduleCliTest, RefusesAMissingOrUnknownSpec) {
   EXPECT_EQ(r.out, "");
 }
 
-}  // namespace
+}  // namespace test_cli_schedule

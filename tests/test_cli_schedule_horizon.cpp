@@ -97,4 +97,4 @@ TEST_F(CliScheduleHorizon, ScheduleCommandNotesRowsPastTheEnd) {
   EXPECT_EQ(within.err, "") << "rows 0..4 end at t_max";
 }
 
-}  // namespace
+}  // namespace test_cli_schedule_horizon

@@ -261,7 +261,7 @@ TEST_F(CliStacked, EncoderFromErrorsNameThePathWithNothingWritten) {
   EXPECT_FALSE(fs::exists(cwd_ / "bad"));
 }
 
-}  // namespace
+}  // namespace test_cli_stacked
 
 namespace test_cli_stacked {
 
@@ -297,4 +297,4 @@ TEST(CliStackedExamples, BothExampleConfigsRun) {
                   .is_number());
 }
 
-}  // namespace
+}  // namespace test_cli_stacked

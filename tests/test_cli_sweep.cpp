@@ -274,4 +274,4 @@ TEST_F(SweepCommand, FailedTrialIsReportedAndRetriedByTheSameCommand) {
   for (const json& t : results("f")["trials"]) EXPECT_EQ(t["status"], "completed");
 }
 
-}  // namespace
+}  // namespace test_cli_sweep

@@ -307,7 +307,7 @@ TEST_F(CliTrainControls, NewKeysAreChecked) {
   }
 }
 
-}  // namespace
+}  // namespace test_cli_train_controls
 
 namespace test_cli_train_controls {
 
@@ -327,7 +327,7 @@ TEST(CliExamples, RegressionAndClassificationConfigsRun) {
   }
 }
 
-}  // namespace
+}  // namespace test_cli_train_controls
 
 namespace test_cli_train_controls {
 
@@ -371,4 +371,4 @@ TEST(CliWrapperOptimizer, LookaheadWithItsBaseFromTheConfig) {
   EXPECT_NE(bad_key.err.find("--set optimizer.beta1=0.9"), std::string::npos) << bad_key.err;
 }
 
-}  // namespace
+}  // namespace test_cli_train_controls

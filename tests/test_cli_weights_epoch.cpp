@@ -91,4 +91,4 @@ TEST_F(CliWeightsEpoch, RestoredBestWeightsAreNamedAsSuch) {
       << k.out;
 }
 
-}  // namespace
+}  // namespace test_cli_weights_epoch

@@ -217,5 +217,5 @@ TEST(ClipGrad, RejectsBadArguments) {
   EXPECT_EQ(a.grad().item(), 1.0f);  // nothing changed
 }
 
-}  // namespace
+}  // namespace test_clip_grad
 }  // namespace descent

@@ -19,4 +19,4 @@ TEST(CrashTest, RandomKillsEachResumeOrAreReused) {
   EXPECT_NE(r.out.find("crash test: passed"), std::string::npos) << r.out << r.err;
 }
 
-}  // namespace
+}  // namespace test_crash_test

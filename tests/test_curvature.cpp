@@ -497,7 +497,7 @@ TEST(CurvatureProbe, ParsesMethodNamesAndRejectsOthers) {
       {"class index"}));
 }
 
-}  // namespace
+}  // namespace test_curvature
 }  // namespace descent
 
 namespace descent {
@@ -521,5 +521,5 @@ TEST(CurvatureExact, DropoutIsTheIdentityInTheProbe) {
   EXPECT_TRUE(with->training());
 }
 
-}  // namespace
+}  // namespace test_curvature
 }  // namespace descent

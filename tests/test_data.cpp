@@ -299,5 +299,5 @@ TEST(Loader, BatchesCoverTheEpochAndDropLast) {
   EXPECT_EQ(batches, 2);
 }
 
-}  // namespace
+}  // namespace test_data
 }  // namespace descent

@@ -168,5 +168,5 @@ TEST(Dropout, SequentialFindsNestedGenerators) {
   EXPECT_TRUE(Sequential().generators().empty());
 }
 
-}  // namespace
+}  // namespace test_dropout
 }  // namespace descent

@@ -154,4 +154,4 @@ TEST_F(GridVsRandom, BadSettingsAreRefusedBeforeAnythingIsWritten) {
             std::string::npos);
 }
 
-}  // namespace
+}  // namespace test_experiment_grid_vs_random

@@ -123,7 +123,7 @@ TEST_F(ExperimentCommand, CurseOfDimensionalityBallVanishesAndDistancesConcentra
     EXPECT_TRUE(fs::exists(cwd_ / "out" / f)) << f;
 }
 
-}  // namespace
+}  // namespace test_experiments
 
 namespace test_experiments {
 
@@ -142,7 +142,7 @@ TEST_F(ExperimentCommand, UniversalApproximationSquareStopsAtTheQuadraticWhileTa
             h["square_spirals_misclassified_widest"].get<double>());
 }
 
-}  // namespace
+}  // namespace test_experiments
 
 namespace test_experiments {
 
@@ -159,7 +159,7 @@ TEST_F(ExperimentCommand, BiasVarianceTracesAU) {
   EXPECT_GT(h["variance_max_degree"].get<double>(), h["variance_degree_0"].get<double>() * 10);
 }
 
-}  // namespace
+}  // namespace test_experiments
 
 namespace test_experiments {
 
@@ -170,10 +170,9 @@ TEST_F(ExperimentCommand, DoubleDescentPeaksAtTheInterpolationThreshold) {
   const double n = h["threshold_features"];
   EXPECT_GE(h["peak_features"].get<double>(), 0.7 * n);
   EXPECT_LE(h["peak_features"].get<double>(), 1.4 * n);
-  EXPECT_GT(h["peak_test_error"].get<double>(),
-            h["best_test_error_below_threshold"].get<double>());
+  EXPECT_GT(h["peak_test_error"].get<double>(), h["best_test_error_below_threshold"].get<double>());
   EXPECT_LT(h["widest_test_error"].get<double>(), h["peak_test_error"].get<double>());
   EXPECT_LT(h["widest_test_mse"].get<double>(), h["peak_test_mse"].get<double>() / 10);
 }
 
-}  // namespace
+}  // namespace test_experiments

@@ -144,4 +144,4 @@ TEST_F(AutoencoderExperiment, SettingsWithoutAnAnswerAreRefusedBeforeTraining) {
   }
 }
 
-}  // namespace
+}  // namespace test_experiments_autoencoders

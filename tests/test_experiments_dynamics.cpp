@@ -141,4 +141,4 @@ TEST_F(DynamicsExperiment, CliffsClippingBoundsEveryStep) {
   EXPECT_TRUE(r["agrees"]) << r.dump(1);
 }
 
-}  // namespace
+}  // namespace test_experiments_dynamics

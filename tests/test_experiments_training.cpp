@@ -67,7 +67,6 @@ TEST_F(TrainingExperiment, BatchSizeLargerBatchesAreFasterAndScalingRecoversAccu
   EXPECT_TRUE(fs::exists(cwd_ / "out" / "accuracy.csv"));
 }
 
-
 TEST_F(TrainingExperiment, DeepDoubleDescentPeaksWhereTrainingFirstFitsTheNoise) {
   const json r = quick("deep-double-descent");
   const json& h = r["headline"];

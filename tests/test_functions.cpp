@@ -153,4 +153,4 @@ TEST(TestFunctionSpec, ErrorsNameWhatIsValid) {
   EXPECT_THROW(descent::make_test_function("booth:a=1"), descent::SpecError);
 }
 
-}  // namespace
+}  // namespace test_functions

@@ -328,4 +328,4 @@ TEST(IdxFashionMnist, TrainImages) {
   EXPECT_EQ(hi, 255.0f);
 }
 
-}  // namespace
+}  // namespace test_idx

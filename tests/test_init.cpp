@@ -317,5 +317,5 @@ TEST(InitSpecErrors, ArgumentOfAnotherPolicyIsRejected) {
       {"xavier_uniform", "valid", "zeros"}));
 }
 
-}  // namespace
+}  // namespace test_init
 }  // namespace descent

@@ -29,7 +29,6 @@ int64_t differing(const Dataset& a, const Dataset& b) {
   return count;
 }
 
-
 TEST(LabelNoise, NoneAtZeroAndAboutKMinusOneOverKAtOne) {
   const Dataset clean = labelled(10000, 10);
   Dataset kept = clean;

@@ -249,4 +249,4 @@ TEST_F(LandscapeCommand, BadInputIsRefusedBeforeAnythingIsWritten) {
   EXPECT_NE(missing.err.find("nowhere"), std::string::npos) << missing.err;
 }
 
-}  // namespace
+}  // namespace test_landscape

@@ -110,4 +110,4 @@ TEST(Layering, CatchesAnUpwardInclude) {
   fs::remove_all(root);
 }
 
-}  // namespace
+}  // namespace test_layering

@@ -219,5 +219,5 @@ TEST(LossByName, KnownAndUnknownNames) {
       {"unknown loss 'hinge'", "cross_entropy", "mse", "nll", "binary_cross_entropy"}));
 }
 
-}  // namespace
+}  // namespace test_loss
 }  // namespace descent

@@ -72,5 +72,5 @@ TEST(LossGolden, RegressionLossesByNameAndTheirSecondDerivatives) {
   EXPECT_THROW(huber_loss(y, t, 0), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace test_loss_golden
 }  // namespace descent

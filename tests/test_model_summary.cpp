@@ -74,5 +74,5 @@ TEST(ModelSummary, PrintedWhenTrainingStartsAndByTheSummaryCommand) {
   EXPECT_NE(not_a_run.err.find("nowhere"), std::string::npos) << not_a_run.err;
 }
 
-}  // namespace
+}  // namespace test_model_summary
 }  // namespace descent

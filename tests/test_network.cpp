@@ -307,5 +307,5 @@ TEST(SpecArgsGet, FinishRejectsUnaskedKeys) {
       throws_with<SpecError>([&] { none.finish(); }, {"unknown key 'x'", "takes no arguments"}));
 }
 
-}  // namespace
+}  // namespace test_network
 }  // namespace descent

@@ -51,5 +51,5 @@ TEST(NumberText, TomlFloatsAreShortenedAndStayFloats) {
   EXPECT_EQ(with_shortest_floats(toml), expected);
 }
 
-}  // namespace
+}  // namespace test_number_text
 }  // namespace descent

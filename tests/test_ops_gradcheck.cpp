@@ -416,5 +416,5 @@ TEST(GradCheck, ComposedExpression) {
                             nonzero_leaf({5}, 112, 0.2f, 1.5f)}));
 }
 
-}  // namespace
+}  // namespace test_ops_gradcheck
 }  // namespace descent

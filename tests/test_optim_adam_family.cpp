@@ -493,5 +493,5 @@ TEST(AdamFamily, AdafactorResumesBitForBit) {
   expect_resume_is_exact("adafactor:lr=0.05,weight_decay=0.01,beta2_decay=-0.5", 5, 12);
 }
 
-}  // namespace
+}  // namespace test_optim_adam_family
 }  // namespace descent

@@ -509,5 +509,5 @@ TEST(ClassicResume, SgdLookaheadNesterov) {
                          16);
 }
 
-}  // namespace
+}  // namespace test_optim_classic
 }  // namespace descent

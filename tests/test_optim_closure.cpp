@@ -436,5 +436,5 @@ TEST(Muon, ResumesBitForBit) {
                          spec_factory("muon"));
 }
 
-}  // namespace
+}  // namespace test_optim_closure
 }  // namespace descent

@@ -259,5 +259,5 @@ TEST_P(OptimGoldenTest, MatchesPyTorch) {
 INSTANTIATE_TEST_SUITE_P(OptimGolden, OptimGoldenTest, ::testing::ValuesIn(case_names()),
                          [](const auto& info) { return info.param; });
 
-}  // namespace
+}  // namespace test_optim_golden
 }  // namespace descent

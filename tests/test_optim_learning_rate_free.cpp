@@ -346,5 +346,5 @@ TEST(ScheduleFreeFamily, ResumeBitForBit) {
     expect_resume_is_exact(spec);
 }
 
-}  // namespace
+}  // namespace test_optim_learning_rate_free
 }  // namespace descent

@@ -722,5 +722,5 @@ TEST(DeltaBarDelta, ResumesBitForBit) {
   expect_resume_is_exact("delta_bar_delta:lr=0.05,kappa=0.005,weight_decay=0.01");
 }
 
-}  // namespace
+}  // namespace test_optim_modern
 }  // namespace descent

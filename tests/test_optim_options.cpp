@@ -88,7 +88,7 @@ TEST(OptimOptions, ForEachParamVisitsInGroupOrder) {
   EXPECT_EQ(walker.visit(Walker::Visit::WithGrad), (std::vector<const float*>{a.data(), c.data()}));
 }
 
-}  // namespace
+}  // namespace test_optim_options
 }  // namespace descent
 
 namespace descent {
@@ -122,5 +122,5 @@ TEST(OptimAliases, SpecsTakeBetasTuplesAndKerasNames) {
                                                {"unbalanced"}));
 }
 
-}  // namespace
+}  // namespace test_optim_options
 }  // namespace descent

@@ -105,5 +105,5 @@ TEST(Sam, ResumesBitForBit) {
   expect_resume_is_exact("sam:base=sgd,lr=0.05,momentum=0.5,rho=0.5,adaptive=true");
 }
 
-}  // namespace
+}  // namespace test_optim_sam
 }  // namespace descent

@@ -114,5 +114,5 @@ TEST(OptimizerState, ParamGroupsKeepTheirOwnLr) {
   EXPECT_FLOAT_EQ(b.data()[1], 0.5f - 0.5f * 1.0f);
 }
 
-}  // namespace
+}  // namespace test_optim_state
 }  // namespace descent

@@ -111,5 +111,5 @@ TEST(OptimizerStateChecks, MalformedDescriptionsAreRefusedInPlainWords) {
   }
 }
 
-}  // namespace
+}  // namespace test_optim_state_checks
 }  // namespace descent

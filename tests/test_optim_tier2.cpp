@@ -429,5 +429,5 @@ TEST(Ftrl, L1SetsSmallWeightsExactlyToZero) {
   EXPECT_LT(got[2], 0.0f);
 }
 
-}  // namespace
+}  // namespace test_optim_tier2
 }  // namespace descent

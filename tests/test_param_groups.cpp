@@ -37,5 +37,5 @@ TEST(ParamGroups, WithoutExclusionOneGroup) {
   EXPECT_EQ(weight_decay_groups(net->named_parameters(), false).size(), 1u);
 }
 
-}  // namespace
+}  // namespace test_param_groups
 }  // namespace descent

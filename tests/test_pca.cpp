@@ -94,5 +94,5 @@ TEST(Pca, RefusesBadShapes) {
       {"3 components", "expected 1..2"}));
 }
 
-}  // namespace
+}  // namespace test_pca
 }  // namespace descent

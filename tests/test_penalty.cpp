@@ -80,5 +80,5 @@ TEST(Penalty, RejectsNegativeStrengths) {
   EXPECT_EQ(w.grad().item(), 0.0f);
 }
 
-}  // namespace
+}  // namespace test_penalty
 }  // namespace descent

@@ -211,7 +211,6 @@ TEST_F(PlotCliTest, SeveralSpecsNeedAFigure) {
   EXPECT_EQ(r.out, "");
 }
 
-
 // `descent train` ends by writing report.html (report.write, on by default): the run's page, as
 // `descent report RUN` draws it. Without Vega the run is still complete and says why no report.
 const std::vector<std::string> kTinyRun = {

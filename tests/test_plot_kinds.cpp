@@ -476,4 +476,4 @@ TEST(FigureKinds, EveryKindStacksInOneColumnAndSitsOnAPage) {
     EXPECT_NE(html.find(part), std::string::npos) << part;
 }
 
-}  // namespace
+}  // namespace test_plot_kinds

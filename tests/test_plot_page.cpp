@@ -70,7 +70,8 @@ plot::Page sample_page() {
 }
 
 TEST(PlotPage, FiguresControlsAndDataInTheHtml) {
-  if (!have_vega("vega.min.js")) GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
+  if (!have_vega("vega.min.js"))
+    GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
   const plot::Page page = sample_page();
   const std::string html = plot::html(page);
   for (const char* id : {"figure-loss", "log-loss", "smoothing", "figure-surface", "step-surface",
@@ -95,7 +96,8 @@ TEST(PlotPage, FiguresControlsAndDataInTheHtml) {
 }
 
 TEST(PlotPage, TextIsEscapedAndScriptsCannotBeClosedByData) {
-  if (!have_vega("vega.min.js")) GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
+  if (!have_vega("vega.min.js"))
+    GTEST_SKIP() << "run scripts/setup (npm ci): the page inlines Vega";
   const std::string html = plot::html(sample_page());
   // Every "</script>" closes one of the page's own <script> elements.
   const auto occurrences = [&](const std::string& s) {
@@ -195,7 +197,8 @@ TEST(PlotExport, MissingNodeOrRsvgConvertSaysWhichAndHowToInstall) {
 }
 
 TEST(PlotExport, StaticFiguresComeWithTheirDataBeside) {
-  if (!have_vega("vega.min.js") || !plot::find_program("node") || !plot::find_program("rsvg-convert"))
+  if (!have_vega("vega.min.js") || !plot::find_program("node") ||
+      !plot::find_program("rsvg-convert"))
     GTEST_SKIP() << "needs node, rsvg-convert and the npm packages (scripts/setup)";
   cli_test::TempDir dir("descent-plot");
   const json provenance = {{"command", "descent test"}, {"seed", 5}};
@@ -214,4 +217,4 @@ TEST(PlotExport, StaticFiguresComeWithTheirDataBeside) {
   EXPECT_EQ(names, (std::vector<std::string>{"both.json", "both.png"}));
 }
 
-}  // namespace
+}  // namespace test_plot_page

@@ -216,4 +216,4 @@ TEST(PlotRender, NodeErrorsComeBackAsExceptions) {
   }
 }
 
-}  // namespace
+}  // namespace test_plot_render

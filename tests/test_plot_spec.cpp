@@ -72,8 +72,7 @@ TEST(LineChartSpec, DataScalesAndSignalsFollowTheSeries) {
   const std::vector<double> expected = plot::debiased_ema(c.series[0].y, 0.5);
   // Written to float32 precision: the float's shortest decimal.
   for (size_t i = 0; i < expected.size(); ++i)
-    EXPECT_EQ(smoothed[i]["y"].get<double>(),
-              plot::float_decimal(static_cast<float>(expected[i])));
+    EXPECT_EQ(smoothed[i]["y"].get<double>(), plot::float_decimal(static_cast<float>(expected[i])));
   EXPECT_EQ(named(spec, "data", "loss_bands")["values"].size(), 12u);
   EXPECT_EQ(named(spec, "data", "loss_rules")["values"].size(), 1u);
   EXPECT_EQ(named(spec, "data", "loss_spans")["values"].size(), 1u);
@@ -415,4 +414,4 @@ TEST(FigureNumbers, FloatsAsTheirShortestDecimals) {
   EXPECT_TRUE(plot::json_float_number(std::nan("")).is_null());
 }
 
-}  // namespace
+}  // namespace test_plot_spec

@@ -201,5 +201,5 @@ TEST_F(ReportTest, StackedRunsMarkWhereEachPhaseBegins) {
   EXPECT_EQ(train_loss->rules[2].x, 4);
 }
 
-}  // namespace
+}  // namespace test_report
 }  // namespace descent

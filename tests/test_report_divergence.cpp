@@ -55,5 +55,5 @@ TEST(ReportDivergence, RunsTableSaysWhichRunsDiverged) {
   EXPECT_EQ(stopped["fine"], "completed");
 }
 
-}  // namespace
+}  // namespace test_report_divergence
 }  // namespace descent

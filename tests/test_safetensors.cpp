@@ -391,5 +391,5 @@ TEST_F(AtomicFile, ReadMissingFileThrowsNamingPath) {
   EXPECT_THROW(read_file(dir_), std::runtime_error);
 }
 
-}  // namespace
+}  // namespace test_safetensors
 }  // namespace descent

@@ -353,5 +353,5 @@ TEST(Schedule, OneCyclePastTotalStepsThrows) {
   EXPECT_THROW(s->step(), std::out_of_range);
 }
 
-}  // namespace
+}  // namespace test_schedule
 }  // namespace descent

@@ -90,5 +90,5 @@ TEST(ScheduleGolden, MatchesPyTorch) {
   std::printf("[ schedules ] worst relative error %.3g (%s)\n", worst, worst_case.c_str());
 }
 
-}  // namespace
+}  // namespace test_schedule_golden
 }  // namespace descent

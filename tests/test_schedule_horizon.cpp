@@ -203,5 +203,5 @@ TEST(ScheduleHorizon, MismatchNamesTheSettingThatFits) {
             std::string::npos);
 }
 
-}  // namespace
+}  // namespace test_schedule_horizon
 }  // namespace descent

@@ -131,5 +131,5 @@ TEST(ScheduleRegistry, ArgumentErrorsNameTheContext) {
                                      {"t_max=[3, 4] is not valid (expected an integer)"}));
 }
 
-}  // namespace
+}  // namespace test_schedule_registry
 }  // namespace descent

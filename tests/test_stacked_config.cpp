@@ -150,5 +150,5 @@ TEST(StackedConfig, TheStackComputesTheLayersComposed) {
   for (int64_t i = 0; i < y.numel(); ++i) EXPECT_NEAR(out.data()[i], y.data()[i], 1e-6);
 }
 
-}  // namespace
+}  // namespace test_stacked_config
 }  // namespace descent

@@ -227,5 +227,5 @@ TEST(StepsLogConfig, EveryStepsIsCheckedAndWrittenOnlyWhenNotOne) {
                                          {"metrics.every_steps = 0", "expected an integer >= 1"}));
 }
 
-}  // namespace
+}  // namespace test_steps_log
 }  // namespace descent

@@ -57,5 +57,5 @@ TEST(Suggest, CommandLineTyposExitWithUsageStatusAndASuggestion) {
   EXPECT_EQ(run({"--version"}).exit_code, 0);
 }
 
-}  // namespace
+}  // namespace test_suggest
 }  // namespace descent

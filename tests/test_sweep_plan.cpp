@@ -202,4 +202,4 @@ TEST(SweepMetric, NaNIsWorseAndAccuraciesAreBetterHigher) {
   EXPECT_FALSE(acc.better(NAN, 0));
 }
 
-}  // namespace
+}  // namespace test_sweep_plan

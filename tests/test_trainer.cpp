@@ -484,5 +484,5 @@ TEST(EarlyStoppingCallback, StopsATrainingThatStalls) {
   EXPECT_EQ(es.best_epoch(), 1);
 }
 
-}  // namespace
+}  // namespace test_trainer
 }  // namespace descent

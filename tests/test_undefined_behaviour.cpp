@@ -84,5 +84,5 @@ TEST_F(CsvLabelTest, LabelPastFloatIntegersInATestFileIsNotAClass) {
       {"data.csv:3: column 2: label '1e30' is not one of the 2 classes of the training data"}));
 }
 
-}  // namespace
+}  // namespace test_undefined_behaviour
 }  // namespace descent

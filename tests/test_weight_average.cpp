@@ -178,5 +178,5 @@ TEST(WeightAverage, Errors) {
   EXPECT_EQ(ema.averaged()[0].tensor.to_vector(), (std::vector<float>{1, 2, 3, 4}));
 }
 
-}  // namespace
+}  // namespace test_weight_average
 }  // namespace descent

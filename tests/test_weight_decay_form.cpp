@@ -97,5 +97,5 @@ TEST(WeightDecayForm, RefusedWhereTheOptimizerStepsItself) {
   EXPECT_THROW(make_optimizer("adam:weight_decay_form=l2", {p}), SpecError);
 }
 
-}  // namespace
+}  // namespace test_weight_decay_form
 }  // namespace descent
