@@ -187,7 +187,9 @@ TEST_F(SweepCommand, SuccessiveHalvingStopsTheWorseHalfAtTheRung) {
   EXPECT_EQ(j["configurations"][1]["halted_at"], 0);
   EXPECT_EQ(j["configurations"][3]["halted_at"], 2);
   for (const json& t : j["trials"])
-    if (t["values"]["optimizer.lr"] == "1e-4") EXPECT_EQ(t["status"], "halted");
+    if (t["values"]["optimizer.lr"] == "1e-4") {
+      EXPECT_EQ(t["status"], "halted");
+    }
 }
 
 TEST_F(SweepCommand, LauncherRanksShareTheTrialsAndRankZeroWritesTheResults) {

@@ -111,7 +111,7 @@ TEST(ConfigReuse, SwitchingTheOptimizerOrScheduleDropsTheirOldKeys) {
                                       "schedule.step_size=5", "optimizer.momentum=0.9"});
   EXPECT_EQ(c.optimizer.name, "sgd");
   EXPECT_EQ(c.optimizer.args.count("amsgrad"), 0u);
-  EXPECT_EQ(c.optimizer.args.at("momentum"), "0.9");
+  EXPECT_EQ(c.optimizer.args.at("momentum").text, "0.9");
   EXPECT_EQ(c.schedule.args.count("t_max"), 0u);
   ASSERT_EQ(c.notes.size(), 2u);
   EXPECT_NE(c.notes[0].find("amsgrad"), std::string::npos) << c.notes[0];
@@ -130,7 +130,7 @@ TEST(ConfigNames, AnyCaseAndKerasLearningRateResolveToTheCanonicalNames) {
   const Config c = load_config("", {"optimizer.name=AdamW", "optimizer.learning_rate=0.01",
                                     "schedule.name=Cosine", "schedule.t_max=3"});
   EXPECT_EQ(c.optimizer.name, "adamw");
-  EXPECT_EQ(c.optimizer.args.at("lr"), "0.01");
+  EXPECT_EQ(c.optimizer.args.at("lr").text, "0.01");
   EXPECT_EQ(c.optimizer.args.count("learning_rate"), 0u);
   EXPECT_EQ(c.schedule.name, "cosine");
   const std::string toml = to_toml(c);
@@ -146,22 +146,22 @@ TEST(ConfigNames, AnyCaseAndKerasLearningRateResolveToTheCanonicalNames) {
 // PyTorch's betas tuple and Keras' keyword names, in --set, in a file and in SPECs.
 TEST(ConfigNames, PyTorchBetasAndKerasKeywordsResolveToTheCanonicalNames) {
   Config c = load_config("", {"optimizer.betas=(0.8,0.95)", "optimizer.epsilon=1e-7"});
-  EXPECT_EQ(c.optimizer.args.at("beta1"), "0.8");
-  EXPECT_EQ(c.optimizer.args.at("beta2"), "0.95");
-  EXPECT_EQ(c.optimizer.args.at("eps"), "1e-07");
+  EXPECT_EQ(c.optimizer.args.at("beta1").text, "0.8");
+  EXPECT_EQ(c.optimizer.args.at("beta2").text, "0.95");
+  EXPECT_EQ(c.optimizer.args.at("eps").text, "1e-07");
   EXPECT_EQ(c.optimizer.args.count("betas"), 0u);
   c = load_config("", {"optimizer.betas=[0.5, 0.6]"});  // a TOML array
-  EXPECT_EQ(c.optimizer.args.at("beta2"), "0.6");
+  EXPECT_EQ(c.optimizer.args.at("beta2").text, "0.6");
   EXPECT_TRUE(throws_with<ConfigError>(
       [] {
         load_config("", {"optimizer.betas=(0.5,0.6)", "optimizer.beta_1=0.1"});
       },
       {"betas and beta1 set the same parameter"}));
   c = load_config("", {"optimizer.name=rmsprop", "optimizer.rho=0.9"});  // Keras' RMSprop
-  EXPECT_EQ(c.optimizer.args.at("alpha"), "0.9");
+  EXPECT_EQ(c.optimizer.args.at("alpha").text, "0.9");
   // rho is adadelta's own name, not an alias there.
   c = load_config("", {"optimizer.name=adadelta", "optimizer.rho=0.8"});
-  EXPECT_EQ(c.optimizer.args.at("rho"), "0.8");
+  EXPECT_EQ(c.optimizer.args.at("rho").text, "0.8");
   EXPECT_TRUE(throws_with<ConfigError>([] { load_config("", {"optimizer.betas=(0.9)"}); },
                                        {"betas=(0.9)", "expected two numbers"}));
   EXPECT_TRUE(throws_with<ConfigError>(
@@ -179,8 +179,8 @@ TEST(ConfigNames, AnAliasFromSetOverridesTheFilesCanonicalKey) {
     out << to_toml(load_config("", {}));
   }
   const Config c = load_config(file, {"optimizer.betas=(0.5,0.6)", "optimizer.learning_rate=0.02"});
-  EXPECT_EQ(c.optimizer.args.at("beta1"), "0.5");
-  EXPECT_EQ(c.optimizer.args.at("lr"), "0.02");
+  EXPECT_EQ(c.optimizer.args.at("beta1").text, "0.5");
+  EXPECT_EQ(c.optimizer.args.at("lr").text, "0.02");
   fs::remove(file);
 }
 
@@ -194,7 +194,7 @@ TEST(ConfigUnset, RemovesAKeyOrATableFromTheFile) {
   Config c = load_config(file, {}, {"schedule", "train.epochs"});
   EXPECT_TRUE(c.schedule.name.empty());
   EXPECT_EQ(c.train.epochs, Config{}.train.epochs);
-  EXPECT_EQ(c.optimizer.args.at("lr"), "0.5");
+  EXPECT_EQ(c.optimizer.args.at("lr").text, "0.5");
   // Then --set applies: a table unset and set anew holds only the new keys.
   c = load_config(file, {"schedule.name=step", "schedule.step_size=2"}, {"schedule"});
   EXPECT_EQ(c.schedule.name, "step");

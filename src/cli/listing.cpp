@@ -30,7 +30,7 @@ void list_optimizers() {
     for (const auto& def : info.hyperparams)
       args +=
           (args.empty() ? "" : ", ") + def.name + "=" + descent::hyperparam_text(def, def.value);
-    if (info.make_from_args) args += (args.empty() ? "" : ", ") + std::string("and its base's");
+    if (!info.more_keys.empty()) args += (args.empty() ? "" : ", ") + info.more_keys;
     rows.emplace_back(info.name, args);
   }
   print_rows(rows);

@@ -101,7 +101,7 @@ std::string divergence_hint(const descent::Config& c) {
   const auto it = c.optimizer.args.find("lr");
   if (it != c.optimizer.args.end()) {
     char* end = nullptr;
-    const double value = std::strtod(it->second.c_str(), &end);
+    const double value = std::strtod(it->second.text.c_str(), &end);
     if (end && *end == '\0' && value > 0)
       lr += fmt::format(" (--set optimizer.lr={:g})", value / 10);
   }

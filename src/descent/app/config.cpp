@@ -201,6 +201,20 @@ void insert_text_value(toml::table& table, const std::string& key, const std::st
   }
 }
 
+// A component's argument: a scalar as insert_text_value writes it, a list item by item.
+void insert_spec_value(toml::table& table, const std::string& key, const SpecValue& v) {
+  if (!v.is_list) {
+    insert_text_value(table, key, v.text);
+    return;
+  }
+  toml::table items;
+  for (size_t i = 0; i < v.items.size(); ++i)
+    insert_text_value(items, std::to_string(i), v.items[i]);
+  toml::array array;
+  for (size_t i = 0; i < v.items.size(); ++i) array.push_back(*items.get(std::to_string(i)));
+  table.insert(key, array);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The keys of the fixed tables, each declared once: how it is read (checked, stored) and written
 // back to config.toml, and when it is written (a table none of whose keys is written is left out).
@@ -430,6 +444,8 @@ const std::vector<Key>& keys() {
        [](const Config& c, toml::table& t) { t.insert("name", c.optimizer.name); }, always, true},
       boolean(KEY(optimizer.no_weight_decay_1d),
               [](const Config& c) { return c.optimizer.no_weight_decay_1d; }),
+      text_list(KEY(optimizer.no_weight_decay),
+                [](const Config& c) { return !c.optimizer.no_weight_decay.empty(); }),
       {"schedule.name",
        [](const Resolver& r, Config& c) { r.read("schedule.name", c.schedule.name); },
        [](const Config& c, toml::table& t) { t.insert("name", c.schedule.name); }, scheduled, true},
@@ -564,8 +580,9 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
     throw ConfigError(std::string("config: optimizer.name: ") + e.what() +
                       r.where("optimizer.name"));
   }
+  const std::map<std::string, SpecValue> given = component_args(r, "optimizer");
   std::map<std::string, std::string> args;
-  for (const auto& [key, value] : component_args(r, "optimizer")) args[key] = value.display();
+  for (const auto& [key, value] : given) args[key] = value.display();
   // An alias given with --set overrides its canonical key from a file (a reused config.toml holds
   // lr, beta1, ...), and the other way round; two spellings from one source stay an error.
   const auto from_set = [&](const std::string& key) {
@@ -590,8 +607,15 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
     for (const auto& def : info->hyperparams) accepted.push_back(def.name);
     drop_replaced_keys("optimizer", args, accepted, origin, c);
   }
+  // Lists stay item by item (a chain's transforms are SPECs with commas of their own); the
+  // aliases only rename keys and split betas, so every other value is the text it was.
+  std::map<std::string, SpecValue> values;
+  for (const auto& [key, text] : args) {
+    const auto it = given.find(key);
+    values[key] = it != given.end() && it->second.is_list ? it->second : SpecValue(text);
+  }
   SpecArgs spec_args(
-      "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")", args);
+      "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")", values);
   Tensor stand_in = Tensor::zeros({1});
   stand_in.requires_grad_();
   std::vector<ParamGroup> stand_in_group(1);
@@ -599,7 +623,7 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
   try {
     if (info->make_from_args) {
       // A wrapper (lookahead) also takes its base optimizer's keys: kept as written.
-      c.optimizer.args = args;
+      c.optimizer.args = values;
       return make_optimizer(c.optimizer.name, stand_in_group, spec_args);
     }
     const Hyperparams h = read_hyperparams(*info, spec_args);
@@ -820,30 +844,19 @@ std::string to_toml(const Config& c) {
     auto def = std::find_if(info.hyperparams.begin(), info.hyperparams.end(),
                             [&key = k](const HyperparamDef& d) { return d.name == key; });
     if (info.make_from_args || def == info.hyperparams.end())
-      insert_text_value(opt, k, v);
+      insert_spec_value(opt, k, v);
     else if (def->kind == HyperparamKind::Bool)
-      opt.insert(k, v == "true");
+      opt.insert(k, v.text == "true");
     else if (def->kind == HyperparamKind::Choice)
-      opt.insert(k, v);
+      opt.insert(k, v.text);
     else if (def->kind == HyperparamKind::Integer)
-      opt.insert(k, static_cast<int64_t>(std::stod(v)));
+      opt.insert(k, static_cast<int64_t>(std::stod(v.text)));
     else
-      opt.insert(k, std::stod(v));
+      opt.insert(k, std::stod(v.text));
   }
   if (!c.schedule.name.empty()) {
     toml::table& sched = *root["schedule"].as_table();
-    for (const auto& [k, v] : c.schedule.args) {
-      if (!v.is_list) {
-        insert_text_value(sched, k, v.text);
-        continue;
-      }
-      toml::table items;
-      for (size_t i = 0; i < v.items.size(); ++i)
-        insert_text_value(items, std::to_string(i), v.items[i]);
-      toml::array array;
-      for (size_t i = 0; i < v.items.size(); ++i) array.push_back(*items.get(std::to_string(i)));
-      sched.insert(k, array);
-    }
+    for (const auto& [k, v] : c.schedule.args) insert_spec_value(sched, k, v);
   }
   std::ostringstream os;
   os << root << "\n";

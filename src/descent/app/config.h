@@ -157,8 +157,9 @@ struct Config {
 
   struct Optimizer {
     std::string name = "adam";
-    std::map<std::string, std::string> args;  // hyper-parameters as text, checked by the registry
+    std::map<std::string, SpecValue> args;  // as the TOML table gives them, checked by the registry
     bool no_weight_decay_1d = false;  // biases and other 1-D parameters in a group without decay
+    std::vector<std::string> no_weight_decay;  // name patterns ("*.bias") of parameters likewise
   } optimizer;
 
   struct Schedule {

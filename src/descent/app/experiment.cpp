@@ -189,9 +189,14 @@ Experiment build_experiment_on(const Config& config, ExperimentData data) {
   e.objective = build_objective(e.config, *e.model, e.train.num_classes);
   const WorkContext step("building the optimizer (" + config.optimizer.name + ")");
   SpecArgs args("config [optimizer] (" + config.optimizer.name + ")", config.optimizer.args);
-  e.optimizer = make_optimizer(
-      config.optimizer.name,
-      weight_decay_groups(trained_parameters(*e.model), config.optimizer.no_weight_decay_1d), args);
+  std::vector<ParamGroup> groups;
+  try {
+    groups = weight_decay_groups(trained_parameters(*e.model), config.optimizer.no_weight_decay_1d,
+                                 config.optimizer.no_weight_decay);
+  } catch (const std::invalid_argument& err) {
+    throw ConfigError(std::string("config: optimizer.") + err.what());
+  }
+  e.optimizer = make_optimizer(config.optimizer.name, std::move(groups), args);
   if (!config.schedule.name.empty()) e.schedule = make_scheduler(config.schedule, *e.optimizer);
   return e;
 }

@@ -73,6 +73,10 @@ void Optimizer::fill_defaults(ParamGroup& group) const {
 }
 
 void Optimizer::add_param_group(ParamGroup group) {
+  if (!group.names.empty() && group.names.size() != group.params.size())
+    throw std::invalid_argument("optimizer '" + name_ + "': a parameter group has " +
+                                std::to_string(group.params.size()) + " parameters but " +
+                                std::to_string(group.names.size()) + " names");
   fill_defaults(group);
   for (auto& p : group.params) {
     if (!p.requires_grad())

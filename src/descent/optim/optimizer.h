@@ -30,6 +30,9 @@ namespace descent {
 struct ParamGroup {
   std::vector<Tensor> params;
   Hyperparams options;  // filled with the optimizer's defaults where the group says nothing
+  // The parameters' names ("0.weight"), one per parameter, or none: what chooses parameters by
+  // name (a chain's params=[...] masks) needs them.
+  std::vector<std::string> names = {};
 
   double get(const std::string& key) const;  // throws naming the key when absent
   bool flag(const std::string& key) const { return get(key) != 0.0; }

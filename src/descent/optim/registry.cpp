@@ -49,6 +49,8 @@
 #include "descent/optim/qhadam.h"
 #include "descent/optim/qhm.h"
 #include "descent/optim/signum.h"
+// includes: composed
+#include "descent/optim/transforms/chain.h"
 
 namespace descent {
 namespace {
@@ -84,16 +86,25 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       [] {  // SPEC keys beyond k/alpha belong to the base optimizer
         OptimizerInfo info = entry<Lookahead>("lookahead");
         info.make_from_args = &Lookahead::from_args;
+        info.more_keys = "base=adam and the base's keys";
         return info;
       }(),
       [] {  // SPEC keys beyond rho/adaptive belong to the base optimizer
         OptimizerInfo info = entry<Sam>("sam");
         info.make_from_args = &Sam::from_args;
+        info.more_keys = "base=sgd and the base's keys";
         return info;
       }(),
       [] {  // SPEC keys beyond its own belong to the base optimizer
         OptimizerInfo info = entry<ScheduleFreeWrapper>("schedule_free");
         info.make_from_args = &ScheduleFreeWrapper::from_args;
+        info.more_keys = "base=sgd and the base's keys";
+        return info;
+      }(),
+      [] {  // its transforms are SPECs of their own (optim/transforms/registry.h)
+        OptimizerInfo info = entry<Chain>("chain");
+        info.make_from_args = &Chain::from_args;
+        info.more_keys = "transforms=[...] (docs/transforms.md)";
         return info;
       }(),
       entry<AdamWScheduleFree>("adamw_schedulefree"),
@@ -140,8 +151,12 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
 }
 
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
+  return read_hyperparams(info.hyperparams, args);
+}
+
+Hyperparams read_hyperparams(const std::vector<HyperparamDef>& defs, SpecArgs& args) {
   Hyperparams h;
-  for (const auto& def : info.hyperparams) {
+  for (const auto& def : defs) {
     double value = def.value;
     switch (def.kind) {
       case HyperparamKind::Real:

@@ -20,6 +20,9 @@ struct OptimizerInfo {
   // other arguments (lookahead's base). make_optimizer(spec, ...) uses it when set.
   std::function<std::unique_ptr<Optimizer>(std::vector<ParamGroup>, SpecArgs&)> make_from_args =
       nullptr;
+  // With make_from_args: the keys it takes beyond `hyperparams`, for listings ("base=adam and the
+  // base's keys").
+  std::string more_keys = "";
 };
 
 const std::vector<OptimizerInfo>& optimizer_registry();
@@ -28,6 +31,8 @@ const OptimizerInfo& optimizer_info(const std::string& name);  // throws SpecErr
 // Reads the hyper-parameters named in args (text values) against the optimizer's declarations,
 // checks their ranges, and calls args.finish(), so an unknown key throws.
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args);
+// The same against any declarations (a transform's).
+Hyperparams read_hyperparams(const std::vector<HyperparamDef>& defs, SpecArgs& args);
 
 // Makes the named optimizer over one group of parameters.
 std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<Tensor> params,

@@ -12,21 +12,10 @@ struct UpdateAccess : Optimizer {
   static Fn fn() { return &UpdateAccess::update; }
 };
 
-// The base's registry entry, refusing bases that cannot be driven one parameter at a time.
-const OptimizerInfo& base_info(const std::string& wrapper, const std::string& base) {
-  const OptimizerInfo& info = optimizer_info(base);
-  Tensor probe = Tensor::zeros({1}).requires_grad_();
-  if (!info.make({ParamGroup{{probe}, {}}}, defaults_of(info.hyperparams))->steps_per_parameter())
-    throw SpecError(wrapper + ": base=" + base +
-                    " is not supported (it takes its own step() over all parameters; use a "
-                    "per-parameter optimizer)");
-  return info;
-}
-
 std::vector<HyperparamDef> all_defs(const std::string& wrapper,
                                     const std::vector<HyperparamDef>& own,
                                     const std::string& base) {
-  std::vector<HyperparamDef> defs = base_info(wrapper, base).hyperparams;
+  std::vector<HyperparamDef> defs = per_parameter_optimizer(wrapper, base).hyperparams;
   for (const auto& d : own) {
     for (const auto& b : defs)
       if (b.name == d.name)
@@ -37,6 +26,21 @@ std::vector<HyperparamDef> all_defs(const std::string& wrapper,
 }
 
 }  // namespace
+
+const OptimizerInfo& per_parameter_optimizer(const std::string& user, const std::string& base) {
+  const OptimizerInfo& info = optimizer_info(base);
+  Tensor probe = Tensor::zeros({1}).requires_grad_();
+  if (!info.make({ParamGroup{{probe}, {}}}, defaults_of(info.hyperparams))->steps_per_parameter())
+    throw SpecError(user + ": base=" + base +
+                    " is not supported (it takes its own step() over all parameters; use a "
+                    "per-parameter optimizer)");
+  return info;
+}
+
+void update_parameter(Optimizer& opt, const ParamGroup& group, Tensor& param, const float* grad,
+                      ParamState& state) {
+  (opt.*UpdateAccess::fn())(group, param, grad, state);
+}
 
 WrapperOptimizer::WrapperOptimizer(std::string name, const std::vector<HyperparamDef>& own,
                                    const Hyperparams& defaults, std::vector<ParamGroup> groups,
@@ -52,7 +56,7 @@ WrapperOptimizer::WrapperOptimizer(std::string name, const std::vector<Hyperpara
   }
   Hyperparams base_defaults = this->defaults();
   for (const auto& d : own) base_defaults.erase(d.name);
-  base_ = base_info(name, base).make(std::move(base_groups), base_defaults);
+  base_ = per_parameter_optimizer(name, base).make(std::move(base_groups), base_defaults);
 }
 
 std::pair<std::string, Hyperparams> WrapperOptimizer::read_args(
@@ -69,14 +73,15 @@ std::pair<std::string, Hyperparams> WrapperOptimizer::read_args(
     check_hyperparam(args.context(), def, v);
     h[def.name] = v;
   }
-  const Hyperparams base_h = read_hyperparams(base_info(wrapper, base), args);  // finishes args
+  const Hyperparams base_h =
+      read_hyperparams(per_parameter_optimizer(wrapper, base), args);  // finishes args
   h.insert(base_h.begin(), base_h.end());
   return {base, h};
 }
 
 void WrapperOptimizer::base_update(const ParamGroup& group, Tensor& param, const float* grad,
                                    ParamState& state) {
-  (base_.get()->*UpdateAccess::fn())(group, param, grad, state);
+  update_parameter(*base_, group, param, grad, state);
 }
 
 }  // namespace descent

@@ -14,6 +14,17 @@
 
 namespace descent {
 
+struct OptimizerInfo;
+
+// The registry entry of `base`, refusing optimizers that cannot be driven one parameter at a time
+// (their own step() over all parameters): `user` names what asks, in the message.
+const OptimizerInfo& per_parameter_optimizer(const std::string& user, const std::string& base);
+
+// opt's update() of one parameter, with its state in `state` (update() is protected: what drives
+// another optimizer one parameter at a time calls it through here).
+void update_parameter(Optimizer& opt, const ParamGroup& group, Tensor& param, const float* grad,
+                      ParamState& state);
+
 class WrapperOptimizer : public Optimizer {
  public:
   const Optimizer& base() const { return *base_; }
