@@ -49,6 +49,9 @@
 #include "descent/optim/qhadam.h"
 #include "descent/optim/qhm.h"
 #include "descent/optim/signum.h"
+// includes: second-order
+#include "descent/optim/shampoo.h"
+#include "descent/optim/soap.h"
 
 namespace descent {
 namespace {
@@ -123,6 +126,9 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<Madgrad>("madgrad"),
       entry<NovoGrad>("novograd"),
       entry<Ftrl>("ftrl"),
+      // entries: second-order
+      entry<Shampoo>("shampoo"),
+      entry<Soap>("soap"),
   };
   return registry;
 }
