@@ -31,10 +31,11 @@
 //   p <- p (1 - lr weight_decay)                               (decoupled only)
 //   p <- p - lr D
 // A side longer than max_preconditioner_dim is not preconditioned (its root is the identity and
-// no statistics are kept for it), as distributed_shampoo and optax's Shampoo do for large
-// dimensions; those split a large tensor into blocks instead, which is not done here. Cost: every
-// k steps an eigendecomposition of rows x rows and of cols x cols (LAPACK dsyevd in double), and
-// every step G G^T, G^T G and the two products of P.
+// no statistics are kept for it), as Google's scalable_shampoo leaves dimensions above its
+// skip_preconditioning_dim_size_gt; distributed_shampoo and scalable_shampoo also split a tensor
+// into blocks of at most max_preconditioner_dim (block_size) first, which is not done here. Cost:
+// every k steps an eigendecomposition of rows x rows and of cols x cols (LAPACK dsyevd in
+// double), and every step G G^T, G^T G and the two products of P.
 // Defaults: lr 1e-3, beta2 1 (the paper's sum), momentum 0.9, nesterov false, weight_decay 0,
 // decoupled true, grafting adam, grafting_beta2 0.999, grafting_eps 1e-8, precondition_frequency
 // 10, start_preconditioning_step 10, inverse_root_exponent 4, matrix_eps 1e-6,
@@ -43,7 +44,7 @@
 // kept per parameter in float32 (the roots computed in double); no blocking of large tensors, no
 // exponent per tensor order (a 3-D or 4-D tensor is a matrix here), no beta1 filtering of the
 // gradient before the preconditioner (use momentum), matrix_eps is absolute (not relative to the
-// largest eigenvalue), and the adam grafting has no first moment of its own (Meta's neither).
+// largest eigenvalue), and the adam grafting has no first moment of its own (momentum is that).
 // State: step; left_stats, right_stats, left_root, right_root (absent for an unpreconditioned
 // side or a vector); graft_sum_sq (adagrad) or graft_exp_avg_sq (adam); momentum_buffer.
 #include "descent/optim/optimizer.h"
