@@ -646,6 +646,31 @@ TEST(Soap, RotatingRowsAndColumnsRotatesTheTrajectory) {
   EXPECT_GT(gap("adam:lr=0.02"), 1e-3);
 }
 
+// A tensor of 3 dimensions has a statistic and a basis per dimension; one of size 1 has a 1 x 1
+// basis (+-1) and changes nothing: [3, 1, 4] and [1, 3, 4] step as the [3, 4] matrix, through the
+// rotations along a middle dimension (outer and inner sizes above 1) that a matrix never takes.
+TEST(Soap, DimensionsOfSizeOneChangeNothing) {
+  const Problem pr = quadratic();
+  auto run = [&](const Shape& shape) {
+    Tensor p = Tensor::from(shape, std::vector<float>(pr.init[0].begin(), pr.init[0].end()))
+                   .requires_grad_();
+    auto opt = make_optimizer("soap:lr=0.01,eps=1e-3,precondition_frequency=3", {p});
+    for (int s = 0; s < 20; ++s) {
+      opt->zero_grad();
+      pr.loss({reshape(p, {3, 4})}).backward();
+      opt->step();
+    }
+    return p.to_vector();
+  };
+  const std::vector<float> matrix = run({3, 4});
+  EXPECT_NE(matrix, std::vector<float>(pr.init[0].begin(), pr.init[0].end()));
+  for (const Shape& shape : {Shape{3, 1, 4}, Shape{1, 3, 4}}) {
+    const std::vector<float> got = run(shape);
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_NEAR(got[i], matrix[i], 1e-6) << to_string(shape) << " entry " << i;
+  }
+}
+
 // merge_dims as the reference: running products up to max_precond_dim; a dimension longer than
 // it on its own stays (unpreconditioned).
 TEST(Soap, MergeDimsFollowsTheReference) {
