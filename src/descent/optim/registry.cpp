@@ -49,6 +49,9 @@
 #include "descent/optim/qhadam.h"
 #include "descent/optim/qhm.h"
 #include "descent/optim/signum.h"
+// includes: second-order
+#include "descent/optim/shampoo.h"
+#include "descent/optim/soap.h"
 // includes: composed
 #include "descent/optim/transforms/chain.h"
 
@@ -134,6 +137,9 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<Madgrad>("madgrad"),
       entry<NovoGrad>("novograd"),
       entry<Ftrl>("ftrl"),
+      // entries: second-order
+      entry<Shampoo>("shampoo"),
+      entry<Soap>("soap"),
   };
   return registry;
 }
