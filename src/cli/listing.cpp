@@ -7,6 +7,7 @@
 #include "descent/app/datasets.h"
 #include "descent/functions/test_functions.h"
 #include "descent/nn/loss.h"
+#include "descent/nn/loss_table.h"
 #include "descent/ops/activation.h"
 #include "descent/optim/hyperparam_aliases.h"
 #include "descent/optim/registry.h"
@@ -89,8 +90,29 @@ void list_layers() {
   print_rows(rows);
 }
 
+// "cross_entropy  label_smoothing=0, weight, reduction=mean|sum  -- ...;
+// torch.nn.CrossEntropyLoss".
 void list_losses() {
-  for (const auto& name : descent::loss_names()) std::printf("%s\n", name.c_str());
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& info : descent::loss_table()) {
+    std::string options;
+    for (const auto& def : info.options) {
+      std::string option = def.name;
+      if (def.kind == descent::LossOptionKind::Choice) {
+        std::string choices;
+        for (const auto& c : def.choices) choices += (choices.empty() ? "" : "|") + c;
+        option += "=" + choices;
+      } else if (!def.fallback.empty()) {
+        option += "=" + def.fallback;
+      }
+      options += (options.empty() ? "" : ", ") + option;
+    }
+    rows.emplace_back(info.name, options + "  -- " + info.summary + "; " + info.pytorch);
+  }
+  print_rows(rows);
+  std::printf(
+      "options as a SPEC: train.loss = \"cross_entropy:label_smoothing=0.1,weight=[1,2,1]\""
+      " (docs/losses.md)\n");
 }
 
 void list_keys() {
