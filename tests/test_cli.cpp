@@ -368,12 +368,15 @@ TEST_F(CliTest, LossWithOptions) {
        {"train.loss", "weight=[1,2,1]", "3 values", "10 outputs"}},
       {{"train.loss=binary_cross_entropy:pos_weight=-1"}, {"train.loss", "pos_weight=-1", "> 0"}},
       {{"train.loss=hinge_embedding"}, {"train.loss", "hinge_embedding", "class labels"}},
+      {{"data.name=sine", R"(model.layers=["linear:out=8","tanh","linear"])",
+        "train.loss=hinge_embedding"},
+       {"train.loss", "hinge_embedding", "1 or -1", "sine's target"}},
       {{"train.loss=cross_entropy:label_smoothing=0.1", "curvature.every=1",
         "curvature.method=exact"},
        {"curvature.method", "label_smoothing=0.1", "difference"}},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE("--set " + c.sets.front());
+    SCOPED_TRACE("--set " + c.sets.back());
     const fs::path out = tmp_ / "bad";
     std::vector<std::string> args;
     for (const auto& set : c.sets) args.insert(args.end(), {"--set", set});

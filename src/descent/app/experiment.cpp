@@ -15,6 +15,7 @@
 #include "descent/train/objectives/autoencoder.h"
 #include "descent/train/objectives/supervised.h"
 #include "descent/train/objectives/variational.h"
+#include "descent/util/number_text.h"
 #include "descent/util/spec.h"
 #include "descent/util/work_context.h"
 
@@ -49,6 +50,14 @@ void check_model_fits_task(Module& model, const Dataset& data, const Config& con
   if (data.num_classes > 0 && loss.info->targets == LossTargets::Signs)
     throw ConfigError(quoted + " compares each output with a target of 1 or -1, but " + data.name +
                       " has class labels (multi_margin is the margin loss for class labels)");
+  if (data.num_classes == 0 && loss.info->targets == LossTargets::Signs)
+    for (int64_t i = 0; i < data.targets.numel(); ++i) {
+      const float t = data.targets.data()[i];
+      if (t != 1 && t != -1)
+        throw ConfigError(quoted + " takes targets of 1 or -1, but " + data.name + "'s target " +
+                          shortest_text(t) + " of example " + std::to_string(i / target_width) +
+                          " is neither");
+    }
   try {
     check_loss_outputs(loss, out.size(-1));
   } catch (const SpecError& e) {
