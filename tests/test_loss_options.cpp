@@ -121,9 +121,14 @@ TEST(LossOptionsGrad, SumReductionOfTheOthers) {
   for (const LossFunction& f : per_output)
     EXPECT_TRUE(gradcheck([&](const Inputs& in) { return f(in[0], in[1]); },
                           {uniform_leaf({3, 4}, 16), uniform_leaf({3, 4}, 17)}));
-  const NLLLoss nll{.reduction = Reduction::Sum};
-  EXPECT_TRUE(gradcheck([&](const Inputs& in) { return nll(in[0], in[1]); },
-                        {uniform_leaf({4, 5}, 18, -3, 0), classes()}));
+  for (const Reduction r : {Reduction::Mean, Reduction::Sum}) {
+    const NLLLoss nll{.reduction = r};
+    EXPECT_TRUE(gradcheck([&](const Inputs& in) { return nll(in[0], in[1]); },
+                          {uniform_leaf({4, 5}, 18, -3, 0), classes()}));
+    const NLLLoss weighted{.weight = {1, 2, 0.5, 1.5, 0.25}, .reduction = r};
+    EXPECT_TRUE(gradcheck([&](const Inputs& in) { return weighted(in[0], in[1]); },
+                          {uniform_leaf({4, 5}, 25, -3, 0), classes()}));
+  }
 }
 
 TEST(LossOptionsGrad, UpstreamGradientIsScaled) {
@@ -158,6 +163,9 @@ TEST(LossOptionsValue, CrossEntropyWeightsNormalizeAndSmoothingSpreads) {
           .item();
   EXPECT_NEAR((CrossEntropyLoss{.weight = {1, 0, 1, 1}}(z, k).item()), without_first, 1e-6);
   // Equal logits: -log p = log 4 for every class, whatever the smoothing.
+  // nll after log_softmax is cross_entropy, weights and all.
+  EXPECT_NEAR((NLLLoss{.weight = {1, 2, 0.5, 3}}(log_softmax(z, 1), k).item()),
+              (CrossEntropyLoss{.weight = {1, 2, 0.5, 3}}(z, k).item()), 1e-6);
   EXPECT_NEAR(CrossEntropyLoss{.label_smoothing = 0.7}(Tensor::full({2, 4}, 0.3f),
                                                        Tensor::from({2}, {0, 3}))
                   .item(),
@@ -336,6 +344,8 @@ TEST(LossTable, EveryLossAndOptionIsDocumented) {
   std::stringstream text;
   text << in.rdbuf();
   const std::string doc = text.str();
+  EXPECT_NE(doc.find(std::to_string(loss_table().size()) + " losses"), std::string::npos)
+      << "docs/losses.md does not count the losses";
   for (const LossInfo& info : loss_table()) {
     SCOPED_TRACE(info.name);
     const size_t start = doc.find("\n## `" + info.name + "`");

@@ -71,7 +71,10 @@ struct CrossEntropyLoss {
   Tensor operator()(const Tensor& logits, const Tensor& target) const;
 };
 
+// Log-probabilities [n, classes] and class indices [n]: example i costs -w_k x_ik, and the mean
+// divides by sum_i w_{k_i}, as cross_entropy's (which is nll after log_softmax, weights and all).
 struct NLLLoss {
+  std::vector<double> weight = {};  // one per class, >= 0; empty: all ones
   Reduction reduction = Reduction::Mean;
   Tensor operator()(const Tensor& log_probs, const Tensor& target) const;
 };

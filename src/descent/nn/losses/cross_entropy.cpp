@@ -79,14 +79,21 @@ Tensor CrossEntropyLoss::operator()(const Tensor& logits, const Tensor& target) 
 Tensor NLLLoss::operator()(const Tensor& log_probs, const Tensor& target) const {
   std::vector<int32_t> k = class_indices(log_probs, target, "nll_loss");
   const int64_t n = log_probs.size(0), c = log_probs.size(1);
-  const double div = divisor(reduction, n, "nll_loss");
-  double total = 0;
-  for (int64_t i = 0; i < n; ++i) total -= log_probs.data()[i * c + k[i]];
-  Tensor loss = Tensor::full({}, static_cast<float>(total / div));
-  record(loss, "nll_loss", {log_probs}, [log_probs, k = std::move(k), n, c, div](const float* g) {
-    float* gl = input_grad(log_probs);
-    for (int64_t i = 0; i < n; ++i) gl[i * c + k[i]] -= g[0] / static_cast<float>(div);
-  });
+  std::vector<double> w = losses::per_class(weight, c, "nll_loss", "weight");
+  if (reduction == Reduction::BatchMean) divisor(reduction, n, "nll_loss");  // refuses it
+  double total = 0, den = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    total -= w[k[i]] * log_probs.data()[i * c + k[i]];
+    den += w[k[i]];  // n without weights
+  }
+  if (reduction == Reduction::Sum) den = 1;
+  Tensor loss = Tensor::full({}, static_cast<float>(total / den));
+  record(loss, "nll_loss", {log_probs},
+         [log_probs, k = std::move(k), w = std::move(w), n, c, den](const float* g) {
+           float* gl = input_grad(log_probs);
+           for (int64_t i = 0; i < n; ++i)
+             gl[i * c + k[i]] -= g[0] * static_cast<float>(w[k[i]]) / static_cast<float>(den);
+         });
   return loss;
 }
 

@@ -85,9 +85,11 @@ const std::vector<LossInfo>& table() {
       {"nll",
        "torch.nn.NLLLoss",
        LossTargets::ClassIndices,
-       {reduction_option()},
+       {class_weight_option("one per class, rescaling each class's examples"), reduction_option()},
        "negative log-likelihood of log-probabilities (end model.layers with log_softmax)",
-       [](const LossOptions& o) -> LossFunction { return NLLLoss{.reduction = o.reduction()}; }},
+       [](const LossOptions& o) -> LossFunction {
+         return NLLLoss{.weight = o.list("weight"), .reduction = o.reduction()};
+       }},
       {"binary_cross_entropy",
        "torch.nn.BCEWithLogitsLoss",
        LossTargets::PerOutput,
