@@ -342,6 +342,12 @@ TEST_F(CliTest, LossIncompatibleWithClassLabels) {
 // keeps the SPEC. A misspelt option or a bad value is refused before the run directory is made,
 // naming train.loss and the option.
 TEST_F(CliTest, LossWithOptions) {
+  // --list losses prints the table: each loss, its options with their defaults.
+  const CommandResult list = descent({"train", "--list", "losses"});
+  expect_success(list);
+  for (const char* part : {"label_smoothing=0", "a number in [0, 1]", "torch.nn.KLDivLoss",
+                           "reduction=batchmean", "multi_margin", "p=1"})
+    EXPECT_NE(list.out.find(part), std::string::npos) << part << " in\n" << list.out;
   for (const std::string loss : {"cross_entropy:label_smoothing=0.1",
                                  "multi_margin:p=2,weight=[1,1,1,1,1,2,1,1,1,1]", "kl_div"}) {
     SCOPED_TRACE("train.loss=" + loss);

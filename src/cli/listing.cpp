@@ -90,29 +90,21 @@ void list_layers() {
   print_rows(rows);
 }
 
-// "cross_entropy  label_smoothing=0, weight, reduction=mean|sum  -- ...;
-// torch.nn.CrossEntropyLoss".
+// Each loss, then its options with their defaults, what they accept and what they do:
+//   cross_entropy  softmax cross-entropy on raw scores and class labels (torch.nn.CrossEntropyLoss)
+//     label_smoothing=0  a number in [0, 1]; eps: the target is ...
 void list_losses() {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& info : descent::loss_table()) {
-    std::string options;
-    for (const auto& def : info.options) {
-      std::string option = def.name;
-      if (def.kind == descent::LossOptionKind::Choice) {
-        std::string choices;
-        for (const auto& c : def.choices) choices += (choices.empty() ? "" : "|") + c;
-        option += "=" + choices;
-      } else if (!def.fallback.empty()) {
-        option += "=" + def.fallback;
-      }
-      options += (options.empty() ? "" : ", ") + option;
-    }
-    rows.emplace_back(info.name, options + "  -- " + info.summary + "; " + info.pytorch);
+    rows.emplace_back(info.name, info.summary + " (" + info.pytorch + ")");
+    for (const auto& def : info.options)
+      rows.emplace_back("  " + def.name + (def.fallback.empty() ? "" : "=" + def.fallback),
+                        def.accepted() + "; " + def.meaning);
   }
   print_rows(rows);
   std::printf(
-      "options as a SPEC: train.loss = \"cross_entropy:label_smoothing=0.1,weight=[1,2,1]\""
-      " (docs/losses.md)\n");
+      "options as a SPEC: train.loss = \"cross_entropy:label_smoothing=0.1,weight=[1,2,1]\" "
+      "(docs/losses.md)\n");
 }
 
 void list_keys() {

@@ -68,8 +68,8 @@ const std::vector<LossInfo>& table() {
        "torch.nn.CrossEntropyLoss",
        LossTargets::ClassIndices,
        {real_option("label_smoothing", "0", 0, false, 1,
-                    "eps: the target becomes (1 - eps) one-hot + eps / classes"),
-        class_weight_option("one per class, rescaling each class's examples"), reduction_option()},
+                    "eps: the target is (1 - eps) one-hot + eps / classes"),
+        class_weight_option("rescales each class's examples"), reduction_option()},
        "softmax cross-entropy on raw scores and class labels",
        [](const LossOptions& o) -> LossFunction {
          return CrossEntropyLoss{.weight = o.list("weight"),
@@ -85,8 +85,8 @@ const std::vector<LossInfo>& table() {
       {"nll",
        "torch.nn.NLLLoss",
        LossTargets::ClassIndices,
-       {class_weight_option("one per class, rescaling each class's examples"), reduction_option()},
-       "negative log-likelihood of log-probabilities (end model.layers with log_softmax)",
+       {class_weight_option("rescales each class's examples"), reduction_option()},
+       "negative log-likelihood of log-probabilities: end model.layers with log_softmax",
        [](const LossOptions& o) -> LossFunction {
          return NLLLoss{.weight = o.list("weight"), .reduction = o.reduction()};
        }},
@@ -94,7 +94,7 @@ const std::vector<LossInfo>& table() {
        "torch.nn.BCEWithLogitsLoss",
        LossTargets::PerOutput,
        {real_option("pos_weight", LossOptionKind::RealOrList, "", 0, true, kAny,
-                    "weight of the positive term: one number, or one per output"),
+                    "the weight of the positive term"),
         reduction_option()},
        "binary cross-entropy on logits (a sigmoid inside)",
        [](const LossOptions& o) -> LossFunction {
@@ -129,8 +129,7 @@ const std::vector<LossInfo>& table() {
        LossTargets::PerOutput,
        {reduction_option({"batchmean", "mean", "sum"}),
         option("log_target", LossOptionKind::Flag, "false", "the targets are log-probabilities")},
-       "KL divergence of target distributions from softmax(outputs): log_softmax is applied "
-       "to the outputs first",
+       "KL divergence of the targets from softmax(outputs): log_softmax is applied first",
        [](const LossOptions& o) -> LossFunction {
          const KLDivLoss kl{.reduction = o.reduction(), .log_target = o.flag("log_target")};
          // The model gives scores; KLDivLoss takes log-probabilities. log_softmax of
@@ -160,7 +159,7 @@ const std::vector<LossInfo>& table() {
         }(),
         real_option("margin", "1", -kAny, false, kAny,
                     "how far the true class's score must lead the others"),
-        class_weight_option("one per class, rescaling each class's examples"), reduction_option()},
+        class_weight_option("rescales each class's examples"), reduction_option()},
        "multi-class hinge loss on raw scores and class labels",
        [](const LossOptions& o) -> LossFunction {
          return MultiMarginLoss{.p = static_cast<int>(o.real("p")),
