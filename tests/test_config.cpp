@@ -205,5 +205,5 @@ TEST(ConfigUnset, RemovesAKeyOrATableFromTheFile) {
   fs::remove(file);
 }
 
-}  // namespace
+}  // namespace test_config
 }  // namespace descent
