@@ -192,6 +192,8 @@ CONFIGS = {
     "overrides": '[train]\nepochs = 3\n#overrides\ntrain.batch_size=16\noptimizer.name=adamw\n'
                  'optimizer.weight_decay=0.05\nschedule.name=step\nschedule.step_size=2\n',
     "bad_value": '[train]\nepochs = 2.5\n',
+    "loss_spec": '[train]\nloss = "cross_entropy:label_smoothing=0.1,weight=[1,2,1]"\n#overrides\n'
+                 'train.loss=multi_margin:p=2,margin=0.5\n',
 }
 
 

@@ -338,6 +338,58 @@ TEST_F(CliTest, LossIncompatibleWithClassLabels) {
   }
 }
 
+// train.loss takes options as a SPEC (docs/losses.md): such runs train, and their config.toml
+// keeps the SPEC. A misspelt option or a bad value is refused before the run directory is made,
+// naming train.loss and the option.
+TEST_F(CliTest, LossWithOptions) {
+  // --list losses prints the table: each loss, its options with their defaults.
+  const CommandResult list = descent({"train", "--list", "losses"});
+  expect_success(list);
+  for (const char* part : {"label_smoothing=0", "a number in [0, 1]", "torch.nn.KLDivLoss",
+                           "reduction=batchmean", "multi_margin", "p=1"})
+    EXPECT_NE(list.out.find(part), std::string::npos) << part << " in\n" << list.out;
+  for (const std::string loss : {"cross_entropy:label_smoothing=0.1",
+                                 "multi_margin:p=2,weight=[1,1,1,1,1,2,1,1,1,1]", "kl_div"}) {
+    SCOPED_TRACE("train.loss=" + loss);
+    const fs::path out = tmp_ / "run";
+    const CommandResult r = train(out, {"--set", "train.loss=" + loss, "--set", "train.epochs=1"});
+    expect_success(r);
+    EXPECT_NE(read_text(out / "config.toml").find("loss = '" + loss + "'"), std::string::npos);
+    const std::vector<json> metrics = read_jsonl(out / "metrics.jsonl");
+    ASSERT_EQ(metrics.size(), 1u);
+    EXPECT_TRUE(std::isfinite(metrics[0].at("train_loss").get<double>()));
+    EXPECT_TRUE(metrics[0].at("val_accuracy").is_number());
+    fs::remove_all(out);
+  }
+  struct Case {
+    std::vector<std::string> sets;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {{"train.loss=cross_entropy:smothing=0.1"},
+       {"train.loss", "cross_entropy has no option 'smothing'", "label_smoothing, weight"}},
+      {{"train.loss=cross_entropy:label_smoothing=1.5"},
+       {"train.loss", "label_smoothing=1.5", "[0, 1]"}},
+      {{"train.loss=cross_entropy:weight=[1,2,1]"},
+       {"train.loss", "weight=[1,2,1]", "3 values", "10 outputs"}},
+      {{"train.loss=binary_cross_entropy:pos_weight=-1"}, {"train.loss", "pos_weight=-1", "> 0"}},
+      {{"train.loss=hinge_embedding"}, {"train.loss", "hinge_embedding", "class labels"}},
+      {{"data.name=sine", R"(model.layers=["linear:out=8","tanh","linear"])",
+        "train.loss=hinge_embedding"},
+       {"train.loss", "hinge_embedding", "1 or -1", "sine's target"}},
+      {{"train.loss=cross_entropy:label_smoothing=0.1", "curvature.every=1",
+        "curvature.method=exact"},
+       {"curvature.method", "label_smoothing=0.1", "difference"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE("--set " + c.sets.back());
+    const fs::path out = tmp_ / "bad";
+    std::vector<std::string> args;
+    for (const auto& set : c.sets) args.insert(args.end(), {"--set", set});
+    expect_refused(train(out, args), c.expected, out);
+  }
+}
+
 TEST_F(CliTest, UnknownOptimizer) {
   const fs::path out = tmp_ / "run";
   expect_refused(train(out, {"--set", "optimizer.name=rmsprops"}), {"rmsprops", "adam", "sgd"},

@@ -46,6 +46,7 @@ TEST(ConfigToml, ReadsBackToItself) {
        "schedule.milestones=[2]"},
       {"data.name=csv", "data.path=x.csv", "data.test_size=0.25"},
       {"data.name=blobs", "data.test_size=200"},
+      {"train.loss=cross_entropy:label_smoothing=0.1,weight=[1,2,1]"},
   };
   const fs::path file = fs::temp_directory_path() / ("descent_config_" + std::to_string(getpid()));
   for (const auto& sets : cases) {

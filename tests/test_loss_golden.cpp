@@ -1,6 +1,6 @@
-// L1, smooth L1 and Huber losses against PyTorch 1.13 (tests/golden/losses.json, written by
-// scripts/golden/losses.py): the value and the gradient with respect to the prediction, on
-// differences on both sides of every kink; and the losses by name, as train.loss takes them.
+// Losses against PyTorch 1.13 (tests/golden/losses.json and loss_options.json, written by
+// scripts/golden/losses.py): L1, smooth L1 and Huber on differences on both sides of every kink;
+// every loss's options as train.loss takes them; and the losses by name.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "descent/nn/loss.h"
+#include "descent/nn/loss_table.h"
 #include "descent/util/spec.h"
 
 namespace descent {
@@ -47,6 +48,41 @@ TEST(LossGolden, L1SmoothL1AndHuberMatchPyTorch) {
     const std::vector<float> grad = floats(c["grad"]);
     for (size_t i = 0; i < grad.size(); ++i)
       EXPECT_NEAR(y.grad_data()[i], grad[i], 1e-7) << "element " << i;
+  }
+}
+
+// Every loss with options, as train.loss takes them (tests/golden/loss_options.json): the value
+// and the gradient with respect to the model's output, relative 1e-5 (a float's few last bits on
+// sums of 20 terms). The "direct" cases call KLDivLoss on log-probabilities, as F.kl_div.
+TEST(LossGolden, OptionsMatchPyTorch) {
+  std::ifstream in(DESCENT_SOURCE_DIR "/tests/golden/loss_options.json");
+  ASSERT_TRUE(in) << "tests/golden/loss_options.json (scripts/golden/losses.py writes it)";
+  const json doc = json::parse(in);
+  const std::vector<int64_t> shape = doc["shape"].get<std::vector<int64_t>>();
+  ASSERT_EQ(doc["cases"].size(), 32u);
+  const auto near = [](double got, double want) {
+    return std::abs(got - want) <= 1e-5 * std::abs(want) + 1e-7;
+  };
+  for (const json& c : doc["cases"]) {
+    SCOPED_TRACE(c["name"].get<std::string>());
+    const std::string target_name = c["target"].get<std::string>();
+    Tensor y =
+        Tensor::from(shape, floats(doc["inputs"][c["input"].get<std::string>()])).requires_grad_();
+    const std::vector<float> target = floats(doc["targets"][target_name]);
+    const Tensor t =
+        target_name == "classes" ? Tensor::from({shape[0]}, target) : Tensor::from(shape, target);
+    const LossSpec spec = parse_loss(c["call"].get<std::string>());
+    Tensor loss = c["direct"].get<bool>()
+                      ? KLDivLoss{.reduction = spec.options.reduction(),
+                                  .log_target = spec.options.flag("log_target")}(y, t)
+                      : spec.make()(y, t);
+    const double want = c["value"].get<double>();
+    EXPECT_PRED2(near, loss.item(), want);
+    loss.backward();
+    const std::vector<float> grad = floats(c["grad"]);
+    ASSERT_EQ(static_cast<int64_t>(grad.size()), y.numel());
+    for (size_t i = 0; i < grad.size(); ++i)
+      EXPECT_PRED2(near, y.grad_data()[i], grad[i]) << "element " << i;
   }
 }
 

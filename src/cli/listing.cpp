@@ -7,6 +7,7 @@
 #include "descent/app/datasets.h"
 #include "descent/functions/test_functions.h"
 #include "descent/nn/loss.h"
+#include "descent/nn/loss_table.h"
 #include "descent/ops/activation.h"
 #include "descent/optim/hyperparam_aliases.h"
 #include "descent/optim/registry.h"
@@ -89,8 +90,21 @@ void list_layers() {
   print_rows(rows);
 }
 
+// Each loss, then its options with their defaults, what they accept and what they do:
+//   cross_entropy  softmax cross-entropy on raw scores and class labels (torch.nn.CrossEntropyLoss)
+//     label_smoothing=0  a number in [0, 1]; eps: the target is ...
 void list_losses() {
-  for (const auto& name : descent::loss_names()) std::printf("%s\n", name.c_str());
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& info : descent::loss_table()) {
+    rows.emplace_back(info.name, info.summary + " (" + info.pytorch + ")");
+    for (const auto& def : info.options)
+      rows.emplace_back("  " + def.name + (def.fallback.empty() ? "" : "=" + def.fallback),
+                        def.accepted() + "; " + def.meaning);
+  }
+  print_rows(rows);
+  std::printf(
+      "options as a SPEC: train.loss = \"cross_entropy:label_smoothing=0.1,weight=[1,2,1]\" "
+      "(docs/losses.md)\n");
 }
 
 void list_keys() {

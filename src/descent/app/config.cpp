@@ -14,7 +14,9 @@
 #include "descent/app/datasets.h"
 #include "descent/nn/autoencoder_penalties.h"
 #include "descent/nn/autoencoder_spec.h"
+#include "descent/nn/hessian_vector.h"
 #include "descent/nn/loss.h"
+#include "descent/nn/loss_table.h"
 #include "descent/ops/activation.h"
 #include "descent/optim/hyperparam_aliases.h"
 #include "descent/optim/registry.h"
@@ -433,7 +435,19 @@ const std::vector<Key>& keys() {
       integer(KEY(train.batch_size), 1),
       boolean(KEY(train.shuffle)),
       boolean(KEY(train.drop_last)),
-      choice(KEY(train.loss), loss_names(), classifying),
+      // A loss SPEC, "cross_entropy:label_smoothing=0.1" (nn/loss_table.h), checked against the
+      // table and kept as written.
+      {"train.loss",
+       [](const Resolver& r, Config& c) {
+         r.read("train.loss", c.train.loss);
+         try {
+           parse_loss(c.train.loss);
+         } catch (const SpecError& e) {
+           throw ConfigError("config: train.loss = \"" + c.train.loss + "\"" +
+                             r.where("train.loss") + ": " + e.what());
+         }
+       },
+       [](const Config& c, toml::table& t) { t.insert("loss", c.train.loss); }, classifying},
       integer(KEY(train.accumulate), 1),
       choice(KEY(train.on_non_finite), {"stop", "skip"}),
       choice(KEY(train.divergence), {"stop", "warn", "off"}, divergence_not_default),
@@ -817,6 +831,13 @@ Config load_config(const std::filesystem::path& file, const std::vector<std::str
   c.early_stopping.enabled = r.find("early_stopping") != nullptr;
   for (const Key& key : keys()) key.read(r, c);
   check_model_kind(r, c);
+  if (c.model.kind == "classifier" && c.curvature.every > 0 && c.curvature.method == "exact" &&
+      !exact_hessian_supports(c.train.loss))
+    throw ConfigError("config: curvature.method = \"exact\"" + r.where("curvature.method") +
+                      " has the second derivatives of mse, cross_entropy, nll, "
+                      "binary_cross_entropy, l1, smooth_l1 and huber without options, not of "
+                      "train.loss = \"" +
+                      c.train.loss + "\" (use curvature.method = \"difference\")");
   if (c.data.name == "csv" && c.data.path.empty())
     throw ConfigError("config: data.name = \"csv\" needs data.path (the CSV file)");
   const std::unique_ptr<Optimizer> stand_in = resolve_optimizer(r, c, origin);

@@ -8,12 +8,14 @@
 #include "descent/autograd/grad_mode.h"
 #include "descent/io/model_weights.h"
 #include "descent/nn/autoencoder_spec.h"
+#include "descent/nn/loss_table.h"
 #include "descent/nn/network_spec.h"
 #include "descent/optim/param_groups.h"
 #include "descent/optim/registry.h"
 #include "descent/train/objectives/autoencoder.h"
 #include "descent/train/objectives/supervised.h"
 #include "descent/train/objectives/variational.h"
+#include "descent/util/number_text.h"
 #include "descent/util/spec.h"
 #include "descent/util/work_context.h"
 
@@ -39,10 +41,28 @@ void check_model_fits_task(Module& model, const Dataset& data, const Config& con
     throw ConfigError("config: train.loss = \"" + config.train.loss +
                       "\" needs class labels, but " + data.name +
                       " is a regression task (use train.loss = \"mse\")");
-  if (config.train.loss == "nll" && config.model.layers.back() != "log_softmax")
-    throw ConfigError(
-        "config: train.loss = \"nll\" expects log-probabilities: end model.layers with "
-        "\"log_softmax\", or use train.loss = \"cross_entropy\" on raw scores");
+  const LossSpec loss = parse_loss(config.train.loss);  // config.cpp has checked it
+  const std::string quoted = "config: train.loss = \"" + config.train.loss + "\"";
+  if (loss.info->name == "nll" && config.model.layers.back() != "log_softmax")
+    throw ConfigError(quoted +
+                      " expects log-probabilities: end model.layers with "
+                      "\"log_softmax\", or use train.loss = \"cross_entropy\" on raw scores");
+  if (data.num_classes > 0 && loss.info->targets == LossTargets::Signs)
+    throw ConfigError(quoted + " compares each output with a target of 1 or -1, but " + data.name +
+                      " has class labels (multi_margin is the margin loss for class labels)");
+  if (data.num_classes == 0 && loss.info->targets == LossTargets::Signs)
+    for (int64_t i = 0; i < data.targets.numel(); ++i) {
+      const float t = data.targets.data()[i];
+      if (t != 1 && t != -1)
+        throw ConfigError(quoted + " takes targets of 1 or -1, but " + data.name + "'s target " +
+                          shortest_text(t) + " of example " + std::to_string(i / target_width) +
+                          " is neither");
+    }
+  try {
+    check_loss_outputs(loss, out.size(-1));
+  } catch (const SpecError& e) {
+    throw ConfigError(quoted + ": " + e.what());
+  }
 }
 
 // An autoencoder's decoder must give back as many values as it was given.

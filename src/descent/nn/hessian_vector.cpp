@@ -17,6 +17,7 @@
 #include "descent/nn/dropout.h"
 #include "descent/nn/linear.h"
 #include "descent/nn/loss.h"
+#include "descent/nn/loss_table.h"
 
 namespace descent {
 namespace {
@@ -370,9 +371,21 @@ GradientCurvature r_operator(const std::string& loss_name, const Tensor& inputs,
 
 }  // namespace
 
+bool exact_hessian_supports(const std::string& loss) {
+  const LossSpec spec = parse_loss(loss);
+  const std::string& name = spec.info->name;
+  return spec.given.empty() && (name == "mse" || name == "binary_cross_entropy" ||
+                                name == "cross_entropy" || name == "nll" || elementwise_loss(name));
+}
+
 GradientCurvature exact_gradient_curvature(Sequential& model, const std::string& loss_name,
                                            const Tensor& inputs, const Tensor& target) {
   const LossFunction loss = loss_by_name(loss_name);
+  if (!exact_hessian_supports(loss_name))
+    throw std::invalid_argument(
+        "Hessian method 'exact' has the second derivatives of mse, cross_entropy, nll, "
+        "binary_cross_entropy, l1, smooth_l1 and huber without options, not of loss '" +
+        loss_name + "'; use method 'difference'");
   std::vector<Layer> layers;
   collect_layers(model, "", layers);
   std::unordered_set<const TensorImpl*> seen;
