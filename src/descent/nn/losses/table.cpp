@@ -292,7 +292,10 @@ void check_loss_outputs(const LossSpec& loss, int64_t outputs) {
     if (v.empty() || count == outputs || (d.kind == LossOptionKind::RealOrList && count == 1))
       continue;
     std::string text;
-    for (double x : v) text += (text.empty() ? "" : ",") + number(x);
+    for (double x : v) {
+      if (!text.empty()) text += ',';
+      text += number(x);
+    }
     throw SpecError(
         loss.info->name + ": " + d.name + "=[" + text + "] has " + std::to_string(count) +
         " values, but the model has " + std::to_string(outputs) + " outputs (expected " +
