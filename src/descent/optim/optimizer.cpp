@@ -14,8 +14,12 @@ double ParamGroup::get(const std::string& key) const {
 }
 
 Tensor& ParamState::buffer(const std::string& name, const Tensor& like) {
+  return buffer(name, like.shape());
+}
+
+Tensor& ParamState::buffer(const std::string& name, const Shape& shape) {
   auto it = buffers.find(name);
-  if (it == buffers.end()) it = buffers.emplace(name, Tensor::zeros(like.shape())).first;
+  if (it == buffers.end()) it = buffers.emplace(name, Tensor::zeros(shape)).first;
   return it->second;
 }
 

@@ -55,6 +55,8 @@ struct ParamState {
 
   // The named buffer, created zero-filled with the parameter's shape on first use.
   Tensor& buffer(const std::string& name, const Tensor& like);
+  // The named buffer, created zero-filled with `shape` on first use (preconditioner matrices).
+  Tensor& buffer(const std::string& name, const Shape& shape);
   bool has(const std::string& name) const { return buffers.count(name) > 0; }
 };
 

@@ -41,6 +41,7 @@
 #include "descent/optim/sgd_schedulefree.h"
 // includes: tier 2
 #include "descent/optim/adabound.h"
+#include "descent/optim/adamp.h"
 #include "descent/optim/aggmo.h"
 #include "descent/optim/ftrl.h"
 #include "descent/optim/laprop.h"
@@ -48,6 +49,7 @@
 #include "descent/optim/novograd.h"
 #include "descent/optim/qhadam.h"
 #include "descent/optim/qhm.h"
+#include "descent/optim/sgdp.h"
 #include "descent/optim/signum.h"
 // includes: second-order
 #include "descent/optim/shampoo.h"
@@ -135,6 +137,8 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<AdaBound>("adabound"),
       entry<AggMo>("aggmo"),
       entry<Madgrad>("madgrad"),
+      entry<AdamP>("adamp"),
+      entry<SGDP>("sgdp"),
       entry<NovoGrad>("novograd"),
       entry<Ftrl>("ftrl"),
       // entries: second-order

@@ -50,13 +50,6 @@ struct ShampooOptions {
   }
 };
 
-// An n x n state buffer, created zero-filled on first use.
-float* square_buffer(ParamState& state, const std::string& name, int64_t n) {
-  auto it = state.buffers.find(name);
-  if (it == state.buffers.end()) it = state.buffers.emplace(name, Tensor::zeros({n, n})).first;
-  return it->second.data();
-}
-
 double frobenius(const std::vector<double>& x) {
   double sum = 0;
   for (double v : x) sum += v * v;
@@ -148,15 +141,15 @@ void Shampoo::update(const ParamGroup& group, Tensor& param, const float* grad, 
     float* left_root = nullptr;
     float* right_root = nullptr;
     if (left) {
-      float* stats = square_buffer(state, "left_stats", rows);
+      float* stats = state.buffer("left_stats", {rows, rows}).data();
       accumulate_gram(stats, grad_.data(), rows, cols, false, o.beta2, product_);
-      left_root = square_buffer(state, "left_root", rows);
+      left_root = state.buffer("left_root", {rows, rows}).data();
       if (refresh) inverse_root(stats, rows, o.matrix_eps, o.inverse_root_exponent, left_root);
     }
     if (right) {
-      float* stats = square_buffer(state, "right_stats", cols);
+      float* stats = state.buffer("right_stats", {cols, cols}).data();
       accumulate_gram(stats, grad_.data(), cols, rows, true, o.beta2, product_);
-      right_root = square_buffer(state, "right_root", cols);
+      right_root = state.buffer("right_root", {cols, cols}).data();
       if (refresh) inverse_root(stats, cols, o.matrix_eps, o.inverse_root_exponent, right_root);
     }
     if (since_start >= 0) {

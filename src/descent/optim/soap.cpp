@@ -60,17 +60,14 @@ std::vector<Mode> modes_of(const Tensor& param, const SoapOptions& o) {
     const int64_t n = dims[k];
     const int64_t inner = n == 0 ? 0 : total / (outer * n);
     const bool preconditioned = n <= o.max_precond_dim && (!vector || o.precondition_1d);
-    modes.push_back(
-        {outer, n, inner, preconditioned, "gg" + std::to_string(k), "q" + std::to_string(k)});
+    // Appended, not "gg" + to_string(k): gcc 12 warns falsely (-Wrestrict) on the latter.
+    std::string gg = "gg", q = "q";
+    gg += std::to_string(k);
+    q += std::to_string(k);
+    modes.push_back({outer, n, inner, preconditioned, gg, q});
     outer *= n;
   }
   return modes;
-}
-
-Tensor& square_buffer(ParamState& state, const std::string& name, int64_t n) {
-  auto it = state.buffers.find(name);
-  if (it == state.buffers.end()) it = state.buffers.emplace(name, Tensor::zeros({n, n})).first;
-  return it->second;
 }
 
 std::vector<double> to_double(const Tensor& t) {
@@ -224,10 +221,10 @@ void Soap::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     // The first step sets up the statistics and their eigenbases, and moves nothing.
     for (const Mode& mode : modes) {
       if (!mode.preconditioned) continue;
-      Tensor& gg = square_buffer(state, mode.gg, mode.n);
+      Tensor& gg = state.buffer(mode.gg, {mode.n, mode.n});
       update_statistic(gg, g, mode, o.shampoo_beta);
       const SymmetricEigen e = symmetric_eigen(to_double(gg), mode.n);
-      float* q = square_buffer(state, mode.q, mode.n).data();
+      float* q = state.buffer(mode.q, {mode.n, mode.n}).data();
       for (size_t i = 0; i < e.vectors.size(); ++i) q[i] = static_cast<float>(e.vectors[i]);
     }
     return;
