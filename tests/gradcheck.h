@@ -29,6 +29,13 @@
 
 namespace descent::testutil {
 
+// A leaf that requires grad, uniform in [low, high) from `seed`: a gradient check's input.
+inline Tensor uniform_leaf(const Shape& shape, uint64_t seed, float low = -2.0f,
+                           float high = 2.0f) {
+  Generator gen(seed);
+  return Tensor::uniform(shape, low, high, gen).requires_grad_();
+}
+
 struct GradcheckOptions {
   double eps = 1e-3;   // finite-difference step
   double atol = 1e-3;  // pass when |analytic - numeric| <= atol + rtol * |numeric|

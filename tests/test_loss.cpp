@@ -22,12 +22,8 @@ namespace test_loss {
 using testutil::throws_with;
 
 using testutil::gradcheck;
+using testutil::uniform_leaf;
 using Inputs = std::vector<Tensor>;
-
-Tensor uniform_leaf(const Shape& shape, uint64_t seed, float low = -2.0f, float high = 2.0f) {
-  Generator gen(seed);
-  return Tensor::uniform(shape, low, high, gen).requires_grad_();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Values.

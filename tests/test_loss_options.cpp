@@ -26,12 +26,8 @@ namespace test_loss_options {
 
 using testutil::gradcheck;
 using testutil::throws_with;
+using testutil::uniform_leaf;
 using Inputs = std::vector<Tensor>;
-
-Tensor uniform_leaf(const Shape& shape, uint64_t seed, float low = -2.0f, float high = 2.0f) {
-  Generator gen(seed);
-  return Tensor::uniform(shape, low, high, gen).requires_grad_();
-}
 
 // Rows of a random distribution [n, classes], one entry exactly 0.
 Tensor distribution(int64_t n, int64_t classes, uint64_t seed) {

@@ -17,15 +17,11 @@ namespace descent {
 namespace test_ops_gradcheck {
 
 using testutil::gradcheck;
+using testutil::uniform_leaf;
 using Fn = testutil::GradcheckFn;
 using Inputs = std::vector<Tensor>;
 
 // Uniform in [low, high), requiring grad.
-Tensor uniform_leaf(const Shape& shape, uint64_t seed, float low = -2.0f, float high = 2.0f) {
-  Generator gen(seed);
-  return Tensor::uniform(shape, low, high, gen).requires_grad_();
-}
-
 // |x| in [low, high) with a random sign: for ops with a kink or pole at 0.
 Tensor nonzero_leaf(const Shape& shape, uint64_t seed, float low = 0.1f, float high = 2.0f) {
   Generator gen(seed);
