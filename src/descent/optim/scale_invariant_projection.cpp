@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/util/sum_squares.h"
+
 namespace descent {
 namespace {
 
@@ -22,10 +24,8 @@ bool project_view(const float* p, const float* g, float* d, int64_t rows, int64_
   }
   if (!(max_cos < delta / std::sqrt(static_cast<double>(cols)))) return false;
   for (int64_t r = 0; r < rows; ++r) {
-    double pp = 0;
-    for (int64_t i = r * cols; i < (r + 1) * cols; ++i) pp += static_cast<double>(p[i]) * p[i];
-    const double scale = 1.0 / (std::sqrt(pp) + eps);  // p^ = p scale
-    double dot = 0;                                    // <p^, d>
+    const double scale = 1.0 / (std::sqrt(sum_squares(p + r * cols, cols)) + eps);  // p^ = p scale
+    double dot = 0;                                                                 // <p^, d>
     for (int64_t i = r * cols; i < (r + 1) * cols; ++i) dot += p[i] * scale * d[i];
     for (int64_t i = r * cols; i < (r + 1) * cols; ++i)
       d[i] -= static_cast<float>(p[i] * scale * dot);

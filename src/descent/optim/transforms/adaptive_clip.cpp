@@ -4,15 +4,12 @@
 #include <cmath>
 
 #include "descent/optim/transforms/per_unit.h"
+#include "descent/util/sum_squares.h"
 
 namespace descent {
 namespace {
 
-double norm_of(const float* x, int64_t n) {
-  double sum = 0;
-  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(x[i]) * x[i];
-  return std::sqrt(sum);
-}
+double norm_of(const float* x, int64_t n) { return std::sqrt(sum_squares(x, n)); }
 
 }  // namespace
 

@@ -5,13 +5,6 @@
 
 namespace descent {
 
-double squared_norm(const std::vector<TransformSlot>& slots) {
-  double sum = 0;
-  for (const TransformSlot& s : slots)
-    for (int64_t i = 0; i < s.numel(); ++i) sum += static_cast<double>(s.update[i]) * s.update[i];
-  return sum;
-}
-
 namespace {
 
 void scale_updates(TransformSlot& s, double factor) {
@@ -37,9 +30,8 @@ bool ClipByValue::apply(std::vector<TransformSlot>& slots) {
 
 bool ClipByBlockRms::apply(std::vector<TransformSlot>& slots) {
   for (TransformSlot& s : slots) {
-    double sum = 0;
-    for (int64_t i = 0; i < s.numel(); ++i) sum += static_cast<double>(s.update[i]) * s.update[i];
-    const double rms = std::sqrt(sum / static_cast<double>(std::max<int64_t>(s.numel(), 1)));
+    const double rms = std::sqrt(sum_squares(s.update, s.numel()) /
+                                 static_cast<double>(std::max<int64_t>(s.numel(), 1)));
     scale_updates(s, 1.0 / std::max(1.0, rms / threshold_));
   }
   return true;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "descent/optim/optimizer.h"
+#include "descent/util/sum_squares.h"
 
 namespace descent {
 
@@ -52,6 +53,10 @@ struct ChainLink {
 };
 
 // The sum of squares of every update, in double.
-double squared_norm(const std::vector<TransformSlot>& slots);
+inline double squared_norm(const std::vector<TransformSlot>& slots) {
+  double sum = 0;
+  for (const TransformSlot& s : slots) sum += sum_squares(s.update, s.numel());
+  return sum;
+}
 
 }  // namespace descent
