@@ -21,11 +21,11 @@
 
 #include "cli/commands.h"
 #include "cli/listing.h"
-#include "descent/optim/sgd.h"
 #include "descent/plot/export.h"
 #include "descent/plot/palette.h"
 #include "descent/plot/provenance.h"
 #include "descent/schedule/factory.h"
+#include "descent/schedule/trace.h"
 #include "descent/util/excerpt.h"
 #include "descent/util/memory.h"
 #include "descent/util/number_text.h"
@@ -34,51 +34,13 @@
 namespace cli {
 namespace {
 
-// One schedule's values, row s for optimizer step s.
-struct Trace {
-  std::string spec, momentum_key;  // momentum_key empty: the schedule leaves momentum alone
-  std::vector<double> lr, momentum;
-};
-
 // Rows past the end a decay plans (a cosine's t_max) show what it does beyond it: said once.
-void note_past_horizon(const descent::Scheduler& schedule, const std::string& spec, int64_t steps) {
-  const std::optional<descent::ScheduleHorizon> h = schedule.horizon();
+void note_past_horizon(const descent::ScheduleTrace& trace, int64_t steps) {
+  const std::optional<descent::ScheduleHorizon>& h = trace.horizon;
   if (!h || !h->ends_with_run || steps - 1 <= h->length) return;
-  std::fprintf(stderr, "descent: note: '%s' ends at step %lld (%s); past it the %s %s\n",
-               spec.c_str(), static_cast<long long>(h->length), h->setting.c_str(),
-               schedule.key().c_str(), h->past.c_str());
-}
-
-// Steps a fresh one-parameter SGD (momentum 0.9) through the schedule. Throws when the schedule
-// needs more metrics than given.
-Trace trace_schedule(const std::string& spec, double lr, int64_t steps,
-                     const std::vector<double>& metrics) {
-  descent::ParamGroup group;
-  group.params.push_back(descent::Tensor::zeros({1}).requires_grad_());
-  group.options["lr"] = lr;
-  descent::Hyperparams h = descent::SGD::default_hyperparams();
-  h["momentum"] = 0.9;
-  descent::SGD opt({group}, h);
-  auto sched = descent::make_scheduler(spec, opt);
-  if (sched->needs_metric() && static_cast<int64_t>(metrics.size()) < steps - 1)
-    throw std::invalid_argument("schedule '" + spec + "' needs --metrics with at least " +
-                                std::to_string(steps - 1) + " values (one per step)");
-  note_past_horizon(*sched, spec, steps);
-  Trace trace;
-  trace.spec = spec;
-  trace.momentum_key = sched->momentum_key();
-  for (int64_t s = 0; s < steps; ++s) {
-    if (s > 0) {
-      if (sched->needs_metric())
-        sched->step(metrics[s - 1]);
-      else
-        sched->step();
-    }
-    trace.lr.push_back(sched->values()[0]);
-    if (!trace.momentum_key.empty())
-      trace.momentum.push_back(opt.param_groups()[0].get(trace.momentum_key));
-  }
-  return trace;
+  std::fprintf(stderr, "descent: note: '%s' ends at step %lld (%s); past it the lr %s\n",
+               trace.spec.c_str(), static_cast<long long>(h->length), h->setting.c_str(),
+               h->past.c_str());
 }
 
 // One finite number per non-blank line; anything else names the file, line and text.
@@ -103,7 +65,7 @@ std::vector<double> read_metrics(const std::string& file) {
   return metrics;
 }
 
-void print_csv(const Trace& trace) {
+void print_csv(const descent::ScheduleTrace& trace) {
   const std::string& mkey = trace.momentum_key;
   std::printf("step,lr%s\n", mkey.empty() ? "" : ("," + mkey).c_str());
   for (size_t s = 0; s < trace.lr.size(); ++s) {
@@ -115,7 +77,7 @@ void print_csv(const Trace& trace) {
 
 // The learning rate of every schedule against step (one line each, coloured by family), and
 // momentum likewise when any schedule cycles it.
-void plot_traces(const std::vector<Trace>& traces, double lr, int64_t steps,
+void plot_traces(const std::vector<descent::ScheduleTrace>& traces, double lr, int64_t steps,
                  const std::string& metrics, const std::string& file) {
   namespace plot = descent::plot;
   auto chart = [](const std::string& id, const std::string& y_title) {
@@ -129,7 +91,8 @@ void plot_traces(const std::vector<Trace>& traces, double lr, int64_t steps,
   };
   plot::LineChart lr_chart = chart("lr", "learning rate"), momentum = chart("momentum", "momentum");
   std::vector<std::string> families;
-  for (const Trace& t : traces) families.push_back(descent::parse_spec(t.spec).name);
+  for (const descent::ScheduleTrace& t : traces)
+    families.push_back(descent::parse_spec(t.spec).name);
   const std::vector<std::string> keys = plot::distinct_color_keys(families);
   for (size_t k = 0; k < traces.size(); ++k) {
     plot::Series series;
@@ -146,7 +109,7 @@ void plot_traces(const std::vector<Trace>& traces, double lr, int64_t steps,
   std::vector<plot::Figure> figures = {lr_chart};
   if (!momentum.series.empty()) figures.push_back(momentum);
   nlohmann::json specs = nlohmann::json::array();
-  for (const Trace& t : traces) specs.push_back(t.spec);
+  for (const descent::ScheduleTrace& t : traces) specs.push_back(t.spec);
   nlohmann::json config = {{"specs", specs}, {"lr", lr}, {"steps", steps}};
   if (!metrics.empty()) config["metrics"] = metrics;
   const nlohmann::json provenance = {
@@ -201,9 +164,11 @@ Every schedule with its arguments: --list.)");
     descent::check_fits_in_memory(
         16.0 * static_cast<double>(opts->steps) * static_cast<double>(opts->specs.size()),
         "--steps " + std::to_string(opts->steps) + " rows");
-    std::vector<Trace> traces;
-    for (const std::string& spec : opts->specs)
-      traces.push_back(trace_schedule(spec, opts->lr, opts->steps, metrics));
+    std::vector<descent::ScheduleTrace> traces;
+    for (const std::string& spec : opts->specs) {
+      traces.push_back(descent::trace_schedule(spec, opts->lr, opts->steps, metrics));
+      note_past_horizon(traces.back(), opts->steps);
+    }
     if (opts->plot.empty())
       print_csv(traces[0]);
     else

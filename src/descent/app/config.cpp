@@ -443,8 +443,8 @@ const std::vector<Key>& keys() {
          try {
            parse_loss(c.train.loss);
          } catch (const SpecError& e) {
-           throw ConfigError("config: train.loss = \"" + c.train.loss + "\"" +
-                             r.where("train.loss") + ": " + e.what());
+           throw_config_error(e, "config: train.loss = \"" + c.train.loss + "\"" +
+                                     r.where("train.loss") + ": " + e.what());
          }
        },
        [](const Config& c, toml::table& t) { t.insert("loss", c.train.loss); }, classifying},
@@ -505,10 +505,10 @@ void check_keys(const Resolver& r, const toml::table& root) {
   }
   auto unknown = [&](const std::string& path, const std::string& table,
                      const std::vector<std::string>& accepted) {
-    throw ConfigError("config: unknown key '" + path + "'" + r.where(path) +
-                      did_you_mean(table.empty() ? path : leaf_of(path), accepted) +
-                      " (valid keys" + (table.empty() ? "" : " in [" + table + "]") + ": " +
-                      join(accepted) + ")");
+    throw UnknownConfigNameError("config: unknown key '" + path + "'" + r.where(path) +
+                                 did_you_mean(table.empty() ? path : leaf_of(path), accepted) +
+                                 " (valid keys" + (table.empty() ? "" : " in [" + table + "]") +
+                                 ": " + join(accepted) + ")");
   };
   for (const auto& [k, node] : root) {
     const std::string table(k.str());
@@ -591,8 +591,8 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
     info = &optimizer_info(c.optimizer.name);
     c.optimizer.name = info->name;  // the canonical spelling ("Adam" is saved as "adam")
   } catch (const SpecError& e) {
-    throw ConfigError(std::string("config: optimizer.name: ") + e.what() +
-                      r.where("optimizer.name"));
+    throw_config_error(
+        e, std::string("config: optimizer.name: ") + e.what() + r.where("optimizer.name"));
   }
   const std::map<std::string, SpecValue> given = component_args(r, "optimizer");
   std::map<std::string, std::string> args;
@@ -614,7 +614,7 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
         info->name, info->hyperparams, args,
         "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")");
   } catch (const SpecError& e) {
-    throw ConfigError(e.what());
+    throw_config_error(e, e.what());
   }
   if (!info->make_from_args) {
     std::vector<std::string> accepted;
@@ -646,7 +646,7 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
     return make_optimizer(c.optimizer.name, stand_in_group, h);
   } catch (const SpecError& e) {
     const std::string what = e.what();
-    throw ConfigError(what.rfind("config", 0) == 0 ? what : "config [optimizer]: " + what);
+    throw_config_error(e, what.rfind("config", 0) == 0 ? what : "config [optimizer]: " + what);
   }
 }
 
@@ -670,12 +670,19 @@ void resolve_schedule(const Resolver& r, Config& c, Optimizer& stand_in,
   }
   try {
     make_scheduler(c.schedule, stand_in);
+  } catch (const SpecError& e) {
+    throw_config_error(e, std::string("config: [schedule]: ") + e.what());
   } catch (const std::exception& e) {
     throw ConfigError(std::string("config: [schedule]: ") + e.what());
   }
 }
 
 }  // namespace
+
+void throw_config_error(const SpecError& cause, const std::string& message) {
+  if (dynamic_cast<const UnknownNameError*>(&cause)) throw UnknownConfigNameError(message);
+  throw ConfigError(message);
+}
 
 std::unique_ptr<Scheduler> make_scheduler(const Config::Schedule& schedule, Optimizer& opt) {
   SpecArgs args("schedule '" + schedule.name + "'", schedule.args);

@@ -21,6 +21,15 @@ class ConfigError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// An unknown key or component name in the configuration (the Python module raises KeyError).
+class UnknownConfigNameError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
+
+// `message` as a ConfigError, an UnknownConfigNameError when `cause` is about an unknown name.
+[[noreturn]] void throw_config_error(const SpecError& cause, const std::string& message);
+
 struct Config {
   // What loading decided on the user's behalf (keys dropped with a replaced optimizer or
   // schedule), for the command to print; not part of the configuration.

@@ -158,7 +158,7 @@ bool dataset_reads(const Config& config, const std::string& key) {
 ExperimentData load_experiment_data(Config& config) {
   const Config::Data& c = config.data;
   const DatasetInfo* info = find_dataset(c.name);
-  if (!info) throw ConfigError("config: unknown data.name '" + c.name + "'");
+  if (!info) throw UnknownConfigNameError("config: unknown data.name '" + c.name + "'");
   if (config.data.test_size < 0 && dataset_reads(config, "test_size"))
     config.data.test_size = info->default_test_size;
   TrainTestData sets = info->load(config);

@@ -61,7 +61,7 @@ void check_model_fits_task(Module& model, const Dataset& data, const Config& con
   try {
     check_loss_outputs(loss, out.size(-1));
   } catch (const SpecError& e) {
-    throw ConfigError(quoted + ": " + e.what());
+    throw_config_error(e, quoted + ": " + e.what());
   }
 }
 
@@ -132,7 +132,8 @@ std::unique_ptr<Module> build_model(const Config& given, const DataSignature& da
   } catch (const SpecError& e) {
     const std::string what = e.what();
     // Autoencoder messages name their list already ("model.encoder: ...").
-    throw ConfigError("config: " + (what.rfind("model.", 0) == 0 ? what : "model.layers: " + what));
+    throw_config_error(
+        e, "config: " + (what.rfind("model.", 0) == 0 ? what : "model.layers: " + what));
   }
   if (!config.model.weights.empty()) load_weights(*model, config.model.weights);
   return model;

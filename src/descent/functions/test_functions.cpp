@@ -269,7 +269,7 @@ TestFunction make_test_function(const std::string& spec_text) {
   }
   std::string valid;
   for (const auto& e : kFunctions) valid += (valid.empty() ? "" : ", ") + std::string(e.name);
-  throw SpecError("unknown function '" + spec.name + "' (valid: " + valid + ")");
+  throw UnknownNameError("unknown function '" + spec.name + "' (valid: " + valid + ")");
 }
 
 }  // namespace descent

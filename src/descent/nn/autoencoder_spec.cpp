@@ -16,7 +16,7 @@ std::unique_ptr<Sequential> build_part(const std::vector<std::string>& layers, i
   try {
     return build_network(layers, in, gen, noise_seed);
   } catch (const SpecError& e) {
-    throw SpecError(what + ": " + e.what());
+    throw_spec_error(e, what + ": " + e.what());
   }
 }
 
@@ -45,7 +45,7 @@ std::unique_ptr<Sequential> build_tied_decoder(const std::vector<std::string>& l
       try {
         decoder->add(build_layer(text, features, gen, noise_seed, dropout_count));
       } catch (const SpecError& e) {
-        throw SpecError(std::string("model.decoder: ") + e.what());
+        throw_spec_error(e, std::string("model.decoder: ") + e.what());
       }
       continue;
     }

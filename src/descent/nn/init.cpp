@@ -63,7 +63,7 @@ double calculate_gain(const std::string& nonlinearity, double param) {
   if (nonlinearity == "relu") return std::sqrt(2.0);
   if (nonlinearity == "leaky_relu") return std::sqrt(2.0 / (1.0 + param * param));
   if (nonlinearity == "selu") return 0.75;
-  throw SpecError("unknown nonlinearity '" + nonlinearity +
+  throw UnknownNameError("unknown nonlinearity '" + nonlinearity +
                   "' (valid: linear, sigmoid, tanh, relu, leaky_relu, selu)");
 }
 

@@ -56,7 +56,7 @@ std::unique_ptr<Module> build_layer(const std::string& text, int64_t& features, 
       throw SpecError(args.context() + ": p must be in [0, 1], got " + spec.args.at("p"));
     layer = std::make_unique<Dropout>(p, dropout_seed(noise_seed, dropout_count++));
   } else {
-    throw SpecError(layer_text + ": unknown layer '" + spec.name + "' (valid: " + layer_names() +
+    throw UnknownNameError(layer_text + ": unknown layer '" + spec.name + "' (valid: " + layer_names() +
                     ")");
   }
   args.finish();

@@ -156,7 +156,7 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
     valid += (valid.empty() ? "" : ", ") + info.name;
     names.push_back(info.name);
   }
-  throw SpecError("unknown optimizer '" + name + "'" + did_you_mean(name, names) +
+  throw UnknownNameError("unknown optimizer '" + name + "'" + did_you_mean(name, names) +
                   " (valid: " + valid + ")");
 }
 

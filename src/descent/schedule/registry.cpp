@@ -95,7 +95,7 @@ const ScheduleInfo& schedule_info(const std::string& name) {
     if (same_ignoring_case(info.name, name)) return info;
   std::string valid;
   for (const auto& n : scheduler_names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw SpecError("schedule '" + name + "': unknown" + did_you_mean(name, scheduler_names()) +
+  throw UnknownNameError("schedule '" + name + "': unknown" + did_you_mean(name, scheduler_names()) +
                   " (valid names: " + valid + ")");
 }
 

@@ -4,7 +4,9 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace descent {
@@ -50,7 +52,14 @@ Buffer::Buffer(size_t count) : size_(count) {
   data_ = system_allocate(count);
 }
 
+Buffer::Buffer(float* data, size_t count, std::shared_ptr<void> owner)
+    : data_(data), size_(count), owner_(std::move(owner)) {
+  // Without an owner the destructor would take the memory into the cache.
+  if (!owner_) throw std::invalid_argument("borrowed memory needs an owner");
+}
+
 Buffer::~Buffer() {
+  if (owner_) return;  // borrowed: the owner frees it
   Cache& c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
   c.free_blocks[size_].push_back(data_);
@@ -63,6 +72,10 @@ Storage allocate_zeroed(size_t count) {
   Storage s = allocate(count);
   std::memset(s->data(), 0, count * sizeof(float));
   return s;
+}
+
+Storage borrow(float* data, size_t count, std::shared_ptr<void> owner) {
+  return std::make_shared<Buffer>(data, count, std::move(owner));
 }
 
 AllocatorStats allocator_stats() {

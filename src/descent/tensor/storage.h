@@ -10,6 +10,9 @@ namespace descent {
 class Buffer {
  public:
   explicit Buffer(size_t count);  // uninitialized; takes a cached block when one fits exactly
+  // A buffer over memory another owner holds (a numpy array's, for the Python module): neither
+  // freed nor cached when the buffer dies; `owner` keeps the memory alive until then.
+  Buffer(float* data, size_t count, std::shared_ptr<void> owner);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -21,12 +24,14 @@ class Buffer {
  private:
   float* data_;
   size_t size_;
+  std::shared_ptr<void> owner_;  // set for borrowed memory
 };
 
 using Storage = std::shared_ptr<Buffer>;
 
-Storage allocate(size_t count);         // uninitialized
-Storage allocate_zeroed(size_t count);  // filled with 0
+Storage allocate(size_t count);                                          // uninitialized
+Storage allocate_zeroed(size_t count);                                   // filled with 0
+Storage borrow(float* data, size_t count, std::shared_ptr<void> owner);  // Buffer's second form
 
 struct AllocatorStats {
   size_t system_allocations = 0;  // blocks taken from the system (cache misses)

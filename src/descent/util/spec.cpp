@@ -221,13 +221,19 @@ std::vector<std::string> SpecArgs::get_spec_list(const std::string& key, const s
   return parts;
 }
 
+void throw_spec_error(const SpecError& cause, const std::string& message) {
+  if (dynamic_cast<const UnknownNameError*>(&cause)) throw UnknownNameError(message);
+  throw SpecError(message);
+}
+
 void SpecArgs::finish() const {
   for (const auto& [key, value] : args_) {
     if (accepted_.count(key)) continue;
     std::string valid;
     for (const std::string& k : accepted_) valid += (valid.empty() ? "" : ", ") + k;
-    throw SpecError(context_ + ": unknown key '" + excerpt(key) + "'" +
-                    (valid.empty() ? " (it takes no arguments)" : " (valid keys: " + valid + ")"));
+    throw UnknownNameError(
+        context_ + ": unknown key '" + excerpt(key) + "'" +
+        (valid.empty() ? " (it takes no arguments)" : " (valid keys: " + valid + ")"));
   }
 }
 

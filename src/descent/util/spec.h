@@ -17,6 +17,16 @@ class SpecError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// A name that is not known: a component's (optimizer, schedule, loss, layer, transform, test
+// function) or a key's. Still a SpecError; the Python module raises KeyError for it.
+class UnknownNameError : public SpecError {
+ public:
+  using SpecError::SpecError;
+};
+
+// `message` (the cause's, with more context) as an error of the cause's kind.
+[[noreturn]] void throw_spec_error(const SpecError& cause, const std::string& message);
+
 struct Spec {
   std::string name;
   std::map<std::string, std::string> args;  // raw text values

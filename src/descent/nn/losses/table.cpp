@@ -265,14 +265,14 @@ LossSpec parse_loss(const std::string& text) {
   for (const LossInfo& info : table())
     if (info.name == spec.name) out.info = &info;
   if (!out.info)
-    throw SpecError("unknown loss '" + spec.name + "'" + did_you_mean(spec.name, loss_names()) +
+    throw UnknownNameError("unknown loss '" + spec.name + "'" + did_you_mean(spec.name, loss_names()) +
                     " (valid: " + join(loss_names()) + ")");
   const LossInfo& info = *out.info;
   std::vector<std::string> names;
   for (const LossOptionDef& d : info.options) names.push_back(d.name);
   for (const auto& [key, value] : spec.args)
     if (std::find(names.begin(), names.end(), key) == names.end())
-      throw SpecError(info.name + " has no option '" + key + "'" + did_you_mean(key, names) +
+      throw UnknownNameError(info.name + " has no option '" + key + "'" + did_you_mean(key, names) +
                       "; its options are " + join(names));
   SpecArgs args(info.name, spec.args);
   for (const LossOptionDef& d : info.options) {

@@ -90,8 +90,8 @@ const TransformInfo& transform_info(const std::string& name) {
     names.push_back(info.name);
     valid += (valid.empty() ? "" : ", ") + info.name;
   }
-  throw SpecError("unknown transform '" + name + "'" + did_you_mean(name, names) +
-                  " (valid: " + valid + ")");
+  throw UnknownNameError("unknown transform '" + name + "'" + did_you_mean(name, names) +
+                         " (valid: " + valid + ")");
 }
 
 namespace {
@@ -145,7 +145,7 @@ ChainLink make_transform(const std::string& text, const std::string& context) {
   } catch (const SpecError& e) {
     const std::string what = e.what();
     if (what.rfind(where, 0) == 0) throw;
-    throw SpecError(where + ": " + what);
+    throw_spec_error(e, where + ": " + what);
   }
 }
 
