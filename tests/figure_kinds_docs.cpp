@@ -84,7 +84,8 @@ plot::Image image_of(const float* pixels, const std::string& caption = "") {
 
 plot::ImageGrid image_grid(const descent::Dataset& test) {
   const int64_t n = test.size();
-  const float* x = test.inputs.data();
+  const descent::Tensor inputs = test.dense_inputs();
+  const float* x = inputs.data();
   const float* y = test.targets.data();
   // The mean image of each class, and the first test image of classes 0..7.
   std::vector<std::vector<float>> means(10, std::vector<float>(784, 0));
@@ -153,7 +154,8 @@ std::vector<std::vector<double>> principal_components(const std::vector<double>&
 
 plot::Scatter pca_scatter(const descent::Dataset& test) {
   const int64_t n = test.size(), d = 784;
-  const float* x = test.inputs.data();
+  const descent::Tensor inputs = test.dense_inputs();
+  const float* x = inputs.data();
   std::vector<double> centred(x, x + n * d), mean(d, 0);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < d; ++j) mean[j] += centred[i * d + j] / static_cast<double>(n);

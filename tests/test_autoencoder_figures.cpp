@@ -105,13 +105,13 @@ TEST_F(AutoencoderFiguresTest, LoadedRunReproducesTheSummarysTestNumbersAndEvalu
   EXPECT_EQ(run.code_size, 6);
   const Dataset test = load_split(run, "test");
   ASSERT_EQ(test.size(), 150);
-  const double mse = mean_squared_error(reconstruct_values(run, test.inputs), test.inputs);
+  const Tensor inputs = test.dense_inputs();
+  const double mse = mean_squared_error(reconstruct_values(run, inputs), inputs);
   EXPECT_NEAR(mse, summary.at("test_mse").get<double>(), 1e-6);
   // The denoising figure's noise is evaluation's: the same noisy inputs, the same error.
-  const Tensor noisy = evaluation_noise(run, test.inputs);
-  EXPECT_NEAR(mean_squared_error(noisy, test.inputs), summary.at("test_noisy_mse").get<double>(),
-              1e-6);
-  EXPECT_NEAR(mean_squared_error(reconstruct_values(run, noisy), test.inputs),
+  const Tensor noisy = evaluation_noise(run, inputs);
+  EXPECT_NEAR(mean_squared_error(noisy, inputs), summary.at("test_noisy_mse").get<double>(), 1e-6);
+  EXPECT_NEAR(mean_squared_error(reconstruct_values(run, noisy), inputs),
               summary.at("test_corrupted_mse").get<double>(), 1e-6);
 }
 
@@ -136,13 +136,13 @@ TEST_F(AutoencoderFiguresTest, VaeWithTwoUnitCodeShowsManifoldPriorSamplesAndThe
   EXPECT_NE(scatters[0]->title.find("mu"), std::string::npos);
   // The plane shows mu itself: the first point is the first test example's mean.
   AutoencoderRun run = load_autoencoder_run(dir);
-  const Codes codes = encode_all(run, first_rows(load_split(run, "test").inputs, 1));
+  const Codes codes = encode_all(run, first_rows(load_split(run, "test"), 1));
   EXPECT_FLOAT_EQ(scatters[0]->x[0], codes.code.data()[0]);
   EXPECT_FLOAT_EQ(scatters[0]->y[0], codes.code.data()[1]);
   ASSERT_TRUE(codes.logvar.defined());
   EXPECT_EQ(codes.logvar.size(1), 2);
   // One encoder pass gives both heads, split apart row by row: each is its own head's output.
-  const Tensor some = first_rows(load_split(run, "test").inputs, 5);
+  const Tensor some = first_rows(load_split(run, "test"), 5);
   const Codes five = encode_all(run, some);
   const auto direct = run.variational->encode(some);
   EXPECT_EQ(five.code.to_vector(), direct.mu.to_vector());

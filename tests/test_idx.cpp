@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "descent/data/fashion_mnist.h"
 #include "descent/data/idx.h"
+#include "descent/data/loader.h"
 
 using namespace descent;
 namespace fs = std::filesystem;
@@ -297,6 +299,85 @@ TEST_F(IdxTest, MissingFile) {
 TEST_F(IdxTest, EmptyFile) {
   write_raw(dir_ / "empty.idx", {});
   EXPECT_TRUE(ThrowsDataError(dir_ / "empty.idx", "found 0 bytes"));
+}
+
+TEST_F(IdxTest, UbyteAsBytesKeepsTheBytesAndTheChecks) {
+  const std::vector<uint8_t> v = {0, 1, 127, 128, 255, 3};
+  write_gz(dir_ / "a.gz", idx_ubyte({2, 3}, v));
+  const IdxArray a = read_idx(dir_ / "a.gz", /*ubyte_as_bytes=*/true);
+  EXPECT_EQ(a.dims, dims64({2, 3}));
+  EXPECT_EQ(a.bytes, v);
+  EXPECT_TRUE(a.values.empty());
+  // Another type is read as floats whatever the option says.
+  write_raw(dir_ / "f.idx", idx_float32({2}, {0.5f, -1}));
+  EXPECT_EQ(read_idx(dir_ / "f.idx", true).values, (std::vector<float>{0.5f, -1}));
+  // A short or overlong payload is refused as it is without the option.
+  Bytes cut = idx_ubyte({2, 3}, v);
+  cut.pop_back();
+  write_gz(dir_ / "cut.gz", cut);
+  EXPECT_THROW(read_idx(dir_ / "cut.gz", true), DataError);
+  Bytes longer = idx_ubyte({2, 3}, v);
+  longer.push_back(7);
+  write_gz(dir_ / "long.gz", longer);
+  try {
+    read_idx(dir_ / "long.gz", true);
+    ADD_FAILURE() << "an overlong payload was read";
+  } catch (const DataError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("inflates to more than the 18 bytes its IDX header declares"),
+        std::string::npos)
+        << e.what();
+  }
+}
+
+// Images kept as bytes (dataset.h) read as the floats the whole set converted would hold, through
+// every path: dense, rows, subsets (views of the same bytes) and the loader's batches.
+TEST_F(IdxTest, ImagesAsBytesReadAsTheFloatsTheyStandFor) {
+  std::vector<uint8_t> pixels(5 * 2 * 2);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 13 % 256);
+  write_gz(dir_ / "images.gz", idx_ubyte({5, 2, 2}, pixels));
+  write_gz(dir_ / "labels.gz", idx_ubyte({5}, {3, 1, 4, 1, 5}));
+  int64_t rows = 0, cols = 0;
+  const Tensor floats = read_idx_images(dir_ / "images.gz", rows, cols);
+  const Dataset d = read_labelled_images(dir_ / "images.gz", dir_ / "labels.gz", "five");
+  ASSERT_TRUE(d.byte_inputs);
+  EXPECT_FALSE(d.inputs.defined());
+  EXPECT_EQ(d.size(), 5);
+  EXPECT_EQ(d.features(), 4);
+  EXPECT_EQ(d.dense_inputs().to_vector(), floats.to_vector());
+  EXPECT_EQ(d.input_rows(1, 3).to_vector(), floats.rows(1, 3).to_vector());
+  EXPECT_EQ(floats.data()[1], 13.0f * (1.0f / 255.0f));  // as the float reader always scaled
+
+  const Dataset part = d.subset({4, 0, 2});
+  EXPECT_EQ(part.byte_inputs, d.byte_inputs);  // a view, not a copy
+  EXPECT_EQ(part.targets.to_vector(), (std::vector<float>{5, 3, 4}));
+  std::vector<float> expected;
+  for (int64_t r : {4, 0, 2}) {
+    const auto row = floats.rows(r, r + 1).to_vector();
+    expected.insert(expected.end(), row.begin(), row.end());
+  }
+  EXPECT_EQ(part.dense_inputs().to_vector(), expected);
+  EXPECT_EQ(part.subset({1}).dense_inputs().to_vector(), floats.rows(0, 1).to_vector());
+
+  // The same batches as from the floats.
+  Dataset dense = d;
+  dense.set_inputs(floats);
+  EXPECT_FALSE(dense.byte_inputs);
+  DataLoader from_bytes(d, 2, true, false), from_floats(dense, 2, true, false);
+  Generator a(7), b(7);
+  from_bytes.start_epoch(a);
+  from_floats.start_epoch(b);
+  Batch x, y;
+  int batches = 0;
+  while (from_bytes.next(x)) {
+    ASSERT_TRUE(from_floats.next(y));
+    EXPECT_EQ(x.inputs.shape(), y.inputs.shape());
+    EXPECT_EQ(x.inputs.to_vector(), y.inputs.to_vector());
+    EXPECT_EQ(x.targets.to_vector(), y.targets.to_vector());
+    ++batches;
+  }
+  EXPECT_EQ(batches, 3);
+  EXPECT_THROW(d.input_rows(4, 6), std::out_of_range);
 }
 
 const fs::path kFashionMnist = "/usr/share/datasets/fashion-mnist";

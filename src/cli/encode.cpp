@@ -68,7 +68,7 @@ Examples:
   cmd->callback([opts] {
     descent::AutoencoderRun run = descent::load_autoencoder_run(opts->run_dir);
     const descent::Dataset data = descent::load_split(run, opts->split);
-    const descent::Codes codes = descent::encode_all(run, data.inputs);
+    const descent::Codes codes = descent::encode_all(run, data.dense_inputs());
     descent::write_file_atomically(opts->out, codes_csv(run, data, codes));
     std::printf("wrote %s (%lld %s examples, %lld code units%s)\n", opts->out.c_str(),
                 static_cast<long long>(codes.code.size(0)), opts->split.c_str(),

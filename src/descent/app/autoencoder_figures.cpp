@@ -90,7 +90,7 @@ Tensor evaluation_noise(const AutoencoderRun& run, const Tensor& inputs) {
 plot::ImageGrid reconstruction_grid(AutoencoderRun& run, const Dataset& test, int64_t count,
                                     const std::string& id_prefix) {
   require_images(run, "reconstruction grid");
-  const Tensor inputs = first_rows(test.inputs, count);
+  const Tensor inputs = first_rows(test, count);
   const Tensor rebuilt = reconstruct_values(run, inputs);
   plot::ImageGrid grid;
   grid.id = id_prefix + "reconstructions";
@@ -108,7 +108,7 @@ plot::ImageGrid denoising_grid(AutoencoderRun& run, const Dataset& test, int64_t
   require_images(run, "denoising grid");
   if (run.config.autoencoder.noise == "none")
     throw std::invalid_argument("denoising grid: the run has no input noise");
-  const Tensor clean = first_rows(test.inputs, count);
+  const Tensor clean = first_rows(test, count);
   const Tensor noisy = evaluation_noise(run, clean);
   const Tensor rebuilt = reconstruct_values(run, noisy);
   const auto& ae = run.config.autoencoder;
@@ -125,7 +125,7 @@ plot::ImageGrid denoising_grid(AutoencoderRun& run, const Dataset& test, int64_t
 
 plot::Scatter code_plane(AutoencoderRun& run, const Dataset& test, int64_t max_points,
                          const std::string& id_prefix) {
-  const Tensor inputs = first_rows(test.inputs, max_points);
+  const Tensor inputs = first_rows(test, max_points);
   const Tensor codes = encode_all(run, inputs).code;
   const int64_t n = codes.size(0), k = codes.size(1);
   plot::Scatter s;

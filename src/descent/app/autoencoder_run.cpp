@@ -166,4 +166,8 @@ Tensor first_rows(const Tensor& inputs, int64_t count) {
   return inputs.rows(0, std::min(count, inputs.size(0)));
 }
 
+Tensor first_rows(const Dataset& data, int64_t count) {
+  return data.input_rows(0, std::min(count, data.size()));
+}
+
 }  // namespace descent

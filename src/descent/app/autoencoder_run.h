@@ -62,5 +62,6 @@ Tensor prior_samples(const AutoencoderRun& run, int64_t count, uint64_t seed);
 
 // The first `count` rows of a dataset's inputs (all of them when it has fewer).
 Tensor first_rows(const Tensor& inputs, int64_t count);
+Tensor first_rows(const Dataset& data, int64_t count);  // its inputs' first rows, as floats
 
 }  // namespace descent

@@ -114,7 +114,8 @@ const std::vector<DatasetInfo>& dataset_registry() {
          28,
          28,
          {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-          "Bag", "Ankle boot"}},
+          "Bag", "Ankle boot"},
+         [](const Config& config) { return load_fashion_mnist_test(config.data.dir); }},
         {"csv",
          {"path", "test_path", "target", "header", "task", "test_size"},
          -1,
@@ -153,6 +154,14 @@ const DatasetInfo* find_dataset(const std::string& name) {
 bool dataset_reads(const Config& config, const std::string& key) {
   const DatasetInfo* info = find_dataset(config.data.name);
   return info && std::find(info->keys.begin(), info->keys.end(), key) != info->keys.end();
+}
+
+Dataset load_test_data(Config& config) {
+  const DatasetInfo* info = find_dataset(config.data.name);
+  if (!info || !info->load_test) return load_experiment_data(config).test;
+  Dataset test = info->load_test(config);
+  if (test.class_names.empty()) test.class_names = info->class_names;
+  return test;
 }
 
 ExperimentData load_experiment_data(Config& config) {

@@ -34,6 +34,9 @@ struct DatasetInfo {
   int64_t image_rows = 0, image_cols = 0;
   // Names of the classes, in label order (empty: the labels' numbers name them).
   std::vector<std::string> class_names;
+  // The test set alone, where it can be read without the training data (Fashion-MNIST's t10k
+  // files: a sixth of the reading); null: load_test_data reads everything.
+  std::function<Dataset(const Config&)> load_test = nullptr;
 };
 
 const std::vector<DatasetInfo>& dataset_registry();
@@ -52,5 +55,8 @@ struct ExperimentData {
 // datasets carry the class names (the table's, or a CSV file's labels). Throws DataError or
 // ConfigError naming the file or key.
 ExperimentData load_experiment_data(Config& config);
+
+// The test set alone, as load_experiment_data would give it: what evaluating a run needs.
+Dataset load_test_data(Config& config);
 
 }  // namespace descent

@@ -47,7 +47,7 @@ LandscapeEvaluator::LandscapeEvaluator(Sequential& model, const Dataset& data, L
   if (batch_size < 1) throw std::invalid_argument("landscape: batch size must be at least 1");
   for (int64_t b = 0; b < examples_; b += batch_size) {
     const int64_t e = std::min(examples_, b + batch_size);
-    inputs_.push_back(data.inputs.rows(b, e));
+    inputs_.push_back(data.input_rows(b, e));
     targets_.push_back(data.targets.rows(b, e));
   }
 }

@@ -356,7 +356,7 @@ EvalResult evaluate_model(TrainedModel& run, const Dataset& data) {
 EvalResult evaluate_run(const std::filesystem::path& run_dir) {
   TrainedModel run = load_trained_model(run_dir);
   Config config = run.config;
-  return evaluate_model(run, load_experiment_data(config).test);
+  return evaluate_model(run, load_test_data(config));
 }
 
 }  // namespace descent

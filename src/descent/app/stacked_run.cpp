@@ -39,14 +39,12 @@ Dataset encode(Autoencoder& model, const Dataset& data, const std::string& name)
   constexpr int64_t kBatch = 4096;
   Tensor out;
   for (int64_t start = 0; start < data.size(); start += kBatch) {
-    std::vector<int64_t> rows;
-    for (int64_t i = start; i < std::min(data.size(), start + kBatch); ++i) rows.push_back(i);
-    const Tensor h = model.encode(data.subset(rows).inputs);
+    const Tensor h = model.encode(data.input_rows(start, std::min(data.size(), start + kBatch)));
     if (!out.defined()) out = Tensor::empty({data.size(), h.size(1)});
     std::memcpy(out.data() + start * h.size(1), h.data(), sizeof(float) * h.numel());
   }
   model.set_training(true);
-  codes.inputs = out;
+  codes.set_inputs(out);
   return codes;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 namespace descent {
 namespace {
@@ -19,19 +20,68 @@ Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows) {
 
 }  // namespace
 
+int64_t Dataset::size() const {
+  if (byte_inputs) return static_cast<int64_t>(byte_rows.size());
+  return inputs.defined() ? inputs.size(0) : 0;
+}
+
+int64_t Dataset::features() const {
+  if (byte_inputs) return byte_inputs->width;
+  return inputs.numel() / std::max<int64_t>(size(), 1);
+}
+
 Dataset Dataset::subset(const std::vector<int64_t>& indices) const {
   for (int64_t i : indices)
     if (i < 0 || i >= size())
       throw std::out_of_range(name + ": example index " + std::to_string(i) + " out of range [0, " +
                               std::to_string(size()) + ")");
-  return {name,
-          gather_rows(inputs, indices),
-          gather_rows(targets, indices),
-          num_classes,
-          class_names,
-          feature_names,
-          target_column};
+  Dataset out{name,          {},           gather_rows(targets, indices), num_classes, class_names,
+              feature_names, target_column};
+  if (byte_inputs) {
+    out.byte_inputs = byte_inputs;
+    out.byte_rows.reserve(indices.size());
+    for (int64_t i : indices) out.byte_rows.push_back(byte_rows[static_cast<size_t>(i)]);
+  } else {
+    out.inputs = gather_rows(inputs, indices);
+  }
+  return out;
 }
+
+void Dataset::gather_inputs(const int64_t* rows, int64_t count, float* out) const {
+  const int64_t width = features();
+  if (!byte_inputs) {
+    for (int64_t r = 0; r < count; ++r)
+      std::copy_n(inputs.data() + rows[r] * width, width, out + r * width);
+    return;
+  }
+  const float scale = byte_inputs->scale;
+  for (int64_t r = 0; r < count; ++r) {
+    const uint8_t* in = byte_inputs->bytes.data() + byte_rows[static_cast<size_t>(rows[r])] * width;
+    float* o = out + r * width;
+    // float(byte) * scale: the value a float copy of the whole set would hold.
+    for (int64_t j = 0; j < width; ++j) o[j] = static_cast<float>(in[j]) * scale;
+  }
+}
+
+Tensor Dataset::input_rows(int64_t begin, int64_t end) const {
+  if (begin < 0 || end > size() || begin > end)
+    throw std::out_of_range(name + ": rows [" + std::to_string(begin) + ", " + std::to_string(end) +
+                            ") out of range [0, " + std::to_string(size()) + ")");
+  if (!byte_inputs) return inputs.rows(begin, end);
+  Tensor out = Tensor::empty({end - begin, features()});
+  std::vector<int64_t> rows(static_cast<size_t>(end - begin));
+  std::iota(rows.begin(), rows.end(), begin);
+  gather_inputs(rows.data(), end - begin, out.data());
+  return out;
+}
+
+void Dataset::set_inputs(Tensor values) {
+  inputs = std::move(values);
+  byte_inputs.reset();
+  byte_rows.clear();
+}
+
+Tensor Dataset::dense_inputs() const { return byte_inputs ? input_rows(0, size()) : inputs; }
 
 TrainValidationSplit hold_out(const Dataset& data, int64_t validation_size, Generator& gen) {
   if (validation_size < 0 || validation_size >= data.size())

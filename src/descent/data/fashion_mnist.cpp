@@ -1,6 +1,9 @@
 #include "descent/data/fashion_mnist.h"
 
 #include <cmath>
+#include <memory>
+#include <numeric>
+#include <utility>
 
 #include "descent/data/idx.h"
 #include "descent/util/number_text.h"
@@ -42,24 +45,43 @@ void check_directory(const std::filesystem::path& dir) {
 }
 }  // namespace
 
-Tensor read_idx_images(const std::filesystem::path& path, int64_t& rows, int64_t& cols) {
-  IdxArray images = read_idx(path);
+namespace {
+
+constexpr float kPixelScale = 1.0f / 255.0f;
+
+// An images file [n, rows, cols], a ubyte file's pixels kept as bytes.
+IdxArray read_images_file(const std::filesystem::path& path, int64_t& rows, int64_t& cols) {
+  IdxArray images = read_idx(path, /*ubyte_as_bytes=*/true);
   if (images.dims.size() != 3)
     throw DataError(path.string() + ": expected 3 dimensions (n, rows, cols), found " +
                     std::to_string(images.dims.size()));
   rows = images.dims[1];
   cols = images.dims[2];
-  Tensor x = Tensor::empty({images.dims[0], rows * cols});
+  return images;
+}
+
+// The pixels as floats in [0, 1]: each value / 255.
+Tensor scaled_pixels(const std::filesystem::path& path, const IdxArray& images, int64_t width) {
+  Tensor x = Tensor::empty({images.dims[0], width});
   float* out = x.data();
+  for (size_t i = 0; i < images.bytes.size(); ++i)
+    out[i] = static_cast<float>(images.bytes[i]) * kPixelScale;
   for (size_t i = 0; i < images.values.size(); ++i) {
     // Only a float file can hold these; one would make every loss NaN, far from its cause.
     if (!std::isfinite(images.values[i]))
-      throw DataError(path.string() + ": pixel " + std::to_string(i % (rows * cols)) +
-                      " of image " + std::to_string(i / (rows * cols)) + " is " +
-                      shortest_text(images.values[i]) + " (expected a finite number)");
-    out[i] = images.values[i] * (1.0f / 255.0f);
+      throw DataError(path.string() + ": pixel " + std::to_string(i % width) + " of image " +
+                      std::to_string(i / width) + " is " + shortest_text(images.values[i]) +
+                      " (expected a finite number)");
+    out[i] = images.values[i] * kPixelScale;
   }
   return x;
+}
+
+}  // namespace
+
+Tensor read_idx_images(const std::filesystem::path& path, int64_t& rows, int64_t& cols) {
+  const IdxArray images = read_images_file(path, rows, cols);
+  return scaled_pixels(path, images, rows * cols);
 }
 
 Tensor read_idx_labels(const std::filesystem::path& path, int64_t count,
@@ -81,10 +103,21 @@ Tensor read_idx_labels(const std::filesystem::path& path, int64_t count,
 Dataset read_labelled_images(const std::filesystem::path& images_path,
                              const std::filesystem::path& labels_path, const std::string& name) {
   int64_t rows = 0, cols = 0;
+  IdxArray images = read_images_file(images_path, rows, cols);
   Dataset d;
   d.name = name;
-  d.inputs = read_idx_images(images_path, rows, cols);
-  d.targets = read_idx_labels(labels_path, d.inputs.size(0), images_path);
+  if (images.bytes.empty()) {
+    d.inputs = scaled_pixels(images_path, images, rows * cols);
+  } else {  // kept as bytes (dataset.h)
+    auto pixels = std::make_shared<ByteRows>();
+    pixels->bytes = std::move(images.bytes);
+    pixels->width = rows * cols;
+    pixels->scale = kPixelScale;
+    d.byte_inputs = std::move(pixels);
+    d.byte_rows.resize(static_cast<size_t>(images.dims[0]));
+    std::iota(d.byte_rows.begin(), d.byte_rows.end(), int64_t{0});
+  }
+  d.targets = read_idx_labels(labels_path, images.dims[0], images_path);
   d.num_classes = 10;
   return d;
 }

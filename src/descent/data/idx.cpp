@@ -229,7 +229,19 @@ std::string dims_text(const std::vector<int64_t>& dims) {
   return fmt::format("{}", fmt::join(dims, "x"));
 }
 
-IdxArray parse(const std::filesystem::path& path, IdxStream& in) {
+// The data must end where the header says: a gzip bomb stops here, soon past it (a megabyte
+// further, to tell a corrupt stream, which then says so, from one that holds more).
+void check_ends(const std::filesystem::path& path, IdxStream& in, uint64_t declared,
+                const std::string& described) {
+  uint8_t extra = 0;
+  if (in.read(&extra, 1) > 0) {
+    if (in.gzip()) in.skip(kReadChunk);
+    fail(path, fmt::format("{} more than the {} bytes its IDX header declares {}",
+                           in.gzip() ? "inflates to" : "holds", declared, described));
+  }
+}
+
+IdxArray parse(const std::filesystem::path& path, IdxStream& in, bool ubyte_as_bytes) {
   uint8_t header[4 + 4 * kMaxDims];
   const size_t magic_bytes = in.read(header, 4);
   if (magic_bytes < 4)
@@ -285,8 +297,18 @@ IdxArray parse(const std::filesystem::path& path, IdxStream& in) {
          fmt::format("the IDX header declares {} bytes of data {}, but {} bytes of gzip "
                      "data inflate to at most {} (deflate expands at most {}:1)",
                      expected_bytes, described, size, size * kMaxDeflateRatio, kMaxDeflateRatio));
-  check_fits_in_memory(static_cast<double>(count) * sizeof(float),
+  const bool as_bytes = ubyte_as_bytes && type->code == 0x08;
+  check_fits_in_memory(static_cast<double>(count) * (as_bytes ? 1 : sizeof(float)),
                        path.string() + ": " + std::to_string(count) + " values " + described);
+  if (as_bytes) {
+    result.bytes.resize(static_cast<size_t>(count));
+    const size_t got = in.read(result.bytes.data(), result.bytes.size());
+    if (got < result.bytes.size())
+      fail(path, fmt::format("truncated: expected {} bytes of data, found {} {}", expected_bytes,
+                             got, described));
+    check_ends(path, in, header_bytes + expected_bytes, described);
+    return result;
+  }
 
   // The values, converted a chunk at a time: no copy of the file's bytes is kept.
   result.values.resize(static_cast<size_t>(count));
@@ -302,23 +324,15 @@ IdxArray parse(const std::filesystem::path& path, IdxStream& in) {
     convert(*type, chunk.data(), got / type->size, result.values.data() + found / type->size);
     found += got;
   }
-  // The data must end where the header says: a gzip bomb stops here, soon past it (a megabyte
-  // further, to tell a corrupt stream, which then says so, from one that holds more).
-  uint8_t extra = 0;
-  if (in.read(&extra, 1) > 0) {
-    if (in.gzip()) in.skip(kReadChunk);
-    fail(path, fmt::format("{} more than the {} bytes its IDX header declares {}",
-                           in.gzip() ? "inflates to" : "holds", header_bytes + expected_bytes,
-                           described));
-  }
+  check_ends(path, in, header_bytes + expected_bytes, described);
   return result;
 }
 
 }  // namespace
 
-IdxArray read_idx(const std::filesystem::path& path) {
+IdxArray read_idx(const std::filesystem::path& path, bool ubyte_as_bytes) {
   IdxStream in(path);
-  return parse(path, in);
+  return parse(path, in, ubyte_as_bytes);
 }
 
 }  // namespace descent

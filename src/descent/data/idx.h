@@ -21,7 +21,8 @@ class DataError : public std::runtime_error {
 // beyond 2^24 and float64 values lose precision in the conversion.
 struct IdxArray {
   std::vector<int64_t> dims;
-  std::vector<float> values;  // row-major, product(dims) values
+  std::vector<float> values;   // row-major, product(dims) values
+  std::vector<uint8_t> bytes;  // instead of values: a ubyte file read with ubyte_as_bytes
   uint8_t type_code =
       0;  // 0x08 ubyte, 0x09 sbyte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
 };
@@ -29,6 +30,7 @@ struct IdxArray {
 // Reads an IDX file, gzip-compressed (detected by the 1f 8b magic, not the name) or raw. Throws
 // DataError when the file can't be read, the gzip data is corrupt or truncated, or the IDX
 // header or payload length is wrong.
-IdxArray read_idx(const std::filesystem::path& path);
+// With ubyte_as_bytes, a ubyte file's values stay bytes (a quarter of the memory).
+IdxArray read_idx(const std::filesystem::path& path, bool ubyte_as_bytes = false);
 
 }  // namespace descent

@@ -43,7 +43,10 @@ bool DataLoader::next(Batch& batch) {
       std::copy_n(source.data() + order_[position_ + r] * width, width, out.data() + r * width);
     return out;
   };
-  batch.inputs = gather(data_.inputs);
+  Shape shape = data_.inputs.defined() ? data_.inputs.shape() : Shape{n, data_.features()};
+  shape[0] = count;
+  batch.inputs = Tensor::empty(shape);
+  data_.gather_inputs(order_.data() + position_, count, batch.inputs.data());
   batch.targets = gather(data_.targets);
   position_ += count;
   return true;

@@ -192,14 +192,14 @@ Outcome run(Context& context) {
   TrainedAutoencoder vae = train_autoencoder(context.dir() / "vae", settings, "vae", vae_sets);
 
   const Dataset test = load_split(ae.run, "test");
-  const Tensor inputs = first_rows(test.inputs, test_points);
+  const Tensor inputs = first_rows(test, test_points);
   const int64_t n = inputs.size(0);
   if (n <= k) throw std::invalid_argument("the test set has too few images for neighbours");
   std::vector<int> labels;
   for (int64_t i = 0; i < n; ++i) labels.push_back(static_cast<int>(test.targets.data()[i]));
 
   context.progress("measuring the codes of every epoch");
-  const Tensor tracked = first_rows(test.inputs, track_points);
+  const Tensor tracked = first_rows(test, track_points);
   const std::vector<CodeMoments> ae_epochs = moments_per_epoch(ae.run, tracked),
                                  vae_epochs = moments_per_epoch(vae.run, tracked);
 
@@ -246,7 +246,7 @@ Outcome run(Context& context) {
   units[4].y = {1, 1};
 
   const double ae_mse = ae.outcome.test.terms.at("mse"), vae_mse = vae.outcome.test.terms.at("mse");
-  const double baseline_mse = mean_image_mse(test.inputs);
+  const double baseline_mse = mean_image_mse(test.dense_inputs());
   const double chance = 1.0 / static_cast<double>(std::max<int64_t>(test.num_classes, 1));
 
   plot::Scatter ae_plane = code_plane(ae.run, test, plot_points, "autoencoder_");
@@ -285,7 +285,7 @@ Outcome run(Context& context) {
   context.add_figure(moments);
 
   plot::ImageGrid rebuilt = reconstruction_grid(ae.run, test, images, "");
-  const Tensor shown = first_rows(test.inputs, images);
+  const Tensor shown = first_rows(test, images);
   const plot::ImageGrid vae_rebuilt =
       sample_grid(vae.run, reconstruct_values(vae.run, shown), images, "vae_reconstructions", "");
   rebuilt.images.insert(rebuilt.images.end(), vae_rebuilt.images.begin(), vae_rebuilt.images.end());

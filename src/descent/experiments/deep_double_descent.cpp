@@ -34,7 +34,8 @@ void average_pool(Dataset& set, int64_t pool) {
   if (pool == 1 || set.size() == 0) return;
   const int64_t side = kSide / pool, n = set.size();
   Tensor pooled = Tensor::zeros({n, side * side});
-  const float* in = set.inputs.data();
+  const Tensor images = set.dense_inputs();
+  const float* in = images.data();
   float* out = pooled.data();
   const float scale = 1.0f / static_cast<float>(pool * pool);
   for (int64_t i = 0; i < n; ++i)
@@ -42,7 +43,7 @@ void average_pool(Dataset& set, int64_t pool) {
       for (int64_t c = 0; c < kSide; ++c)
         out[i * side * side + (r / pool) * side + c / pool] +=
             scale * in[i * kSide * kSide + r * kSide + c];
-  set.inputs = pooled;
+  set.set_inputs(pooled);
 }
 
 Outcome run(Context& context) {

@@ -57,7 +57,7 @@ Outcome run(Context& context) {
   TrainedAutoencoder plain =
       train_autoencoder(context.dir() / "autoencoder", settings, "autoencoder");
   const Dataset test = load_split(plain.run, "test");
-  const Tensor clean = first_rows(test.inputs, test_points);
+  const Tensor clean = first_rows(test, test_points);
   const double plain_on_clean = mean_squared_error(reconstruct_values(plain.run, clean), clean);
 
   // The figure shows the middle level.

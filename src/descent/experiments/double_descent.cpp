@@ -57,10 +57,10 @@ Outcome run(Context& context) {
     std::vector<int64_t> order(static_cast<size_t>(set.size()));
     for (int64_t i = 0; i < set.size(); ++i) order[i] = i;
     rng.shuffle(order);
-    const int64_t d = set.features();
+    std::vector<float> row(static_cast<size_t>(set.features()));
     for (int64_t i = 0; i < count; ++i) {
-      const float* row = set.inputs.data() + order[i] * d;
-      x.insert(x.end(), row, row + d);
+      set.gather_inputs(&order[i], 1, row.data());
+      x.insert(x.end(), row.begin(), row.end());
       y.push_back(static_cast<int64_t>(set.targets.data()[order[i]]));
     }
   };
