@@ -5,10 +5,12 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "descent/ops/activation.h"
 #include "descent/ops/ops.h"
 #include "descent/ops/unary_op.h"
+#include "descent/ops/vector_math.h"
 
 namespace descent {
 namespace {
@@ -60,9 +62,13 @@ struct Tanh {
   static constexpr const char* name = "tanh";
   static constexpr const char* module_name = "Tanh";
   static constexpr NoParams params{};
+  // Floats through the vectorized tanh (vector_math.h); doubles (the exact Hessian) through libm.
   template <class T>
   static T f(T x, const float*) {
-    return std::tanh(x);
+    if constexpr (std::is_same_v<T, float>)
+      return tanh_float(x);
+    else
+      return std::tanh(x);
   }
   template <class T>
   static T df(T, T y, const float*) {
