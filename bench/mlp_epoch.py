@@ -6,7 +6,9 @@
 Runs `build/descent train` for one epoch and bench/torch_mlp_epoch.py, alternately, --repeats
 times each, and prints each side's median training samples/s, their ratio and each process's peak
 resident memory (from wait4's rusage). Both train on the same 55,000 images with the same model,
-optimizer and batch size. PyTorch's best setting on 2 cores is 1 thread (2 threads oversubscribe
+optimizer and batch size. Each repeat also runs `descent bench gemms` (the step's matrix products
+alone, same shapes and threads): its samples/s is the limit the GEMMs set, and descent's fraction
+of it is printed. PyTorch's best setting on 2 cores is 1 thread (2 threads oversubscribe
 with OpenBLAS); pass --torch-threads to try others.
 """
 import argparse
@@ -42,6 +44,11 @@ def descent_epoch(binary, threads):
         return metrics["samples_per_second"], rss, buffers
 
 
+def gemm_limit(binary, threads):
+    out, _ = run([binary, "bench", "gemms", "--threads", str(threads)])
+    return json.loads(out)["samples_per_second"]
+
+
 def torch_epoch(threads):
     out, rss = run([sys.executable, str(ROOT / "bench" / "torch_mlp_epoch.py"),
                     "--threads", str(threads)])
@@ -60,18 +67,22 @@ def main():
     except ImportError:
         sys.exit("PyTorch is not installed (apt-get install python3-torch)")
 
-    d_rates, t_rates, d_rss, t_rss = [], [], [], []
+    d_rates, t_rates, d_rss, t_rss, limits = [], [], [], [], []
     for i in range(args.repeats):
         rate, rss, buffers = descent_epoch(args.binary, args.descent_threads)
         d_rates.append(rate)
         d_rss.append(rss)
+        limits.append(gemm_limit(args.binary, args.descent_threads))
         rate, rss = torch_epoch(args.torch_threads)
         t_rates.append(rate)
         t_rss.append(rss)
         print(f"repeat {i + 1}: descent {d_rates[-1]:,.0f}  pytorch {t_rates[-1]:,.0f} samples/s",
               flush=True)
     d, t = statistics.median(d_rates), statistics.median(t_rates)
+    limit = statistics.median(limits)
     result = {
+        "gemm_limit_samples_per_second": round(limit),
+        "fraction_of_gemm_limit": round(d / limit, 3),
         "descent_samples_per_second": round(d),
         "pytorch_samples_per_second": round(t),
         "ratio": round(d / t, 3),
@@ -87,6 +98,7 @@ def main():
           f"PyTorch {t:,.0f} samples/s ({args.torch_threads} thread(s)): ratio {d / t:.2f}x; "
           f"peak memory descent {max(d_rss):.0f} MiB, PyTorch {max(t_rss):.0f} MiB (medians of "
           f"{args.repeats})")
+    print(f"the step's GEMMs alone: {limit:,.0f} samples/s; descent trains at {d / limit:.0%} of that")
     print(f"descent float buffers over the whole run: {buffers['system_allocations']:,} from the "
           f"system, {buffers['cache_hits']:,} reused from the cache")
     print(json.dumps(result))

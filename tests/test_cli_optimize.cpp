@@ -234,4 +234,20 @@ TEST_F(OptimizeCliTest, BenchOptimizerPrintsJson) {
   EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
 }
 
+// The step's products of an MLP 4-3-2 at batch 2: forward x W^T per layer, backward g^T x per
+// layer and g W for the second only: 2 * 2 * (12 * 2 + 6 * 3) FLOPs, 84 per sample.
+TEST_F(OptimizeCliTest, BenchGemmsTimesAStepsProducts) {
+  const CommandResult r = descent({"bench", "gemms", "--layers", "4,3,2", "--batch", "2", "--steps",
+                                   "3", "--repeats", "1", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << r.out;
+  EXPECT_EQ(j.at("flops_per_sample").get<double>(), 84.0);
+  EXPECT_EQ(j.at("layers"), nlohmann::json({4, 3, 2}));
+  EXPECT_GT(j.at("samples_per_second").get<double>(), 0.0);
+  const CommandResult one = descent({"bench", "gemms", "--layers", "5"});
+  EXPECT_NE(one.exit_code, 0);
+  EXPECT_NE(one.err.find("at least 2 widths"), std::string::npos) << one.err;
+}
+
 }  // namespace test_cli_optimize

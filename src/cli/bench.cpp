@@ -1,6 +1,7 @@
 // descent bench optimizer --optimizer SPEC [--params N] [--steps K] [--warmup W] [--threads T]
 // descent bench optimizer --list
 // descent bench sgemm [--m M] [--n N] [--k K]  (below)
+// descent bench gemms [--layers 784,256,256,10] [--batch 128]  (below)
 //
 // Times optimizer steps on one parameter tensor of N floats with a fixed random gradient: W
 // warm-up steps (they also create the state buffers), then K steps timed one by one. Prints JSON
@@ -151,6 +152,84 @@ void add_bench_sgemm(CLI::App& bench) {
   });
 }
 
+// descent bench gemms [--layers 784,256,256,10] [--batch B] [--steps S] [--repeats R]
+// [--threads T]: the limit the GEMMs set on training an MLP of these widths: exactly the products
+// of S training steps of batch B (per layer: forward x W^T; backward g^T x, and g W for every layer
+// but the first, whose input needs no gradient) on random matrices, with nothing else. Prints JSON:
+// the median over R runs of samples/s and GFLOP/s. bench/mlp_epoch.py divides the training's
+// samples/s by it.
+void add_bench_gemms(CLI::App& bench) {
+  struct Options {
+    std::vector<int64_t> layers = {784, 256, 256, 10};
+    int64_t batch = 128, steps = 100, repeats = 5;
+    int threads = 0;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd =
+      bench.add_subcommand("gemms", "Time an MLP training step's matrix products alone (JSON)");
+  cmd->add_option("--layers", opts->layers, "Widths, input first (default 784,256,256,10)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--batch", opts->batch, "Batch size (default 128)")->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", opts->steps, "Steps per run (default 100)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--repeats", opts->repeats, "Timed runs (default 5)")->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", opts->threads, "Threads (0: all cores; at most 4 per core)")
+      ->type_name("N")
+      ->check(CLI::Range(0, descent::max_threads()));
+  cmd->callback([opts] {
+    const std::vector<int64_t>& w = opts->layers;
+    if (w.size() < 2) throw std::invalid_argument("bench gemms: --layers needs at least 2 widths");
+    descent::set_num_threads(opts->threads);
+    descent::Generator gen(1);
+    const int64_t b = opts->batch;
+    std::vector<descent::Tensor> acts, grads, weights, weight_grads;
+    double flops = 0;
+    for (size_t l = 0; l + 1 < w.size(); ++l) {
+      acts.push_back(descent::Tensor::normal({b, w[l]}, 0, 1, gen));
+      grads.push_back(descent::Tensor::normal({b, w[l + 1]}, 0, 1, gen));
+      weights.push_back(descent::Tensor::normal({w[l + 1], w[l]}, 0, 1, gen));
+      weight_grads.push_back(descent::Tensor::zeros({w[l + 1], w[l]}));
+      flops += 2.0 * static_cast<double>(b * w[l] * w[l + 1]) * (l == 0 ? 2 : 3);
+    }
+    std::vector<descent::Tensor> outs, input_grads;
+    for (size_t l = 0; l + 1 < w.size(); ++l) {
+      outs.push_back(descent::Tensor::zeros({b, w[l + 1]}));
+      input_grads.push_back(descent::Tensor::zeros({b, w[l]}));
+    }
+    auto step = [&] {
+      for (size_t l = 0; l + 1 < w.size(); ++l)
+        descent::sgemm(false, true, b, w[l + 1], w[l], acts[l].data(), weights[l].data(), 1.0f,
+                       outs[l].data());
+      for (size_t l = w.size() - 1; l-- > 0;) {
+        if (l > 0)
+          descent::sgemm(false, false, b, w[l], w[l + 1], grads[l].data(), weights[l].data(), 1.0f,
+                         input_grads[l].data());
+        descent::sgemm(true, false, w[l + 1], w[l], b, grads[l].data(), acts[l].data(), 1.0f,
+                       weight_grads[l].data());
+      }
+    };
+    for (int64_t s = 0; s < 10; ++s) step();  // warm-up: OpenBLAS's threads and buffers
+    std::vector<double> seconds;
+    for (int64_t r = 0; r < opts->repeats; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int64_t s = 0; s < opts->steps; ++s) step();
+      seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    const double median = seconds[seconds.size() / 2] / static_cast<double>(opts->steps);
+    const nlohmann::json out = {{"layers", w},
+                                {"batch", b},
+                                {"threads", descent::num_threads()},
+                                {"flops_per_sample", flops / static_cast<double>(b)},
+                                {"seconds_per_step", median},
+                                {"samples_per_second", static_cast<double>(b) / median},
+                                {"gflops", flops / median / 1e9}};
+    std::printf("%s\n", out.dump().c_str());
+  });
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
@@ -158,6 +237,7 @@ void add_bench_command(CLI::App& app) {
   bench->require_subcommand(1);
   add_bench_optimizer(*bench);
   add_bench_sgemm(*bench);
+  add_bench_gemms(*bench);
 }
 
 }  // namespace cli

@@ -16,16 +16,15 @@ void require_matrix(const Tensor& t, const char* op, const char* what) {
                                 to_string(t.shape()));
 }
 
-// C[m,n] = alpha op(A) op(B) + beta C, all row-major and contiguous.
-void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
-          const float* b, float beta, float* c) {
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+           const float* b, float beta, float* c) {
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
               static_cast<int>(k), 1.0f, a, static_cast<int>(trans_a ? m : k), b,
               static_cast<int>(trans_b ? k : n), beta, c, static_cast<int>(n));
 }
-
-}  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   require_matrix(a, "matmul", "left operand");
@@ -35,10 +34,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     throw std::invalid_argument("matmul: shapes " + to_string(a.shape()) + " and " +
                                 to_string(b.shape()) + " do not chain");
   Tensor y = Tensor::empty({m, n});
-  gemm(false, false, m, n, k, a.data(), b.data(), 0.0f, y.data());
+  sgemm(false, false, m, n, k, a.data(), b.data(), 0.0f, y.data());
   record(y, "matmul", {a, b}, [a, b, m, n, k](const float* g) {
-    if (float* ga = input_grad(a)) gemm(false, true, m, k, n, g, b.data(), 1.0f, ga);
-    if (float* gb = input_grad(b)) gemm(true, false, k, n, m, a.data(), g, 1.0f, gb);
+    if (float* ga = input_grad(a)) sgemm(false, true, m, k, n, g, b.data(), 1.0f, ga);
+    if (float* gb = input_grad(b)) sgemm(true, false, k, n, m, a.data(), g, 1.0f, gb);
   });
   return y;
 }
@@ -58,11 +57,11 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (bias.defined()) {
     for (int64_t r = 0; r < batch; ++r) std::copy_n(bias.data(), out, yp + r * out);
   }
-  gemm(false, true, batch, out, in, x.data(), weight.data(), bias.defined() ? 1.0f : 0.0f, yp);
+  sgemm(false, true, batch, out, in, x.data(), weight.data(), bias.defined() ? 1.0f : 0.0f, yp);
   auto backward = [x, weight, bias, batch, in, out](const float* g) {
     // The first layer's input needs no gradient: that GEMM is skipped.
-    if (float* gx = input_grad(x)) gemm(false, false, batch, in, out, g, weight.data(), 1.0f, gx);
-    if (float* gw = input_grad(weight)) gemm(true, false, out, in, batch, g, x.data(), 1.0f, gw);
+    if (float* gx = input_grad(x)) sgemm(false, false, batch, in, out, g, weight.data(), 1.0f, gx);
+    if (float* gw = input_grad(weight)) sgemm(true, false, out, in, batch, g, x.data(), 1.0f, gw);
     if (bias.defined())
       if (float* gb = input_grad(bias))
         for (int64_t r = 0; r < batch; ++r)

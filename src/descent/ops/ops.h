@@ -58,6 +58,10 @@ Tensor log_softmax(const Tensor& x, int64_t axis = -1);
 Tensor matmul(const Tensor& a, const Tensor& b);  // [m,k] @ [k,n] -> [m,n]
 // x [n, in], weight [out, in], bias [out] or undefined: x weight^T + bias (one GEMM).
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+// The CBLAS call under every product: C[m,n] = op(A) op(B) + beta C, row-major and contiguous
+// (op transposes where asked). Public for `descent bench gemms`, which times it alone.
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+           const float* b, float beta, float* c);
 
 // Shape ops.
 Tensor reshape(const Tensor& x, Shape shape);  // one size may be -1; shares data
