@@ -37,9 +37,7 @@
 #include "descent/ops/ops.h"
 #include "descent/optim/registry.h"
 #include "descent/plot/export.h"
-#include "descent/plot/function_contour.h"
-#include "descent/plot/numbers.h"
-#include "descent/plot/palette.h"
+#include "descent/plot/optimizer_race.h"
 #include "descent/plot/provenance.h"
 #include "descent/util/number_text.h"
 #include "descent/util/spec.h"
@@ -132,100 +130,27 @@ std::string runs_csv(const std::vector<Run>& runs) {
   return csv.str();
 }
 
-// Floats as the short decimals they are (plot/numbers.h).
-std::vector<double> decimals(const std::vector<float>& v) {
-  std::vector<double> out;
-  out.reserve(v.size());
-  for (float f : v) out.push_back(descent::plot::float_decimal(f));
-  return out;
-}
-
-// The colour key of each run: its optimizer's name (the same colour in every figure), unless an
-// earlier run took that colour (two sgd runs): then a free one (plot/palette.h).
-std::vector<std::string> color_keys(const std::vector<Run>& runs) {
-  std::vector<std::string> names;
-  for (const Run& run : runs) names.push_back(descent::parse_spec(run.spec).name);
-  return descent::plot::distinct_color_keys(names);
-}
-
-// Labels must tell runs apart: a SPEC given twice gets " (2)", " (3)", ...
-std::vector<std::string> run_labels(const std::vector<Run>& runs) {
-  std::vector<std::string> labels;
-  for (size_t k = 0; k < runs.size(); ++k) {
-    int64_t before = 0;
-    for (size_t j = 0; j < k; ++j) before += runs[j].spec == runs[k].spec;
-    labels.push_back(before ? runs[k].spec + " (" + std::to_string(before + 1) + ")"
-                            : runs[k].spec);
-  }
-  return labels;
-}
-
+// The paths and the run's settings as `descent optimize --plot` draws them (plot/optimizer_race.h).
 void plot_runs(const descent::TestFunction& fn, const std::vector<Run>& runs, double x0, double y0,
                int64_t steps, int64_t grid, const std::string& file) {
-  namespace plot = descent::plot;
-  // The function's usual window, widened (with a margin) to hold a start outside it.
-  descent::Domain window = fn.domain;
-  const double mx = 0.05 * (window.x_max - window.x_min), my = 0.05 * (window.y_max - window.y_min);
-  if (x0 < window.x_min) window.x_min = x0 - mx;
-  if (x0 > window.x_max) window.x_max = x0 + mx;
-  if (y0 < window.y_min) window.y_min = y0 - my;
-  if (y0 > window.y_max) window.y_max = y0 + my;
-  plot::ContourPlot contour = plot::function_contour(fn, window, grid);
-  // Loss and gradient norm: one line per run against step, log scale, sized to sit beside the
-  // contour plot on a page.
-  auto chart = [](const std::string& id, const std::string& title) {
-    plot::LineChart c;
-    c.id = id;
-    c.title = c.y_title = title;
-    c.x_title = "step";
-    c.log_y = true;
-    c.legend = false;  // the contour plot's legend names the same colours
-    c.width = 420;
-    c.height = 190;
-    return c;
-  };
-  plot::LineChart loss = chart("loss", "loss"), grad = chart("grad_norm", "gradient norm");
-  // A function that goes negative (saddles, Styblinski-Tang) has no log scale for its loss.
-  for (const Run& run : runs)
-    for (float v : run.loss)
-      if (v < 0) loss.log_y = false;
-  const std::vector<std::string> keys = color_keys(runs), labels = run_labels(runs);
-  for (size_t k = 0; k < runs.size(); ++k) {
-    const Run& run = runs[k];
-    std::vector<double> step(run.x.size());
-    for (size_t s = 0; s < step.size(); ++s) step[s] = static_cast<double>(s);
-    const std::vector<double> losses = decimals(run.loss);
-    plot::Path path;
-    path.name = labels[k];
-    path.color_key = keys[k];
-    path.x = decimals(run.x);
-    path.y = decimals(run.y);
-    path.loss = losses;
-    path.lr = run.lr;
-    contour.paths.push_back(std::move(path));
-    plot::Series series;
-    series.name = labels[k];
-    series.color_key = keys[k];
-    series.x = step;
-    series.y = losses;
-    loss.series.push_back(series);
-    series.y = run.grad_norm;
-    grad.series.push_back(std::move(series));
-  }
+  std::vector<descent::plot::RacePath> paths;
   nlohmann::json specs = nlohmann::json::array();
-  for (const Run& run : runs) specs.push_back(run.spec);
+  for (const Run& run : runs) {
+    paths.push_back({run.spec, run.x, run.y, run.loss, run.grad_norm, run.lr});
+    specs.push_back(run.spec);
+  }
   const nlohmann::json provenance = {
-      {"command", plot::command_line()},
+      {"command", descent::plot::command_line()},
       {"seed", nullptr},
       {"config",
        {{"function", fn.name},
         {"optimizers", specs},
         {"start", {x0, y0}},
         {"steps", steps},
-        {"grid", grid},
-        {"window", {window.x_min, window.x_max, window.y_min, window.y_max}}}},
+        {"grid", grid}}},
       {"note", "descent optimize draws no random numbers: the command alone reproduces it"}};
-  plot::write_figures({contour, loss, grad}, file, provenance, "descent optimize: " + fn.name);
+  descent::plot::write_optimizer_race(fn, paths, x0, y0, grid, file, provenance,
+                                      "descent optimize: " + fn.name);
 }
 
 }  // namespace

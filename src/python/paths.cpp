@@ -8,9 +8,12 @@
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+#include <nlohmann/json.hpp>
 
 #include "descent/functions/optimizer_path.h"
 #include "descent/functions/test_functions.h"
+#include "descent/plot/export.h"
+#include "descent/plot/optimizer_race.h"
 #include "descent/schedule/trace.h"
 #include "python/bindings.h"
 
@@ -102,6 +105,45 @@ py::array_t<float> evaluate(const std::string& function, const py::array_t<float
   return out;
 }
 
+// Draws paths as `descent optimize --plot` does. paths: (spec, xy [n, 2], loss, grad_norm, lr).
+void plot_paths(const std::string& function, const py::list& paths, double x0, double y0,
+                int64_t grid, const std::string& file, const std::string& call) {
+  descent::plot::check_figure_tools(file);
+  const descent::TestFunction fn = descent::make_test_function(function);
+  std::vector<descent::plot::RacePath> race;
+  nlohmann::json specs = nlohmann::json::array();
+  for (const auto& item : paths) {
+    const auto t = item.cast<py::tuple>();
+    descent::plot::RacePath p;
+    p.spec = t[0].cast<std::string>();
+    const auto xy = t[1].cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+    if (xy.ndim() != 2 || xy.shape(1) != 2)
+      throw std::invalid_argument("plot_paths: " + p.spec + ": xy must have shape [n, 2]");
+    for (py::ssize_t s = 0; s < xy.shape(0); ++s) {
+      p.x.push_back(static_cast<float>(xy.at(s, 0)));
+      p.y.push_back(static_cast<float>(xy.at(s, 1)));
+    }
+    for (double v : t[2].cast<std::vector<double>>()) p.loss.push_back(static_cast<float>(v));
+    p.grad_norm = t[3].cast<std::vector<double>>();
+    p.lr = t[4].cast<std::vector<double>>();
+    const size_t n = p.x.size();
+    if (p.loss.size() != n || p.grad_norm.size() != n || p.lr.size() != n)
+      throw std::invalid_argument("plot_paths: " + p.spec +
+                                  ": xy, loss, grad_norm and lr must have one row per step");
+    specs.push_back(p.spec);
+    race.push_back(std::move(p));
+  }
+  const nlohmann::json provenance = {
+      {"command", call},
+      {"seed", nullptr},
+      {"config",
+       {{"function", fn.name}, {"optimizers", specs}, {"start", {x0, y0}}, {"grid", grid}}},
+      {"note", "drawn by the Python module descent (descent.plot_paths)"}};
+  py::gil_scoped_release release;
+  descent::plot::write_optimizer_race(fn, race, x0, y0, grid, file, provenance,
+                                      "descent.plot_paths: " + fn.name);
+}
+
 }  // namespace
 
 void bind_paths(py::module_& m) {
@@ -111,6 +153,8 @@ void bind_paths(py::module_& m) {
         py::arg("metrics"));
   m.def("functions", &function_listing);
   m.def("evaluate", &evaluate, py::arg("function"), py::arg("x"), py::arg("y"));
+  m.def("plot_paths", &plot_paths, py::arg("function"), py::arg("paths"), py::arg("x0"),
+        py::arg("y0"), py::arg("grid"), py::arg("file"), py::arg("call"));
 }
 
 }  // namespace descent_python

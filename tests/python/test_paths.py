@@ -66,3 +66,21 @@ def test_functions_and_their_values():
     values = descent.evaluate("rosenbrock", x, y)
     assert values.shape == (2, 2)
     numpy.testing.assert_allclose(values, (1 - x) ** 2 + 100 * (y - x ** 2) ** 2, rtol=1e-5)
+
+
+def test_plot_paths_draws_the_race_as_descent_optimize_does(tmp_path):
+    specs = ["sgd:lr=0.001,momentum=0.9", "adam:lr=0.05"]
+    paths = descent.optimize("rosenbrock", specs, steps=50)
+    svg = tmp_path / "race.svg"
+    descent.plot_paths("rosenbrock", paths, svg, grid=40)
+    text = svg.read_text()
+    assert text.lstrip().startswith("<svg") or text.lstrip().startswith("<?xml")
+    for spec in specs:
+        assert spec in text  # the legend names every path
+    assert "gradient norm" in text and "descent.plot_paths: rosenbrock" in text
+    page = tmp_path / "race.html"
+    descent.plot_paths("rosenbrock", paths, page, grid=40)
+    assert "adam:lr=0.05" in page.read_text()
+    with pytest.raises(ValueError, match="race.txt"):
+        descent.plot_paths("rosenbrock", paths, tmp_path / "race.txt")
+    assert not (tmp_path / "race.txt").exists()

@@ -11,10 +11,11 @@ schedule, key), ValueError for a bad value, OSError for a file that cannot be re
 """
 from . import optim
 from ._core import UnknownNameError, __version__, num_threads, set_num_threads
-from .paths import Path, evaluate, functions, optimize, schedule
+from .paths import Path, evaluate, functions, optimize, plot_paths, schedule
 from .runs import Run, load_run, train
 
 __all__ = [
-    "optim", "train", "load_run", "Run", "optimize", "schedule", "Path", "functions", "evaluate",
+    "optim", "train", "load_run", "Run", "optimize", "plot_paths", "schedule", "Path", "functions",
+    "evaluate",
     "set_num_threads", "num_threads", "UnknownNameError", "__version__",
 ]

@@ -1,5 +1,6 @@
 """What `descent optimize` and `descent schedule` compute, as numpy arrays."""
 import dataclasses
+import os
 
 import numpy
 
@@ -41,6 +42,20 @@ def schedule(spec, lr=0.1, steps=100, metrics=None, *, momentum=False):
     if momentum:
         return lrs, (momenta if momentum_key else None)
     return lrs
+
+
+def plot_paths(function, paths, file, *, start=None, grid=200):
+    """Draws paths from optimize() ({spec: Path}) as `descent optimize --plot` does: the
+    function's contours with every path, and loss and gradient norm against step, into `file`
+    (.html: an interactive page; .svg or .png). start: where the window must reach (default: the
+    first path's start); grid: the contour grid's points per side."""
+    if not paths:
+        raise ValueError("plot_paths: no paths to draw")
+    first = next(iter(paths.values()))
+    x0, y0 = (float(start[0]), float(start[1])) if start is not None else map(float, first.xy[0])
+    rows = [(spec, p.xy, p.loss, p.grad_norm, p.lr) for spec, p in paths.items()]
+    call = f"descent.plot_paths({function!r}, [{', '.join(repr(s) for s in paths)}], {str(file)!r})"
+    _core.plot_paths(function, rows, x0, y0, int(grid), os.fspath(file), call)
 
 
 def functions():
