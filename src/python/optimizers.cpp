@@ -83,16 +83,7 @@ double hyperparam_value(const descent::HyperparamDef& def, const py::handle& val
                         const std::string& context) {
   double v = 0;
   if (def.kind == descent::HyperparamKind::Choice) {
-    const std::string name = py::str(value);
-    v = -1;
-    for (size_t i = 0; i < def.choices.size(); ++i)
-      if (def.choices[i] == name) v = static_cast<double>(i);
-    if (v < 0) {
-      std::string names;
-      for (const auto& c : def.choices) names += (names.empty() ? "" : ", ") + c;
-      throw std::invalid_argument(context + ": " + def.name + "=" + name +
-                                  " is not valid (expected one of " + names + ")");
-    }
+    v = descent::choice_value(context, def, py::str(value));
   } else if (py::isinstance<py::str>(value)) {  // SPEC text, as aliases resolve to
     const std::string text = value.cast<std::string>();
     char* end = nullptr;

@@ -85,6 +85,15 @@ const std::string& choice_name(const HyperparamDef& def, double value) {
   return def.choices[static_cast<size_t>(value)];
 }
 
+double choice_value(const std::string& context, const HyperparamDef& def, const std::string& name) {
+  for (size_t i = 0; i < def.choices.size(); ++i)
+    if (def.choices[i] == name) return static_cast<double>(i);
+  std::string names;
+  for (const auto& c : def.choices) names += (names.empty() ? "" : ", ") + c;
+  throw SpecError(context + ": " + def.name + "=" + name + " is not valid (expected one of " +
+                  names + ")");
+}
+
 void check_hyperparam(const std::string& context, const HyperparamDef& def, double value) {
   auto fail = [&](const std::string& expected) {
     throw SpecError(context + ": " + def.name + "=" + hyperparam_text(def, value) +

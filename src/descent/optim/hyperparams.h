@@ -49,4 +49,8 @@ std::string hyperparam_text(const HyperparamDef& def, double value);
 // is not one of def's choices.
 const std::string& choice_name(const HyperparamDef& def, double value);
 
+// The value a Choice hyper-parameter stores for `name` (its index); throws SpecError:
+// "<context>: key=name is not valid (expected one of a, b)".
+double choice_value(const std::string& context, const HyperparamDef& def, const std::string& name);
+
 }  // namespace descent

@@ -157,7 +157,7 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
     names.push_back(info.name);
   }
   throw UnknownNameError("unknown optimizer '" + name + "'" + did_you_mean(name, names) +
-                  " (valid: " + valid + ")");
+                         " (valid: " + valid + ")");
 }
 
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
@@ -177,16 +177,8 @@ Hyperparams read_hyperparams(const std::vector<HyperparamDef>& defs, SpecArgs& a
         value = args.get_bool(def.name, def.value != 0) ? 1.0 : 0.0;
         break;
       case HyperparamKind::Choice: {
-        const std::string text = args.get_string(def.name, hyperparam_text(def, def.value));
-        value = -1;
-        for (size_t i = 0; i < def.choices.size(); ++i)
-          if (def.choices[i] == text) value = static_cast<double>(i);
-        if (value < 0) {
-          std::string names;
-          for (const auto& c : def.choices) names += (names.empty() ? "" : ", ") + c;
-          throw SpecError(args.context() + ": " + def.name + "=" + text +
-                          " is not valid (expected one of " + names + ")");
-        }
+        value = choice_value(args.context(), def,
+                             args.get_string(def.name, hyperparam_text(def, def.value)));
         break;
       }
     }
