@@ -12,6 +12,7 @@ of it is printed. PyTorch's best setting on 2 cores is 1 thread (2 threads overs
 with OpenBLAS); pass --torch-threads to try others.
 """
 import argparse
+import importlib.util
 import json
 import os
 import pathlib
@@ -62,9 +63,9 @@ def main():
     parser.add_argument("--torch-threads", type=int, default=1)
     parser.add_argument("--binary", default=str(ROOT / "build" / "descent"))
     args = parser.parse_args()
-    try:
-        import torch  # noqa: F401
-    except ImportError:
+    # Found, not imported: a child forked from a process holding torch would count torch's pages
+    # in its peak memory until it execs.
+    if importlib.util.find_spec("torch") is None:
         sys.exit("PyTorch is not installed (apt-get install python3-torch)")
 
     d_rates, t_rates, d_rss, t_rss, limits = [], [], [], [], []
