@@ -82,6 +82,7 @@ void Trainer::init() {
     tensors_.push_back(p.tensor);
     if (p.tensor.dim() >= 2 || options_.penalize_1d) penalized_.push_back(p.tensor);
     before_step_.push_back(Tensor::empty(p.tensor.shape()));
+    before_sum_squares_.push_back(0);
   }
 }
 
@@ -105,7 +106,7 @@ void Trainer::measure_update_ratios(EpochTotals& totals) {
     const int64_t n = params_[i].tensor.numel();
     const double delta =
         sum_squared_difference(params_[i].tensor.data(), before_step_[i].data(), n);
-    const double weight = sum_squares(before_step_[i].data(), n);
+    const double weight = before_sum_squares_[i];
     // A parameter that is exactly zero (a zero-initialized bias) has no meaningful ratio yet.
     totals.ratio_sum[i] += weight > 0 ? std::sqrt(delta / weight) : 0.0;
   }
@@ -392,7 +393,8 @@ bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, Ep
   state.grad_norm = norm;
   for (Callback* c : callbacks_) c->on_gradients(state, batch);
   for (size_t i = 0; i < params_.size(); ++i)
-    std::copy_n(params_[i].tensor.data(), params_[i].tensor.numel(), before_step_[i].data());
+    before_sum_squares_[i] = copy_and_sum_squares(params_[i].tensor.data(), before_step_[i].data(),
+                                                  params_[i].tensor.numel());
   if (optimizer_.needs_closure()) {
     // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
     // above, penalties included, without clipping.

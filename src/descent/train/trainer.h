@@ -93,10 +93,11 @@ class Trainer {
   std::vector<Callback*> callbacks_;
   WeightAverage* average_ = nullptr;
   bool evaluate_average_ = false;
-  std::vector<NamedTensor> params_;  // the model's, by name
-  std::vector<Tensor> tensors_;      // the same, unnamed
-  std::vector<Tensor> penalized_;    // what l1/l2 apply to
-  std::vector<Tensor> before_step_;  // copies for the update-to-weight ratios
+  std::vector<NamedTensor> params_;         // the model's, by name
+  std::vector<Tensor> tensors_;             // the same, unnamed
+  std::vector<Tensor> penalized_;           // what l1/l2 apply to
+  std::vector<Tensor> before_step_;         // copies for the update-to-weight ratios
+  std::vector<double> before_sum_squares_;  // and their squared norms, taken as they are copied
   std::optional<Checkpoint> resume_;
   Clock::time_point epoch_start_;
 };

@@ -11,5 +11,7 @@ namespace descent {
 double sum_squares(const float* x, int64_t n);
 // sum_i (a[i] - b[i])^2
 double sum_squared_difference(const float* a, const float* b, int64_t n);
+// Copies x into out and returns sum_squares(x), bit for bit, in one pass over x.
+double copy_and_sum_squares(const float* x, float* out, int64_t n);
 
 }  // namespace descent
