@@ -49,6 +49,18 @@ TEST(VectorMath, TanhIsWithinTwoUlps) {
   EXPECT_LE(worst, 2) << "at " << where;
 }
 
+TEST(VectorMath, SigmoidIsWithinThreeUlps) {
+  float where = 0;
+  const auto worst =
+      worst_ulps([](float x) { return sigmoid_float(x); },
+                 [](double x) { return 1 / (1 + std::exp(-x)); }, -87, 87, 1009, where);
+  EXPECT_LE(worst, 3) << "at " << where;
+  EXPECT_TRUE(std::isnan(sigmoid_float(std::numeric_limits<float>::quiet_NaN())));
+  EXPECT_EQ(sigmoid_float(std::numeric_limits<float>::infinity()), 1.0f);
+  EXPECT_LT(sigmoid_float(-std::numeric_limits<float>::infinity()), 2e-38f);
+  EXPECT_EQ(sigmoid_float(0.0f), 0.5f);
+}
+
 TEST(VectorMath, TanhKeepsSignsNanAndLimits) {
   EXPECT_TRUE(std::signbit(tanh_float(-0.0f)));
   EXPECT_EQ(tanh_float(0.0f), 0.0f);

@@ -41,12 +41,17 @@ struct Sigmoid {
   static constexpr const char* name = "sigmoid";
   static constexpr const char* module_name = "Sigmoid";
   static constexpr NoParams params{};
-  // Split by sign so that exp never overflows.
+  // Split by sign so that exp never overflows; floats through the vectorized form
+  // (vector_math.h), doubles (the exact Hessian) through libm.
   template <class T>
   static T f(T x, const float*) {
-    if (x >= 0) return 1 / (1 + std::exp(-x));
-    const T e = std::exp(x);
-    return e / (1 + e);
+    if constexpr (std::is_same_v<T, float>) {
+      return sigmoid_float(x);
+    } else {
+      if (x >= 0) return 1 / (1 + std::exp(-x));
+      const T e = std::exp(x);
+      return e / (1 + e);
+    }
   }
   template <class T>
   static T df(T, T y, const float*) {
