@@ -341,10 +341,12 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                                 ordinal(c.id + "_legend", legend_names, legend_colors)});
 
   // Axes.
-  json x_axis = {{"orient", "bottom"}, {"scale", n.x_scale},  {"labelFlush", true},
-                 {"tickCount", 8},     {"titleFontSize", 12}, {"labelFontSize", 11}};
-  // A log axis over a few decades labels 1..9 in each; the ones that would overlap are dropped.
-  if (c.log_x) x_axis["labelOverlap"] = "greedy";
+  // About one tick per 70 pixels, so that labels of 5 characters ("1,000") keep apart in narrow
+  // charts; whichever would still overlap (a log axis labels 1..9 in every decade) are dropped.
+  json x_axis = {{"orient", "bottom"},       {"scale", n.x_scale},
+                 {"labelFlush", true},       {"tickCount", std::clamp(c.width / 70, 3, 8)},
+                 {"labelOverlap", "greedy"}, {"titleFontSize", 12},
+                 {"labelFontSize", 11}};
   if (n.alt)
     x_axis["title"] = {
         {"signal", n.x_alt + " ? " + quoted(c.x_alt_title) + " : " + quoted(c.x_title)}};
