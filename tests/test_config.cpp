@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "descent/app/config.h"
+#include "descent/optim/registry.h"
 #include "throws_with.h"
 
 namespace descent {
@@ -170,6 +171,22 @@ TEST(ConfigNames, PyTorchBetasAndKerasKeywordsResolveToTheCanonicalNames) {
         load_config("", {"optimizer.name=sgd", "optimizer.betas=(0.9,0.9)"});
       },
       {"unknown key 'betas'"}));
+}
+
+// A wrapper's base takes its own spellings too: lookahead's base adam reads betas, sam's default
+// base sgd reads learning_rate; the base's canonical names come out either way.
+TEST(ConfigNames, AWrappersBaseTakesItsAliases) {
+  Config c = load_config(
+      "", {"optimizer.name=lookahead", "optimizer.base=adam", "optimizer.betas=(0.8,0.95)"});
+  EXPECT_EQ(c.optimizer.args.at("beta1").text, "0.8");
+  EXPECT_EQ(c.optimizer.args.at("beta2").text, "0.95");
+  c = load_config("", {"optimizer.name=sam", "optimizer.learning_rate=0.05"});
+  EXPECT_EQ(c.optimizer.args.at("lr").text, "0.05");
+  auto p = Tensor::zeros({2}).requires_grad_();
+  const auto opt = make_optimizer("lookahead:base=adam,betas=(0.7,0.9)", {p});
+  EXPECT_EQ(opt->param_groups()[0].get("beta1"), 0.7);
+  EXPECT_TRUE(throws_with<SpecError>(
+      [&] { make_optimizer("lookahead:base=sgd,betas=(0.7,0.9)", {p}); }, {"unknown key 'betas'"}));
 }
 
 // A reused config.toml holds lr, beta1 and beta2: an alias from --set overrides them.

@@ -45,7 +45,7 @@ std::map<std::string, descent::SpecValue> resolved_args(const descent::Optimizer
     else
       scalars[key.cast<std::string>()] = v.text;
   }
-  descent::resolve_hyperparam_aliases(info.name, info.hyperparams, scalars, context);
+  descent::resolve_optimizer_aliases(info, scalars, context);
   for (auto& [key, text] : scalars) args[key] = descent::SpecValue(text);
   return args;
 }

@@ -610,8 +610,8 @@ std::unique_ptr<Optimizer> resolve_optimizer(const Resolver& r, Config& c,
     if (args.count(alias) && args.count(name) && from_set(alias) != from_set(name))
       args.erase(from_set(alias) ? name : alias);
   try {
-    resolve_hyperparam_aliases(
-        info->name, info->hyperparams, args,
+    resolve_optimizer_aliases(
+        *info, args,
         "config [optimizer] (" + c.optimizer.name + sources_of("optimizer", origin) + ")");
   } catch (const SpecError& e) {
     throw_config_error(e, e.what());

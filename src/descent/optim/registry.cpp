@@ -92,18 +92,21 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
         OptimizerInfo info = entry<Lookahead>("lookahead");
         info.make_from_args = &Lookahead::from_args;
         info.more_keys = "base=adam and the base's keys";
+        info.default_base = "adam";
         return info;
       }(),
       [] {  // SPEC keys beyond rho/adaptive belong to the base optimizer
         OptimizerInfo info = entry<Sam>("sam");
         info.make_from_args = &Sam::from_args;
         info.more_keys = "base=sgd and the base's keys";
+        info.default_base = "sgd";
         return info;
       }(),
       [] {  // SPEC keys beyond its own belong to the base optimizer
         OptimizerInfo info = entry<ScheduleFreeWrapper>("schedule_free");
         info.make_from_args = &ScheduleFreeWrapper::from_args;
         info.more_keys = "base=sgd and the base's keys";
+        info.default_base = "sgd";
         return info;
       }(),
       [] {  // its transforms are SPECs of their own (optim/transforms/registry.h)
@@ -160,6 +163,16 @@ const OptimizerInfo& optimizer_info(const std::string& name) {
                          " (valid: " + valid + ")");
 }
 
+void resolve_optimizer_aliases(const OptimizerInfo& info, std::map<std::string, std::string>& args,
+                               const std::string& context) {
+  resolve_hyperparam_aliases(info.name, info.hyperparams, args, context);
+  if (info.default_base.empty()) return;
+  const auto base = args.find("base");
+  const OptimizerInfo& base_info =
+      optimizer_info(base == args.end() ? info.default_base : base->second);
+  resolve_hyperparam_aliases(base_info.name, base_info.hyperparams, args, context);
+}
+
 Hyperparams read_hyperparams(const OptimizerInfo& info, SpecArgs& args) {
   return read_hyperparams(info.hyperparams, args);
 }
@@ -213,7 +226,7 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& spec_text,
   Spec spec = parse_spec(spec_text);
   const std::string context = "optimizer '" + spec_text + "'";
   const OptimizerInfo& info = optimizer_info(spec.name);
-  resolve_hyperparam_aliases(info.name, info.hyperparams, spec.args, context);
+  resolve_optimizer_aliases(info, spec.args, context);
   SpecArgs args(context, spec.args);
   std::vector<ParamGroup> groups(1);
   groups[0].params = std::move(params);

@@ -3,6 +3,7 @@
 // Each entry carries its hyper-parameter declarations (see hyperparams.h), so arguments are
 // checked and an unknown key is reported with the valid ones.
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,10 +24,18 @@ struct OptimizerInfo {
   // With make_from_args: the keys it takes beyond `hyperparams`, for listings ("base=adam and the
   // base's keys").
   std::string more_keys = "";
+  // A wrapper's base optimizer when base= is not given ("" for the others).
+  std::string default_base = "";
 };
 
 const std::vector<OptimizerInfo>& optimizer_registry();
 const OptimizerInfo& optimizer_info(const std::string& name);  // throws SpecError listing names
+
+// Rewrites PyTorch's and Keras' spellings among a SPEC's arguments (hyperparam_aliases.h: betas,
+// learning_rate, ...) to the names the optimizer declares, and for a wrapper also to those its
+// base declares. Throws SpecError prefixed with `context`.
+void resolve_optimizer_aliases(const OptimizerInfo& info, std::map<std::string, std::string>& args,
+                               const std::string& context);
 
 // Reads the hyper-parameters named in args (text values) against the optimizer's declarations,
 // checks their ranges, and calls args.finish(), so an unknown key throws.
