@@ -450,6 +450,7 @@ const std::vector<Key>& keys() {
        [](const Config& c, toml::table& t) { t.insert("loss", c.train.loss); }, classifying},
       integer(KEY(train.accumulate), 1),
       choice(KEY(train.on_non_finite), {"stop", "skip"}),
+      boolean(KEY(train.flush_denormals)),
       choice(KEY(train.divergence), {"stop", "warn", "off"}, divergence_not_default),
       real(KEY(train.divergence_factor), 1, INFINITY, false, divergence_factor_not_default),
       // The optimizer's and the schedule's own keys are read by load_config from their registries.

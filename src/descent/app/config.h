@@ -104,6 +104,7 @@ struct Config {
     std::string loss = "cross_entropy";
     int64_t accumulate = 1;              // minibatches whose gradients make one optimizer step
     std::string on_non_finite = "stop";  // a NaN/Inf loss or gradient: stop, or skip the step
+    bool flush_denormals = true;         // subnormal floats as zero (util/float_mode.h)
     // An exploding loss or a classifier at chance (train/callbacks/divergence.h): stop after
     // the epoch, warn and go on, or off; either way found, `descent train` exits with status 4.
     std::string divergence = "stop";

@@ -36,6 +36,7 @@ TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   o.drop_last = c.train.drop_last;
   o.accumulate = c.train.accumulate;
   o.skip_non_finite = c.train.on_non_finite == "skip";
+  o.flush_denormals = c.train.flush_denormals;
   o.clip_norm = c.clip.max_norm;
   o.clip_per_layer = c.clip.per_layer;
   o.clip_value = c.clip.max_value;

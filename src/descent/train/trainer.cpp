@@ -11,6 +11,7 @@
 #include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
 #include "descent/train/objectives/supervised.h"
+#include "descent/util/float_mode.h"
 #include "descent/util/sum_squares.h"
 
 namespace descent {
@@ -420,6 +421,7 @@ bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, Ep
 }
 
 TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Generator& gen) {
+  const FlushDenormals flush(options_.flush_denormals);
   TrainResult result;
   const auto run_start = Clock::now();
   DataLoader loader(train, options_.batch_size, options_.shuffle, options_.drop_last);

@@ -35,6 +35,7 @@ struct TrainOptions {
   int64_t eval_batch_size = 1000;
   int64_t accumulate = 1;        // minibatches per optimizer step
   bool skip_non_finite = false;  // skip steps with a NaN/Inf loss or gradient instead of stopping
+  bool flush_denormals = true;   // subnormal floats as zero while training (util/float_mode.h)
   double clip_norm = 0;          // > 0: clip the global gradient 2-norm (per layer with below)
   bool clip_per_layer = false;
   double clip_value = 0;  // > 0: clamp each gradient element to [-clip_value, clip_value]

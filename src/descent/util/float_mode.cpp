@@ -1,0 +1,32 @@
+#include "descent/util/float_mode.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
+namespace descent {
+namespace {
+#if defined(__x86_64__) || defined(__i386__)
+constexpr unsigned kFlushToZero = 0x8000;     // results that would be subnormal are 0
+constexpr unsigned kDenormalsAreZero = 0x40;  // subnormal inputs are read as 0
+#endif
+}  // namespace
+
+FlushDenormals::FlushDenormals(bool on) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (!on) return;
+  saved_ = _mm_getcsr();
+  _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
+  changed_ = true;
+#else
+  (void)on;
+#endif
+}
+
+FlushDenormals::~FlushDenormals() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (changed_) _mm_setcsr(saved_);
+#endif
+}
+
+}  // namespace descent
