@@ -105,5 +105,27 @@ TEST(Sam, ResumesBitForBit) {
   expect_resume_is_exact("sam:base=sgd,lr=0.05,momentum=0.5,rho=0.5,adaptive=true");
 }
 
+// A first step whose parameters have no gradient yet (the closure computes the first): nothing is
+// perturbed, and the step is the base's at the closure's gradient (a fuzzing input, "sam", once
+// restored parameters by the wrong index).
+TEST(Sam, FirstStepWithoutGradientsIsTheBasesStep) {
+  Tensor w = Tensor::from({2}, {1.0f, -2.0f}).requires_grad_();
+  Tensor base_w = Tensor::from({2}, {1.0f, -2.0f}).requires_grad_();
+  auto sam = make_optimizer("sam:lr=0.1", {w});
+  auto sgd = make_optimizer("sgd:lr=0.1", {base_w});
+  auto half_square = [](Tensor& p) {  // loss |p|^2 / 2, gradient p
+    return [&p] {
+      for (int64_t i = 0; i < p.numel(); ++i) p.grad_data()[i] = p.data()[i];
+      return 0.5f * (p.data()[0] * p.data()[0] + p.data()[1] * p.data()[1]);
+    };
+  };
+  ASSERT_FALSE(w.has_grad());
+  const auto loss = sam->step(half_square(w));
+  sgd->step(half_square(base_w));
+  EXPECT_EQ(*loss, 2.5f);
+  EXPECT_EQ(w.to_vector(), base_w.to_vector());
+  EXPECT_EQ(w.to_vector(), (std::vector<float>{0.9f, -1.8f}));
+}
+
 }  // namespace test_optim_sam
 }  // namespace descent
