@@ -33,7 +33,7 @@ Lookahead::Lookahead(std::vector<ParamGroup> groups, const Hyperparams& defaults
 }
 
 std::unique_ptr<Optimizer> Lookahead::from_args(std::vector<ParamGroup> groups, SpecArgs& args) {
-  auto [base, h] = read_args("lookahead", hyperparams(), args, "adam");
+  auto [base, h] = read_args("lookahead", hyperparams(), args, kDefaultBase);
   return std::make_unique<Lookahead>(std::move(groups), h, base);
 }
 

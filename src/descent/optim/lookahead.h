@@ -21,7 +21,8 @@ namespace descent {
 
 class Lookahead : public WrapperOptimizer {
  public:
-  static std::vector<HyperparamDef> hyperparams();  // k and alpha (the base adds its own)
+  static constexpr const char* kDefaultBase = "adam";  // without base=
+  static std::vector<HyperparamDef> hyperparams();     // k and alpha (the base adds its own)
   static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
   // defaults may also set the base's hyper-parameters (by their names).
   Lookahead(std::vector<ParamGroup> groups, const Hyperparams& defaults = default_hyperparams(),

@@ -68,6 +68,16 @@ OptimizerInfo entry(const std::string& name) {
           }};
 }
 
+// A wrapper of a base optimizer (wrapper.h): SPEC keys beyond its own belong to the base.
+template <class T>
+OptimizerInfo wrapper_entry(const std::string& name) {
+  OptimizerInfo info = entry<T>(name);
+  info.make_from_args = &T::from_args;
+  info.default_base = T::kDefaultBase;
+  info.more_keys = "base=" + info.default_base + " and the base's keys";
+  return info;
+}
+
 }  // namespace
 
 const std::vector<OptimizerInfo>& optimizer_registry() {
@@ -88,27 +98,9 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
       entry<Adafactor>("adafactor"),
       // entries: closure and wrapper optimizers
       entry<LBFGS>("lbfgs"),
-      [] {  // SPEC keys beyond k/alpha belong to the base optimizer
-        OptimizerInfo info = entry<Lookahead>("lookahead");
-        info.make_from_args = &Lookahead::from_args;
-        info.more_keys = "base=adam and the base's keys";
-        info.default_base = "adam";
-        return info;
-      }(),
-      [] {  // SPEC keys beyond rho/adaptive belong to the base optimizer
-        OptimizerInfo info = entry<Sam>("sam");
-        info.make_from_args = &Sam::from_args;
-        info.more_keys = "base=sgd and the base's keys";
-        info.default_base = "sgd";
-        return info;
-      }(),
-      [] {  // SPEC keys beyond its own belong to the base optimizer
-        OptimizerInfo info = entry<ScheduleFreeWrapper>("schedule_free");
-        info.make_from_args = &ScheduleFreeWrapper::from_args;
-        info.more_keys = "base=sgd and the base's keys";
-        info.default_base = "sgd";
-        return info;
-      }(),
+      wrapper_entry<Lookahead>("lookahead"),
+      wrapper_entry<Sam>("sam"),
+      wrapper_entry<ScheduleFreeWrapper>("schedule_free"),
       [] {  // its transforms are SPECs of their own (optim/transforms/registry.h)
         OptimizerInfo info = entry<Chain>("chain");
         info.make_from_args = &Chain::from_args;

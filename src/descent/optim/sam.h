@@ -22,7 +22,8 @@ namespace descent {
 
 class Sam : public WrapperOptimizer {
  public:
-  static std::vector<HyperparamDef> hyperparams();  // rho and adaptive (the base adds its own)
+  static constexpr const char* kDefaultBase = "sgd";  // without base=
+  static std::vector<HyperparamDef> hyperparams();    // rho and adaptive (the base adds its own)
   static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
   Sam(std::vector<ParamGroup> groups, const Hyperparams& defaults = default_hyperparams(),
       const std::string& base = "sgd");

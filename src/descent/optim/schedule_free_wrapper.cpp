@@ -19,7 +19,7 @@ ScheduleFreeWrapper::ScheduleFreeWrapper(std::vector<ParamGroup> groups,
 
 std::unique_ptr<Optimizer> ScheduleFreeWrapper::from_args(std::vector<ParamGroup> groups,
                                                           SpecArgs& args) {
-  auto [base, h] = read_args("schedule_free", hyperparams(), args, "sgd");
+  auto [base, h] = read_args("schedule_free", hyperparams(), args, kDefaultBase);
   return std::make_unique<ScheduleFreeWrapper>(std::move(groups), h, base);
 }
 

@@ -21,7 +21,8 @@ namespace descent {
 
 class ScheduleFreeWrapper : public WrapperOptimizer {
  public:
-  static std::vector<HyperparamDef> hyperparams();  // the wrapper's own
+  static constexpr const char* kDefaultBase = "sgd";  // without base=
+  static std::vector<HyperparamDef> hyperparams();    // the wrapper's own
   static Hyperparams default_hyperparams() { return defaults_of(hyperparams()); }
   ScheduleFreeWrapper(std::vector<ParamGroup> groups,
                       const Hyperparams& defaults = default_hyperparams(),

@@ -341,10 +341,10 @@ json line_chart_spec(const LineChart& c, const SpecOptions& options) {
                                 ordinal(c.id + "_legend", legend_names, legend_colors)});
 
   // Axes.
-  // About one tick per 70 pixels, so that labels of 5 characters ("1,000") keep apart in narrow
+  // About one tick per 80 pixels, so that labels of 5 characters ("1,000") keep apart in narrow
   // charts; whichever would still overlap (a log axis labels 1..9 in every decade) are dropped.
   json x_axis = {{"orient", "bottom"},       {"scale", n.x_scale},
-                 {"labelFlush", true},       {"tickCount", std::clamp(c.width / 70, 3, 8)},
+                 {"labelFlush", true},       {"tickCount", std::clamp(c.width / 80, 3, 8)},
                  {"labelOverlap", "greedy"}, {"titleFontSize", 12},
                  {"labelFontSize", 11}};
   if (n.alt)
