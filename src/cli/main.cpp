@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <new>
 #include <string>
@@ -91,7 +92,11 @@ int main(int argc, char** argv) {
                  doing.empty() ? "" : (" while " + doing).c_str());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "descent: error: %s\n", e.what());
+    // Under mpirun every rank may say its error; all but rank 0 say which they are.
+    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+    const std::string who =
+        rank && std::string(rank) != "0" ? std::string("descent (rank ") + rank + ")" : "descent";
+    std::fprintf(stderr, "%s: error: %s\n", who.c_str(), e.what());
     return 1;
   }
   return 0;

@@ -20,6 +20,7 @@
 #include "cli/listing.h"
 #include "descent/app/run.h"
 #include "descent/app/run_lock.h"
+#include "descent/distributed/communicator.h"
 #include "descent/nn/model_summary.h"
 #include "descent/train/interrupt.h"
 #include "descent/util/console.h"
@@ -112,6 +113,14 @@ std::string divergence_hint(const descent::Config& c) {
 
 void report(const descent::RunOutcome& outcome, const descent::Config& config) {
   const auto& t = outcome.train;
+  if (!descent::writes_run_dir()) {
+    // A worker rank: rank 0 says all this; the worker exits with the same status.
+    if (t.stop_reason == descent::StopReason::Interrupted)
+      throw ExitStatus{128 + (descent::interrupt_signal() ? descent::interrupt_signal() : SIGINT)};
+    if (t.stop_reason == descent::StopReason::NonFinite) throw ExitStatus{3};
+    if (!t.divergence.empty()) throw ExitStatus{4};
+    return;
+  }
   if (t.stop_reason == descent::StopReason::Interrupted ||
       t.stop_reason == descent::StopReason::NonFinite)
     say_report(outcome);
@@ -168,6 +177,14 @@ void report(const descent::RunOutcome& outcome, const descent::Config& config) {
                    t.divergence.c_str(), hint.c_str());
     throw ExitStatus{4};
   }
+}
+
+// Threads for this process: as set, or, when 0 under mpirun, the machine's cores shared among the
+// ranks on it (0, every core, for a single process).
+int threads_per_rank(int threads) {
+  const descent::Communicator& world = descent::world();
+  if (threads > 0 || world.size() == 1) return threads;
+  return std::max(1, descent::core_count() / world.local_size());
 }
 
 // The run, with what it is doing noted for a message if memory runs out (util/work_context.h).
@@ -243,6 +260,13 @@ void add_train_command(CLI::App& app) {
     descent::set_verbosity(opts->quiet     ? descent::Verbosity::Quiet
                            : opts->verbose ? descent::Verbosity::Verbose
                                            : descent::Verbosity::Normal);
+    // Under mpirun (docs/distributed.md) rank 0 speaks for the run; the other ranks say only
+    // their errors.
+    if (!descent::writes_run_dir()) {
+      descent::set_verbosity(descent::Verbosity::Quiet);
+      if (!std::freopen("/dev/null", "w", stdout))
+        throw std::runtime_error("cannot send a worker rank's output to /dev/null");
+    }
     std::vector<std::string> overrides = opts->sets;
     if (!opts->seed.empty()) overrides.push_back("seed=" + opts->seed);
     if (!opts->threads.empty()) overrides.push_back("threads=" + opts->threads);
@@ -259,9 +283,10 @@ void add_train_command(CLI::App& app) {
       const std::filesystem::path dir = opts->resume;
       // Held from here to the end: a run another process is training is refused at once.
       descent::check_is_run_dir(dir);
-      const descent::RunLock lock(dir);
+      std::optional<descent::RunLock> lock;
+      if (descent::writes_run_dir()) lock.emplace(dir);
       descent::Experiment experiment = descent::load_resumable_run(dir, overrides);
-      descent::set_num_threads(experiment.config.threads);
+      descent::set_num_threads(threads_per_rank(experiment.config.threads));
       print_start(experiment, dir, true);
       report(in_context("training " + dir.string(),
                         [&] { return descent::resume_run(experiment, dir); }),
@@ -269,7 +294,7 @@ void add_train_command(CLI::App& app) {
       return;
     }
     descent::Config config = descent::load_config(opts->config, overrides, opts->unsets);
-    descent::set_num_threads(config.threads);
+    descent::set_num_threads(threads_per_rank(config.threads));
     descent::Experiment experiment = descent::build_experiment(config);
     // The configuration's notes, then the data's (how labels became classes).
     if (descent::verbosity() != descent::Verbosity::Quiet)

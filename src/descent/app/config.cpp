@@ -330,6 +330,8 @@ bool thinning_steps(const Config& c) { return c.metrics.every_steps != 1; }
 bool not_reporting(const Config& c) { return !c.report.write; }
 // Also left out at their defaults.
 bool divergence_not_default(const Config& c) { return c.train.divergence != "stop"; }
+bool deterministic(const Config& c) { return c.train.deterministic_reduction; }
+bool scaling_lr(const Config& c) { return c.train.scale_lr != "none"; }
 bool divergence_factor_not_default(const Config& c) { return c.train.divergence_factor != 10; }
 bool autoencoding(const Config& c) { return c.model.kind != "classifier"; }
 bool classifying(const Config& c) { return c.model.kind == "classifier"; }
@@ -451,6 +453,12 @@ const std::vector<Key>& keys() {
       integer(KEY(train.accumulate), 1),
       choice(KEY(train.on_non_finite), {"stop", "skip"}),
       boolean(KEY(train.flush_denormals)),
+      boolean(KEY(train.deterministic_reduction), deterministic),
+      integer(KEY(train.micro_shards), 1, deterministic),
+      boolean(KEY(train.overlap_reduction),
+              [](const Config& c) { return !c.train.overlap_reduction; }),
+      choice(KEY(train.scale_lr), {"none", "linear"}, scaling_lr),
+      integer(KEY(train.reference_batch_size), 1, scaling_lr),
       choice(KEY(train.divergence), {"stop", "warn", "off"}, divergence_not_default),
       real(KEY(train.divergence_factor), 1, INFINITY, false, divergence_factor_not_default),
       // The optimizer's and the schedule's own keys are read by load_config from their registries.

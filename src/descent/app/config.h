@@ -105,6 +105,14 @@ struct Config {
     int64_t accumulate = 1;              // minibatches whose gradients make one optimizer step
     std::string on_non_finite = "stop";  // a NaN/Inf loss or gradient: stop, or skip the step
     bool flush_denormals = true;         // subnormal floats as zero (util/float_mode.h)
+    // Data-parallel training under mpirun (docs/distributed.md): batches cut into micro_shards
+    // parts summed in order (the same bits on any number of ranks), or buckets summed as
+    // backward goes (overlap_reduction); the linear scaling rule for the learning rate.
+    bool deterministic_reduction = false;
+    int64_t micro_shards = 4;
+    bool overlap_reduction = true;
+    std::string scale_lr = "none";  // "linear": lr x batch_size / reference_batch_size
+    int64_t reference_batch_size = 128;
     // An exploding loss or a classifier at chance (train/callbacks/divergence.h): stop after
     // the epoch, warn and go on, or off; either way found, `descent train` exits with status 4.
     std::string divergence = "stop";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "descent/app/datasets.h"
 #include "descent/app/encoder_from.h"
 #include "descent/app/stacked_config.h"
@@ -217,7 +219,22 @@ Experiment build_experiment_on(const Config& config, ExperimentData data) {
   } catch (const std::invalid_argument& err) {
     throw ConfigError(std::string("config: optimizer.") + err.what());
   }
-  e.optimizer = make_optimizer(config.optimizer.name, std::move(groups), args);
+  e.optimizer = make_optimizer(config.optimizer.name, groups, args);
+  if (config.train.scale_lr == "linear") {
+    // Goyal et al. 2017: a batch k times the reference takes k times its learning rate (with a
+    // warmup schedule). The optimizer is made again with the scaled lr, so that everything
+    // derived from lr when it was made (schedules' base values, lr0) sees the scaled one.
+    const double lr = e.optimizer->param_groups().front().get("lr");
+    const double scaled = lr * static_cast<double>(config.train.batch_size) /
+                          static_cast<double>(config.train.reference_batch_size);
+    std::map<std::string, SpecValue> scaled_args = config.optimizer.args;
+    scaled_args["lr"] = SpecValue(fmt::format("{:.17g}", scaled));
+    SpecArgs again("config [optimizer] (" + config.optimizer.name + ")", scaled_args);
+    e.optimizer = make_optimizer(config.optimizer.name, std::move(groups), again);
+    e.config.notes.push_back(fmt::format(
+        "train.scale_lr = \"linear\": optimizer lr {:g} x batch {} / reference {} = {:g}", lr,
+        config.train.batch_size, config.train.reference_batch_size, scaled));
+  }
   if (!config.schedule.name.empty()) e.schedule = make_scheduler(config.schedule, *e.optimizer);
   return e;
 }

@@ -4,6 +4,7 @@
 #include "descent/app/report.h"
 #include "descent/app/run_lock.h"
 #include "descent/app/stacked_run.h"
+#include "descent/distributed/communicator.h"
 
 #include <cmath>
 #include <optional>
@@ -28,6 +29,13 @@
 namespace descent {
 namespace {
 
+void refuse_stacked_under_mpi() {
+  if (world().size() > 1)
+    throw ConfigError(
+        "model.kind = \"stacked_autoencoder\" trains phase by phase in one process; it is not "
+        "data-parallel (run it without mpirun)");
+}
+
 TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   TrainOptions o;
   o.epochs = c.train.epochs;
@@ -45,12 +53,16 @@ TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   o.penalize_1d = !c.regularization.exclude_1d;
   o.checkpoint_path = dir / kCheckpointFile;
   o.checkpoint_every = c.checkpoint.every;
+  o.comm = &world();
+  o.deterministic_reduction = c.train.deterministic_reduction;
+  o.micro_shards = c.train.micro_shards;
+  o.overlap_reduction = c.train.overlap_reduction;
   return o;
 }
 
 // report.html, last: a failure (no Vega installed, say) is noted, not fatal, as the run is done.
 void write_report(const Config& c, RunOutcome& outcome) {
-  if (!c.report.write) return;
+  if (!c.report.write || !writes_run_dir()) return;
   try {
     write_run_report(outcome.dir);
   } catch (const std::exception& e) {
@@ -62,6 +74,7 @@ void write_report(const Config& c, RunOutcome& outcome) {
 // summary.json and model.safetensors go, so that a resume cut short leaves no final model older
 // than its checkpoint (run_dir.h).
 void reopen_run(const Config& c, const std::filesystem::path& dir) {
+  if (!writes_run_dir()) return;
   write_file_atomically(dir / kConfigFile, to_toml(c));
   std::filesystem::remove(dir / kSummaryFile);
   std::filesystem::remove(dir / kModelFile);
@@ -72,6 +85,9 @@ void reopen_run(const Config& c, const std::filesystem::path& dir) {
 RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
                         std::optional<Checkpoint> resume) {
   const Config& c = e.config;
+  // Under mpirun every rank trains (the same callbacks that steer training); rank 0 alone
+  // watches, prints and writes.
+  const bool writer = writes_run_dir();
   if (!c.model.encoder_from.empty() && verbosity() != Verbosity::Quiet)
     std::printf("descent: encoder from %s%s\n", c.model.encoder_from.c_str(),
                 c.model.freeze_encoder ? ", frozen (not trained)" : ", trained with the rest");
@@ -88,7 +104,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     trainer.add_callback(*schedule_step);
   }
   std::unique_ptr<CurvatureMonitor> curvature;
-  if (c.curvature.every > 0) {
+  if (c.curvature.every > 0 && writer) {
     // Classifiers only (config.cpp refuses [curvature] for other kinds).
     curvature = std::make_unique<CurvatureMonitor>(
         dynamic_cast<Sequential&>(*e.model), c.train.loss, e.train.num_classes, c.curvature.every,
@@ -108,7 +124,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   }
   // -q: none; -v: every epoch's line; otherwise about 25 lines however long the run.
   std::optional<ProgressBar> progress;
-  if (verbosity() != Verbosity::Quiet) {
+  if (verbosity() != Verbosity::Quiet && writer) {
     const int64_t every = verbosity() == Verbosity::Verbose ? 1 : epoch_line_every(c.train.epochs);
     progress.emplace(stdout, ProgressOptions{terminal_columns(stdout) > 0, every});
     trainer.add_callback(*progress);
@@ -119,13 +135,16 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     divergence = std::make_unique<DivergenceMonitor>(
         DivergenceOptions{c.train.divergence == "stop", c.train.divergence_factor, 3, 100,
                           e.train.num_classes},
-        stderr);
+        writer ? stderr : nullptr);
     trainer.add_callback(*divergence);
   }
   // Before the metrics log, so that an epoch's steps are on disk when its metrics line is.
   // On resume it cuts steps.jsonl back to the checkpoint (StepsLog::load_state).
-  StepsLog steps(dir / kStepsFile, c.metrics.every_steps);
-  trainer.add_callback(steps);
+  std::optional<StepsLog> steps;
+  if (writer) {
+    steps.emplace(dir / kStepsFile, c.metrics.every_steps);
+    trainer.add_callback(*steps);
+  }
   if (resume) {
     const nlohmann::json history = resume->meta.value("history", nlohmann::json::array());
     trainer.resume_from(std::move(*resume));
@@ -136,12 +155,15 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
     // checkpoint by a run that then died are dropped, as they will be trained again.
     std::string lines;
     for (const auto& m : history) lines += m.dump() + "\n";
-    write_file_atomically(dir / kMetricsFile, lines);
+    if (writer) write_file_atomically(dir / kMetricsFile, lines);
   }
-  MetricsLog metrics(dir / kMetricsFile);
-  trainer.add_callback(metrics);
+  std::optional<MetricsLog> metrics;
+  if (writer) {
+    metrics.emplace(dir / kMetricsFile);
+    trainer.add_callback(*metrics);
+  }
   std::optional<EpochWeights> epoch_weights;
-  if (c.checkpoint.keep_epoch_weights) {
+  if (c.checkpoint.keep_epoch_weights && writer) {
     epoch_weights.emplace(*e.model, dir / kEpochWeightsDir);
     trainer.add_callback(*epoch_weights);
   }
@@ -190,20 +212,21 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   if (reason != StopReason::NonFinite) {
     // The weights are finite here even after a non-finite gradient (the step was not taken), but
     // such a run did not finish: only its last good checkpoint is kept.
-    save_weights(*e.model, dir / kModelFile);
+    if (writer) save_weights(*e.model, dir / kModelFile);
     outcome.weights_best = early_stopping && early_stopping->restored();
     outcome.weights_epoch = outcome.weights_best            ? early_stopping->best_epoch()
                             : outcome.train.history.empty() ? 0
                                                             : outcome.train.history.back().epoch;
     summary["weights_epoch"] = outcome.weights_epoch;
     summary["weights"] = outcome.weights_best ? "best" : "last";
-    outcome.test = evaluate(*e.objective, e.test);
+    outcome.test = evaluate(*e.objective, e.test, 1000, world());
     add_test_results(summary, outcome.test, c, e.test);
   }
   if (!outcome.train.history.empty())
     summary["final_epoch"] = to_json(outcome.train.history.back());
   // Diagnostics apart from what users read: the loop reuses its buffers (system allocations
   // stay at the first steps' count), for bench/mlp_epoch.py.
+  if (!writer) return outcome;
   const AllocatorStats alloc = allocator_stats();
   const nlohmann::json diagnostics = {
       {"buffers",
@@ -261,11 +284,19 @@ std::string schedule_horizon_warning(const Experiment& e) {
   return horizon_mismatch(*e.schedule, steps, "optimizer step", "schedule");
 }
 
+bool writes_run_dir() { return world().rank() == 0; }
+
 RunOutcome train_run(Experiment& e, const std::filesystem::path& out_dir) {
-  if (e.config.model.kind == "stacked_autoencoder") return train_stacked_run(e, out_dir, false);
-  const RunLock lock = claim_new_run_dir(out_dir);
-  write_file_atomically(out_dir / kConfigFile, to_toml(e.config));
-  write_file_atomically(out_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
+  if (e.config.model.kind == "stacked_autoencoder") {
+    refuse_stacked_under_mpi();
+    return train_stacked_run(e, out_dir, false);
+  }
+  std::optional<RunLock> lock;
+  if (writes_run_dir()) {
+    lock.emplace(claim_new_run_dir(out_dir));
+    write_file_atomically(out_dir / kConfigFile, to_toml(e.config));
+    write_file_atomically(out_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
+  }
   return run_training(e, out_dir, std::nullopt);
 }
 
@@ -297,8 +328,12 @@ Experiment load_resumable_run(const std::filesystem::path& run_dir,
 }
 
 RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
-  if (e.config.model.kind == "stacked_autoencoder") return train_stacked_run(e, run_dir, true);
-  const RunLock lock(run_dir);
+  if (e.config.model.kind == "stacked_autoencoder") {
+    refuse_stacked_under_mpi();
+    return train_stacked_run(e, run_dir, true);
+  }
+  std::optional<RunLock> lock;
+  if (writes_run_dir()) lock.emplace(run_dir);
   if (!std::filesystem::exists(run_dir / kCheckpointFile)) {
     // Stopped (killed) before its first checkpoint: from the start, with the same seed, so the
     // same run. Whatever it had written goes.
@@ -307,12 +342,14 @@ RunOutcome resume_run(Experiment& e, const std::filesystem::path& run_dir) {
           "descent: %s has no %s (it stopped before writing one): training from the "
           "start\n",
           run_dir.string().c_str(), kCheckpointFile);
-    for (const char* file : {kMetricsFile, kStepsFile, kCurvatureFile, kModelFile, kSummaryFile,
-                             kDiagnosticsFile, kReportFile})
-      std::filesystem::remove(run_dir / file);
-    remove_stale_temporaries(run_dir);
-    write_file_atomically(run_dir / kConfigFile, to_toml(e.config));
-    write_file_atomically(run_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
+    if (writes_run_dir()) {
+      for (const char* file : {kMetricsFile, kStepsFile, kCurvatureFile, kModelFile, kSummaryFile,
+                               kDiagnosticsFile, kReportFile})
+        std::filesystem::remove(run_dir / file);
+      remove_stale_temporaries(run_dir);
+      write_file_atomically(run_dir / kConfigFile, to_toml(e.config));
+      write_file_atomically(run_dir / kDataFile, to_json(e.signature).dump(2) + "\n");
+    }
     return run_training(e, run_dir, std::nullopt);
   }
   Checkpoint checkpoint = load_checkpoint(run_dir / kCheckpointFile);

@@ -32,7 +32,12 @@ struct RunOutcome {
 // trains phase by phase (stacked_run.h). Ctrl-C stops it after
 // the step in progress with a checkpoint (StopReason::Interrupted). However it ends, report.html
 // is written last when report.write is on.
+// Under mpirun (docs/distributed.md) every rank calls it and trains its shard of each batch;
+// rank 0 alone claims and writes the run directory and prints.
 RunOutcome train_run(Experiment& experiment, const std::filesystem::path& out_dir);
+
+// Whether this process writes the run directory: rank 0, or the only process.
+bool writes_run_dir();
 
 // A run directory's experiment, for resuming: its config.toml with `overrides`, of which only
 // train.epochs, checkpoint.every, threads, early_stopping.patience, early_stopping.min_delta

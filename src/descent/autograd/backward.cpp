@@ -1,15 +1,28 @@
 // Reverse-mode differentiation: walk the graph that ops recorded, from the output back to the
 // leaves, in reverse topological order, calling each node's backward rule once.
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "descent/autograd/grad_mode.h"
+#include "descent/autograd/gradient_ready.h"
 #include "descent/autograd/record.h"
 
 namespace descent {
 namespace {
 
 uint64_t g_visit_epoch = 0;
+thread_local GradientReadyHook* g_ready_hook = nullptr;
+
+// The leaves that require gradients, each with the number of nodes in `order` that read it.
+std::unordered_map<const TensorImpl*, int> leaf_readers(const std::vector<TensorImpl*>& order) {
+  std::unordered_map<const TensorImpl*, int> readers;
+  for (const TensorImpl* t : order)
+    if (t->grad_fn)
+      for (const Tensor& in : t->grad_fn->inputs)
+        if (!in.impl()->grad_fn && in.requires_grad()) ++readers[in.impl()];
+  return readers;
+}
 
 // Post-order DFS without recursion (deep graphs must not overflow the stack).
 void topological_order(TensorImpl* root, std::vector<TensorImpl*>& order) {
@@ -33,6 +46,13 @@ void topological_order(TensorImpl* root, std::vector<TensorImpl*>& order) {
 }
 
 }  // namespace
+
+GradientReadyScope::GradientReadyScope(GradientReadyHook hook)
+    : previous_(g_ready_hook), hook_(std::move(hook)) {
+  g_ready_hook = &hook_;
+}
+
+GradientReadyScope::~GradientReadyScope() { g_ready_hook = previous_; }
 
 // The implicit destructor would recurse once per op (Node -> input tensor -> its Node -> ...) and
 // overflow the stack when a long chain is freed. Instead, nodes that only this chain owns are
@@ -92,12 +112,21 @@ void Tensor::backward() {
   topological_order(impl(), order);
   grad_data()[0] += 1.0f;
   NoGradGuard no_grad;  // backward rules must not record
+  std::unordered_map<const TensorImpl*, int> readers;
+  if (g_ready_hook) readers = leaf_readers(order);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     TensorImpl* t = *it;
-    if (!t->grad_fn || !t->grad) continue;
-    t->grad_fn->backward(t->grad->data());
-    // Non-leaf gradients are not kept (as in PyTorch): their memory goes back to the cache.
-    t->grad.reset();
+    if (!t->grad_fn) continue;
+    if (t->grad) {
+      t->grad_fn->backward(t->grad->data());
+      // Non-leaf gradients are not kept (as in PyTorch): their memory goes back to the cache.
+      t->grad.reset();
+    }
+    if (g_ready_hook)
+      for (const Tensor& in : t->grad_fn->inputs) {
+        const auto reader = readers.find(in.impl());
+        if (reader != readers.end() && --reader->second == 0) (*g_ready_hook)(in.impl());
+      }
   }
 }
 

@@ -29,26 +29,35 @@ void DataLoader::skip(int64_t batches) {
   position_ = std::min(data_.size(), position_ + batches * batch_size_);
 }
 
-bool DataLoader::next(Batch& batch) {
-  const int64_t n = data_.size();
-  const int64_t count = std::min(batch_size_, n - position_);
+bool DataLoader::next_rows(const int64_t*& rows, int64_t& count) {
+  count = std::min(batch_size_, data_.size() - position_);
   if (count <= 0 || (drop_last_ && count < batch_size_)) return false;
+  rows = order_.data() + position_;
+  position_ += count;
+  return true;
+}
+
+void DataLoader::gather(const int64_t* rows, int64_t count, Batch& batch) const {
+  const int64_t n = data_.size();
   // Batch tensors come from the buffer cache: after the first epoch, no allocation happens here.
-  auto gather = [&](const Tensor& source) {
-    Shape shape = source.shape();
-    shape[0] = count;
-    Tensor out = Tensor::empty(shape);
-    const int64_t width = source.numel() / std::max<int64_t>(n, 1);
-    for (int64_t r = 0; r < count; ++r)
-      std::copy_n(source.data() + order_[position_ + r] * width, width, out.data() + r * width);
-    return out;
-  };
   Shape shape = data_.inputs.defined() ? data_.inputs.shape() : Shape{n, data_.features()};
   shape[0] = count;
   batch.inputs = Tensor::empty(shape);
-  data_.gather_inputs(order_.data() + position_, count, batch.inputs.data());
-  batch.targets = gather(data_.targets);
-  position_ += count;
+  data_.gather_inputs(rows, count, batch.inputs.data());
+  const Tensor& source = data_.targets;
+  Shape target_shape = source.shape();
+  target_shape[0] = count;
+  batch.targets = Tensor::empty(target_shape);
+  const int64_t width = source.numel() / std::max<int64_t>(n, 1);
+  for (int64_t r = 0; r < count; ++r)
+    std::copy_n(source.data() + rows[r] * width, width, batch.targets.data() + r * width);
+}
+
+bool DataLoader::next(Batch& batch) {
+  const int64_t* rows = nullptr;
+  int64_t count = 0;
+  if (!next_rows(rows, count)) return false;
+  gather(rows, count, batch);
   return true;
 }
 

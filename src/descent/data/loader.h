@@ -21,7 +21,11 @@ class DataLoader {
   int64_t num_batches() const;
   void start_epoch(Generator& gen);  // draws the epoch's order (when shuffling)
   bool next(Batch& batch);           // false at the end of the epoch
-  void skip(int64_t batches);        // passes over batches unread (resuming mid-epoch)
+  // The next batch's rows (dataset indices, in the epoch's order) without gathering them; false
+  // at the end of the epoch. Data-parallel training gathers each rank's share (gather()).
+  bool next_rows(const int64_t*& rows, int64_t& count);
+  void gather(const int64_t* rows, int64_t count, Batch& batch) const;
+  void skip(int64_t batches);  // passes over batches unread (resuming mid-epoch)
   const Dataset& dataset() const { return data_; }
 
  private:

@@ -28,7 +28,11 @@ Tensor Dropout::forward(const Tensor& x) {
   Tensor mask = Tensor::empty(x.shape());
   // As PyTorch: the survivors' scale is 1 / (1 - p) taken in float. p = 1 drops everything.
   const float keep = p_ < 1.0 ? 1.0f / static_cast<float>(1.0 - p_) : 0.0f;
-  for (float& m : mask.values()) m = gen_.uniform() < p_ ? 0.0f : keep;
+  float* m = mask.data();
+  const int64_t rows = x.dim() > 0 ? x.size(0) : 1;
+  draws_.draw(
+      gen_, rows, x.numel() / std::max<int64_t>(rows, 1), [](Generator& g) { return g.uniform(); },
+      [&](int64_t i, double u) { m[i] = u < p_ ? 0.0f : keep; });
   return mul(x, mask);
 }
 

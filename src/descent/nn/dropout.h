@@ -6,9 +6,12 @@
 // The layer owns its Generator, so the masks depend only on its seed and on how many it has
 // drawn; generators() exposes it for checkpoints. A mask draws one uniform per element in
 // row-major order (dropped when the draw is < p). The backward pass multiplies by the same mask.
+// A shard of a global batch (data-parallel training) gets its rows' part of the whole batch's
+// masks (util/batch_shard.h): each example's mask is the one a single process would draw.
 #include <cstdint>
 
 #include "descent/nn/module.h"
+#include "descent/util/batch_shard.h"
 #include "descent/util/random.h"
 
 namespace descent {
@@ -26,6 +29,7 @@ class Dropout : public Module {
  private:
   double p_;
   Generator gen_;
+  ShardedDraws draws_;  // a shard of a batch draws the whole batch's masks' stream
 };
 
 }  // namespace descent

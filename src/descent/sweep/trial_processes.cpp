@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "descent/train/interrupt.h"
@@ -19,12 +20,28 @@ namespace descent::sweep {
 namespace {
 
 // Forks and execs one job; the child does only async-signal-safe work before exec.
+// The environment without an MPI launcher's variables: under `mpirun descent sweep`, a trial is a
+// process of its own, not a rank of the sweep's world (which would make it join the world).
+std::vector<std::string> environment_without_launcher() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view v(*e);
+    if (v.starts_with("OMPI_") || v.starts_with("PMIX_") || v.starts_with("PMI_")) continue;
+    env.emplace_back(v);
+  }
+  return env;
+}
+
 pid_t start(const std::filesystem::path& program, const TrialJob& job) {
   std::vector<std::string> words = {program.string()};
   words.insert(words.end(), job.args.begin(), job.args.end());
   std::vector<char*> argv;
   for (std::string& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_words = environment_without_launcher();
+  std::vector<char*> envp;
+  for (std::string& w : env_words) envp.push_back(w.data());
+  envp.push_back(nullptr);
   const std::string log = job.log.string();
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + log + ": " + std::strerror(errno));
@@ -44,7 +61,7 @@ pid_t start(const std::filesystem::path& program, const TrialJob& job) {
     ::dup2(fd, STDERR_FILENO);
     const int null_in = ::open("/dev/null", O_RDONLY);
     if (null_in >= 0) ::dup2(null_in, STDIN_FILENO);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     const char msg[] = "descent sweep: cannot run the descent program\n";
     (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
     ::_exit(127);

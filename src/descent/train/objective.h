@@ -12,6 +12,7 @@
 
 #include "descent/data/dataset.h"
 #include "descent/data/loader.h"
+#include "descent/distributed/communicator.h"
 #include "descent/nn/module.h"
 #include "descent/train/metrics.h"
 #include "descent/util/random.h"
@@ -35,6 +36,9 @@ class Objective {
   // Before a pass over a validation or test set: objectives that draw random numbers while
   // evaluating (noise, samples) restart those streams, so every evaluation sees the same draws.
   virtual void begin_evaluation() {}
+  // Whether evaluation draws (then every rank evaluates every batch, so that each batch gets the
+  // draws one process would give it, rather than its share of batches).
+  virtual bool draws_in_evaluation() const { return false; }
   // At the start of each training epoch (1-based), for terms that follow the epoch (KL warm-up).
   virtual void set_epoch(int64_t /*epoch*/) {}
   // The random streams training draws from (input noise, samples), saved in checkpoints.
@@ -42,7 +46,10 @@ class Objective {
 };
 
 // Means over a whole dataset, in batches, without gradients and in evaluation mode: the loss,
-// every term, and the accuracy where the objective counts correct examples.
-EvalResult evaluate(Objective& objective, const Dataset& data, int64_t batch_size = 1000);
+// every term, and the accuracy where the objective counts correct examples. With several ranks,
+// each evaluates its share of the batches and every rank gets the means over all of them, added
+// batch by batch in order: the same numbers on any number of ranks (distributed/tally.h).
+EvalResult evaluate(Objective& objective, const Dataset& data, int64_t batch_size = 1000,
+                    Communicator& comm = single_process());
 
 }  // namespace descent

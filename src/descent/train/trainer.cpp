@@ -11,6 +11,7 @@
 #include "descent/train/evaluate.h"
 #include "descent/train/interrupt.h"
 #include "descent/train/objectives/supervised.h"
+#include "descent/util/batch_shard.h"
 #include "descent/util/float_mode.h"
 #include "descent/util/sum_squares.h"
 
@@ -60,12 +61,17 @@ Trainer::Trainer(Module& model, Optimizer& optimizer, LossFunction loss, TrainOp
       objective_(*owned_objective_),
       model_(model),
       optimizer_(optimizer),
-      options_(options) {
+      options_(options),
+      comm_(options.comm ? *options.comm : single_process()) {
   init();
 }
 
 Trainer::Trainer(Objective& objective, Optimizer& optimizer, TrainOptions options)
-    : objective_(objective), model_(objective.model()), optimizer_(optimizer), options_(options) {
+    : objective_(objective),
+      model_(objective.model()),
+      optimizer_(optimizer),
+      options_(options),
+      comm_(options.comm ? *options.comm : single_process()) {
   init();
 }
 
@@ -85,6 +91,97 @@ void Trainer::init() {
     before_step_.push_back(Tensor::empty(p.tensor.shape()));
     before_sum_squares_.push_back(0);
   }
+  if (options_.deterministic_reduction)
+    ordered_ = std::make_unique<OrderedGradientSum>(comm_, tensors_, options_.micro_shards);
+  else if (comm_.size() > 1)
+    buckets_ = std::make_unique<GradientBuckets>(comm_, tensors_, options_.bucket_bytes,
+                                                 options_.overlap_reduction);
+  parts_.resize(static_cast<size_t>(ordered_ ? ordered_->count() : 1));
+}
+
+int64_t Trainer::parts_per_batch() const { return ordered_ ? options_.micro_shards : comm_.size(); }
+
+RowRange Trainer::part_rows(int64_t count, int64_t local) const {
+  return ordered_ ? part_of(count, ordered_->first() + local, options_.micro_shards)
+                  : part_of(count, comm_.rank(), comm_.size());
+}
+
+void Trainer::check_parts(const DataLoader& loader) const {
+  const int64_t parts = parts_per_batch(), n = loader.dataset().size();
+  if (parts == 1) return;
+  const int64_t full = std::min(options_.batch_size, n);
+  const int64_t last =
+      options_.drop_last || n % options_.batch_size == 0 ? full : n % options_.batch_size;
+  const std::string cut =
+      ordered_ ? "train.micro_shards = " + std::to_string(parts) : std::to_string(parts) + " ranks";
+  if (full < parts)
+    throw std::invalid_argument("train.batch_size = " + std::to_string(options_.batch_size) +
+                                " cannot be shared out among " + cut + ": every part needs a row");
+  if (last < parts)
+    throw std::invalid_argument("the last batch of each epoch has " + std::to_string(last) +
+                                " rows, fewer than " + cut +
+                                " need (every part needs a row); set train.drop_last = true");
+}
+
+bool Trainer::interrupt_agreed() {
+  return comm_.size() > 1 ? comm_.any(interrupt_requested()) : interrupt_requested();
+}
+
+void Trainer::gather_parts(const DataLoader& loader, const int64_t* rows, int64_t count) {
+  for (size_t u = 0; u < parts_.size(); ++u) {
+    const RowRange r = part_rows(count, static_cast<int64_t>(u));
+    loader.gather(rows + r.first, r.count, parts_[u]);
+  }
+  batch_rows_ = count;
+  batch_serial_ = next_batch_serial();
+}
+
+std::vector<Tally> Trainer::compute_parts(float scale, bool last_backward) {
+  const int64_t count = batch_rows_;
+  std::vector<Tally> tallies;
+  for (size_t u = 0; u < parts_.size(); ++u) {
+    const Batch& batch = parts_[u];
+    const RowRange r = part_rows(count, static_cast<int64_t>(u));
+    // One process with the whole batch draws as it always has; a part draws its rows' share.
+    std::optional<BatchShardScope> shard;
+    if (parts_per_batch() > 1) shard.emplace(BatchShard{r.first, count, batch_serial_});
+    ObjectiveValue objective = objective_.compute(batch);
+    Tensor& loss = objective.loss;
+    const float value = loss.item();
+    Tally t;
+    t.samples = r.count;
+    if (!std::isfinite(value)) {
+      t.non_finite = 1;
+      t.non_finite_loss = value;
+    } else {
+      t.loss_sum = static_cast<double>(value) * static_cast<double>(r.count);
+      t.loss_samples = r.count;
+      if (classes_ && objective.correct >= 0) {
+        t.correct = objective.correct;
+        t.counted = r.count;
+      }
+      for (const auto& [name, term] : objective.terms)
+        t.terms[name] = term * static_cast<double>(r.count);
+      // The part's mean loss times its share of the batch: the sum over parts is the batch mean.
+      const float share = static_cast<float>(r.count) / static_cast<float>(count) * scale;
+      // The last backward of a step starts summing buckets as their gradients are done.
+      const auto watch = [&]() -> std::optional<GradientReadyScope> {
+        if (buckets_ && last_backward) return buckets_->watch_backward();
+        return std::nullopt;
+      }();
+      (share == 1.0f ? loss : mul_scalar(loss, share)).backward();
+    }
+    if (ordered_) ordered_->keep(static_cast<int64_t>(u));
+    tallies.push_back(std::move(t));
+  }
+  return tallies;
+}
+
+void Trainer::reduce_gradients() {
+  if (ordered_)
+    ordered_->finish();
+  else if (buckets_)
+    buckets_->finish();
 }
 
 void Trainer::set_weight_average(WeightAverage& average, bool evaluate) {
@@ -136,7 +233,7 @@ EpochMetrics Trainer::close_epoch(const Dataset& train, const Dataset* validatio
   if (validation && validation->size() > 0) {
     const bool swap = average_ && evaluate_average_;
     if (swap) average_->swap();
-    EvalResult v = evaluate(objective_, *validation, options_.eval_batch_size);
+    EvalResult v = evaluate(objective_, *validation, options_.eval_batch_size, comm_);
     if (swap) average_->swap();
     m.val_loss = v.loss;
     if (validation->num_classes > 0) m.val_accuracy = v.accuracy;
@@ -147,7 +244,7 @@ EpochMetrics Trainer::close_epoch(const Dataset& train, const Dataset* validatio
 
 void Trainer::write_checkpoint(const TrainState& state, const EpochTotals& totals,
                                const GeneratorState& epoch_rng, const TrainResult& result) const {
-  if (options_.checkpoint_path.empty()) return;
+  if (options_.checkpoint_path.empty() || comm_.rank() != 0) return;
   Checkpoint cp;
   cp.meta["format"] = "descent-checkpoint-1";
   cp.add_tensors("model", params_);
@@ -323,43 +420,43 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
   for (Callback* c : callbacks_) part("callback state", [&] { c->load_state(cp); });
 }
 
-bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, EpochTotals& totals) {
-  const bool classes = loader.dataset().num_classes > 0;
+bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& totals) {
   optimizer_.zero_grad();
+  if (ordered_) ordered_->clear();
   const float accumulate = static_cast<float>(options_.accumulate);
   int64_t got = 0;
   double loss_sum = 0;  // of this step's minibatches
   bool bad_loss = false, more = true;
   while (got < options_.accumulate) {
-    if (!loader.next(batch)) {
+    const int64_t* rows = nullptr;
+    int64_t count = 0;
+    if (!loader.next_rows(rows, count)) {
       more = false;
       break;
     }
     ++got;
     state.batch++;
-    ObjectiveValue objective = objective_.compute(batch);
-    Tensor& loss = objective.loss;
-    const float value = loss.item();
-    if (!std::isfinite(value) && !bad_loss) {
+    gather_parts(loader, rows, count);
+    const std::vector<Tally> parts = compute_parts(1.0f / accumulate, got == options_.accumulate);
+    const Tally batch = sum_over_ranks(comm_, parts);
+    if (batch.non_finite > 0 && !bad_loss) {
       bad_loss = true;
       const std::string culprit = first_non_finite_value(params_);
       state.stop_message =
-          "non-finite loss (" + std::to_string(value) + ") at " + where(state) +
+          "non-finite loss (" + std::to_string(batch.non_finite_loss) + ") at " + where(state) +
           (culprit.empty() ? ": the weights are finite, the loss overflowed"
                            : ": first non-finite weight in parameter '" + culprit + "'");
     }
-    if (std::isfinite(value)) {
-      loss_sum += value;
-      (options_.accumulate == 1 ? loss : mul_scalar(loss, 1.0f / accumulate)).backward();
-      totals.loss_sum += static_cast<double>(value) * batch.size();
-      totals.loss_samples += batch.size();
-      if (classes && objective.correct >= 0) {
-        totals.correct += objective.correct;
-        totals.counted += batch.size();
-      }
-      for (const auto& [name, term] : objective.terms) totals.terms[name] += term * batch.size();
+    if (batch.non_finite == 0) {
+      // The batch's mean loss (one process: exactly the loss it computed).
+      loss_sum += batch.loss_sum / static_cast<double>(batch.loss_samples);
+      totals.loss_sum += batch.loss_sum;
+      totals.loss_samples += batch.loss_samples;
+      totals.correct += batch.correct;
+      totals.counted += batch.counted;
+      for (const auto& [name, term] : batch.terms) totals.terms[name] += term;
     }
-    totals.samples += batch.size();
+    totals.samples += batch.samples;
     state.samples_in_epoch = totals.samples;
     state.running_loss = totals.loss_sum / std::max<double>(totals.loss_samples, 1);
     state.epoch_seconds = since(epoch_start_);
@@ -367,6 +464,7 @@ bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, Ep
     if (bad_loss && !options_.skip_non_finite) break;
   }
   if (got == 0) return false;
+  if (!bad_loss) reduce_gradients();
   // A short last group: rescale to the mean over the minibatches it has.
   if (got < options_.accumulate && !bad_loss)
     scale_grads(tensors_, accumulate / static_cast<float>(got));
@@ -392,20 +490,22 @@ bool Trainer::train_step(DataLoader& loader, Batch& batch, TrainState& state, Ep
   state.lr = optimizer_.param_groups().front().get("lr");
   state.step_loss = loss_sum / static_cast<double>(got);
   state.grad_norm = norm;
-  for (Callback* c : callbacks_) c->on_gradients(state, batch);
+  for (Callback* c : callbacks_) c->on_gradients(state, parts_.front());
   for (size_t i = 0; i < params_.size(); ++i)
     before_sum_squares_[i] = copy_and_sum_squares(params_[i].tensor.data(), before_step_[i].data(),
                                                   params_[i].tensor.numel());
   if (optimizer_.needs_closure()) {
     // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
-    // above, penalties included, without clipping.
+    // above, penalties included, without clipping. (accumulate is 1 with them.)
     optimizer_.step([&] {
       optimizer_.zero_grad();
-      Tensor again = objective_.compute(batch).loss;
-      again.backward();
+      if (ordered_) ordered_->clear();
+      const Tally again = sum_over_ranks(comm_, compute_parts(1.0f, true));
+      reduce_gradients();
       if (options_.l1 > 0 || options_.l2 > 0)
         add_penalty_gradient(penalized_, options_.l1, options_.l2);
-      return again.item();
+      return static_cast<float>(again.non_finite > 0 ? again.non_finite_loss
+                                                     : again.loss_sum / again.loss_samples);
     });
   } else {
     optimizer_.step();
@@ -425,6 +525,8 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
   TrainResult result;
   const auto run_start = Clock::now();
   DataLoader loader(train, options_.batch_size, options_.shuffle, options_.drop_last);
+  check_parts(loader);
+  classes_ = train.num_classes > 0;
   TrainState state;
   state.epochs = options_.epochs;
   state.batches_per_epoch = loader.num_batches();
@@ -452,9 +554,9 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
     epoch_rng = gen.state();
     loader.start_epoch(gen);
     loader.skip(state.batch);
-    Batch batch;
     for (bool more = true; more && !state.stop_reason;) {
-      if (interrupt_requested()) {  // between steps: the checkpoint is a consistent state
+      // Between steps, on every rank at the same step: the checkpoint is a consistent state.
+      if (interrupt_agreed()) {
         clear_interrupt();
         write_checkpoint(state, totals, epoch_rng, result);
         state.stop_reason = StopReason::Interrupted;
@@ -465,7 +567,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
                              std::to_string(state.batches_per_epoch) + " batches done)";
         break;
       }
-      more = train_step(loader, batch, state, totals);
+      more = train_step(loader, state, totals);
     }
     if (state.stop_reason == StopReason::NonFinite || state.stop_reason == StopReason::Interrupted)
       break;

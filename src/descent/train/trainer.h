@@ -8,6 +8,10 @@
 //   5. optimizer step, weight average update, update-to-weight ratios,
 // with evaluation on the validation set after each epoch (on the averaged weights when asked),
 // callbacks at every stage, and checkpoints every N epochs, at the end and on Ctrl-C.
+// Data-parallel (TrainOptions::comm with several ranks, docs/distributed.md): every rank computes
+// step 1 on its shard of each global batch, the ranks sum the gradients (and the batch's tallies)
+// before step 2, and every later stage runs identically on every rank; rank 0 alone writes
+// checkpoints.
 #include <array>
 #include <chrono>
 #include <filesystem>
@@ -17,6 +21,10 @@
 
 #include "descent/data/dataset.h"
 #include "descent/data/loader.h"
+#include "descent/distributed/communicator.h"
+#include "descent/distributed/gradient_buckets.h"
+#include "descent/distributed/ordered_gradient_sum.h"
+#include "descent/distributed/tally.h"
 #include "descent/nn/loss.h"
 #include "descent/nn/module.h"
 #include "descent/optim/optimizer.h"
@@ -43,6 +51,15 @@ struct TrainOptions {
   bool penalize_1d = false;
   std::filesystem::path checkpoint_path;  // empty: no checkpoints
   int64_t checkpoint_every = 1;           // epochs; 0: only at the end and on Ctrl-C
+  // Data parallelism: the ranks training this model together (null: this process alone).
+  Communicator* comm = nullptr;
+  // Each batch as `micro_shards` parts summed in order: the same bits on any number of ranks
+  // (distributed/ordered_gradient_sum.h). Otherwise gradients are summed in buckets of
+  // `bucket_bytes`, started while backward runs when `overlap_reduction` (gradient_buckets.h).
+  bool deterministic_reduction = false;
+  int64_t micro_shards = 4;
+  int64_t bucket_bytes = 1 << 20;
+  bool overlap_reduction = true;
 };
 
 class Trainer {
@@ -69,13 +86,27 @@ class Trainer {
   // validation may be null. The generator draws every epoch's shuffle.
   TrainResult fit(const Dataset& train, const Dataset* validation, Generator& gen);
 
+  // Seconds spent waiting for gradient sums to finish (data-parallel), since construction.
+  double reduction_wait_seconds() const { return buckets_ ? buckets_->wait_seconds() : 0; }
+
  private:
   struct EpochTotals;
   void init();
   using Clock = std::chrono::steady_clock;
   // One optimizer step from the next `accumulate` minibatches. Returns false at the end of the
   // epoch or when training must stop (state.stop_reason set).
-  bool train_step(DataLoader& loader, Batch& batch, TrainState& state, EpochTotals& totals);
+  bool train_step(DataLoader& loader, TrainState& state, EpochTotals& totals);
+  // Forward and backward over this rank's parts of a global batch of `count` rows (its shard, or
+  // its micro-shards), each loss scaled by its share of the batch times `scale`; a tally per part.
+  std::vector<Tally> compute_parts(float scale, bool last_backward);
+  void gather_parts(const DataLoader& loader, const int64_t* rows, int64_t count);
+  // The global gradient: the parts' gradients summed over the ranks.
+  void reduce_gradients();
+  // Refuses a batch with fewer rows than the parts it is cut into.
+  void check_parts(const DataLoader& loader) const;
+  int64_t parts_per_batch() const;
+  RowRange part_rows(int64_t count, int64_t local) const;
+  bool interrupt_agreed();
   void restore(const Checkpoint& checkpoint, Generator& gen, TrainState& state, EpochTotals& totals,
                TrainResult& result);
   void write_checkpoint(const TrainState& state, const EpochTotals& totals,
@@ -100,6 +131,13 @@ class Trainer {
   std::vector<Tensor> before_step_;         // copies for the update-to-weight ratios
   std::vector<double> before_sum_squares_;  // and their squared norms, taken as they are copied
   std::optional<Checkpoint> resume_;
+  Communicator& comm_;
+  std::unique_ptr<GradientBuckets> buckets_;     // several ranks, fast path
+  std::unique_ptr<OrderedGradientSum> ordered_;  // deterministic_reduction
+  std::vector<Batch> parts_;                     // this rank's parts of the batch in progress
+  int64_t batch_rows_ = 0;                       // of the global batch they come from
+  uint64_t batch_serial_ = 0;                    // of that batch (util/batch_shard.h)
+  bool classes_ = false;                         // the training data has classes
   Clock::time_point epoch_start_;
 };
 

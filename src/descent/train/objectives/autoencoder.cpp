@@ -46,7 +46,8 @@ Tensor AutoencoderObjective::reconstruction(const Tensor& output, const Tensor& 
 
 Tensor AutoencoderObjective::corrupted(const Tensor& x, Generator& gen) const {
   if (noise_source_) return noise_source_(x);
-  return corrupt(x, options_.noise, static_cast<float>(options_.noise_level), gen);
+  return corrupt(x, options_.noise, static_cast<float>(options_.noise_level), gen,
+                 &gen == &noise_ ? &noise_draws_ : nullptr);
 }
 
 ObjectiveValue AutoencoderObjective::compute(const Batch& batch) {

@@ -37,6 +37,7 @@ class AutoencoderObjective : public Objective {
   Module& model() override { return model_; }
   ObjectiveValue compute(const Batch& batch) override;
   void begin_evaluation() override { eval_noise_.reseed(noise_seed_ + 1); }
+  bool draws_in_evaluation() const override { return options_.noise != InputNoise::None; }
   std::vector<Generator*> generators() override { return {&noise_}; }
 
   // Replaces input noise's draws, in training and evaluation: the corrupted input for a clean
@@ -54,6 +55,7 @@ class AutoencoderObjective : public Objective {
   AutoencoderOptions options_;
   uint64_t noise_seed_;
   Generator noise_, eval_noise_;
+  mutable ShardedDraws noise_draws_;  // training noise, by rows of the global batch
   std::function<Tensor(const Tensor&)> noise_source_;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "descent/tensor/tensor.h"
+#include "descent/util/batch_shard.h"
 #include "descent/util/random.h"
 
 namespace descent {
@@ -16,6 +17,9 @@ enum class InputNoise { None, Gaussian, Mask, SaltAndPepper };
 InputNoise parse_input_noise(const std::string& name);  // throws std::invalid_argument
 const std::vector<std::string>& input_noise_names();    // none, gaussian, mask, salt_and_pepper
 
-Tensor corrupt(const Tensor& x, InputNoise noise, float level, Generator& gen);
+// With `draws`, a shard of a global batch takes its rows' part of the whole batch's noise
+// (util/batch_shard.h).
+Tensor corrupt(const Tensor& x, InputNoise noise, float level, Generator& gen,
+               ShardedDraws* draws = nullptr);
 
 }  // namespace descent

@@ -27,9 +27,20 @@ ObjectiveValue VariationalObjective::compute(const Batch& batch) {
   const Tensor& x = batch.inputs;
   const bool training = model_.training();
   const auto [mu, logvar] = model_.encode(x);
-  const Tensor eps =
-      eps_source_ ? eps_source_(mu.shape())
-                  : Tensor::normal(mu.shape(), 0.0f, 1.0f, training ? samples_ : eval_samples_);
+  Tensor eps;
+  if (eps_source_) {
+    eps = eps_source_(mu.shape());
+  } else if (!training) {
+    eps = Tensor::normal(mu.shape(), 0.0f, 1.0f, eval_samples_);
+  } else {
+    eps = Tensor::empty(mu.shape());
+    float* e = eps.data();
+    const int64_t rows = mu.size(0);
+    sample_draws_.draw(
+        samples_, rows, mu.numel() / std::max<int64_t>(rows, 1),
+        [](Generator& g) { return g.normal(); },
+        [e](int64_t i, double v) { e[i] = static_cast<float>(v); });
+  }
   const Tensor z = mu + exp(logvar * 0.5f) * eps;
   const Tensor output = model_.decode(z);
   // Summed over an example's values: the mean over all values times their count per example.

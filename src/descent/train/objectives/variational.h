@@ -12,6 +12,7 @@
 
 #include "descent/nn/autoencoder.h"
 #include "descent/train/objective.h"
+#include "descent/util/batch_shard.h"
 
 namespace descent {
 
@@ -31,6 +32,7 @@ class VariationalObjective : public Objective {
   Module& model() override { return model_; }
   ObjectiveValue compute(const Batch& batch) override;
   void begin_evaluation() override { eval_samples_.reseed(sample_seed_ + 1); }
+  bool draws_in_evaluation() const override { return true; }
   void set_epoch(int64_t epoch) override { epoch_ = epoch; }
   std::vector<Generator*> generators() override { return {&samples_}; }
 
@@ -46,6 +48,7 @@ class VariationalObjective : public Objective {
   VariationalOptions options_;
   uint64_t sample_seed_;
   Generator samples_, eval_samples_;
+  ShardedDraws sample_draws_;  // training samples, by rows of the global batch
   int64_t epoch_ = 1;
   std::function<Tensor(const Shape&)> eps_source_;
 };
