@@ -24,6 +24,7 @@
 #include "descent/ops/ops.h"
 #include "descent/optim/registry.h"
 #include "descent/util/random.h"
+#include "descent/distributed/communicator.h"
 #include "descent/util/threads.h"
 
 namespace cli {
@@ -230,6 +231,47 @@ void add_bench_gemms(CLI::App& bench) {
   });
 }
 
+// mpirun -np P descent bench allreduce [--sizes 1000,1000000] [--repeats R]: the time one sum of
+// N floats over the ranks takes (MPI_Allreduce, as training sums gradients), median of R, for the
+// step time model in docs/distributed.md (alpha log p + beta n (p - 1) / p). Rank 0 prints JSON,
+// one line per size.
+void add_bench_allreduce(CLI::App& bench) {
+  struct Options {
+    std::vector<int64_t> sizes = {1, 1000, 10000, 100000, 1000000};
+    int64_t repeats = 50;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = bench.add_subcommand(
+      "allreduce", "Time summing N floats over the ranks of mpirun (JSON, from rank 0)");
+  cmd->add_option("--sizes", opts->sizes, "Floats per sum (default 1,1000,10000,100000,1000000)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--repeats", opts->repeats, "Timed sums per size (default 50)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([opts] {
+    descent::Communicator& world = descent::world();
+    for (const int64_t n : opts->sizes) {
+      std::vector<float> data(static_cast<size_t>(n), 1.0f);
+      for (int i = 0; i < 5; ++i) world.sum(data.data(), n);  // warm-up: connections, buffers
+      std::vector<double> seconds;
+      for (int64_t r = 0; r < opts->repeats; ++r) {
+        world.any(false);  // every rank starts together
+        const auto t0 = std::chrono::steady_clock::now();
+        world.sum(data.data(), n);
+        seconds.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+      std::sort(seconds.begin(), seconds.end());
+      const nlohmann::json out = {{"ranks", world.size()},
+                                  {"floats", n},
+                                  {"bytes", 4 * n},
+                                  {"seconds_median", seconds[seconds.size() / 2]},
+                                  {"seconds_best", seconds.front()}};
+      if (world.rank() == 0) std::printf("%s\n", out.dump().c_str());
+    }
+  });
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
@@ -238,6 +280,7 @@ void add_bench_command(CLI::App& app) {
   add_bench_optimizer(*bench);
   add_bench_sgemm(*bench);
   add_bench_gemms(*bench);
+  add_bench_allreduce(*bench);
 }
 
 }  // namespace cli

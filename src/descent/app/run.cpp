@@ -228,9 +228,13 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   // stay at the first steps' count), for bench/mlp_epoch.py.
   if (!writer) return outcome;
   const AllocatorStats alloc = allocator_stats();
-  const nlohmann::json diagnostics = {
+  nlohmann::json diagnostics = {
       {"buffers",
        {{"system_allocations", alloc.system_allocations}, {"cache_hits", alloc.cache_hits}}}};
+  // Data-parallel runs: rank 0's time waiting for gradient sums, for bench/distributed.py.
+  if (world().size() > 1)
+    diagnostics["distributed"] = {{"ranks", world().size()},
+                                  {"reduction_wait_seconds", trainer.reduction_wait_seconds()}};
   write_file_atomically(dir / kDiagnosticsFile, diagnostics.dump(2) + "\n");
   write_file_atomically(dir / kSummaryFile, summary.dump(2) + "\n");
   write_report(c, outcome);
