@@ -21,10 +21,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "descent/distributed/communicator.h"
 #include "descent/ops/ops.h"
 #include "descent/optim/registry.h"
 #include "descent/util/random.h"
-#include "descent/distributed/communicator.h"
 #include "descent/util/threads.h"
 
 namespace cli {
