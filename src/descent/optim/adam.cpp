@@ -32,11 +32,12 @@ Adam::Adam(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("adam", hyperparams(), defaults, std::move(groups)) {}
 
 void Adam::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  adam_update(AdamOptions::from(group), /*decoupled_weight_decay=*/false, param, grad, state);
+  adam_update(AdamOptions::from(group), /*decoupled_weight_decay=*/false, param, grad, state,
+              measured_update());
 }
 
 void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor& param,
-                 const float* grad, ParamState& state) {
+                 const float* grad, ParamState& state, UpdateNorms* norms) {
   const double lr = options.lr;
   const float eps = static_cast<float>(options.eps);
   const WeightDecay wd = weight_decay_of(lr, options.weight_decay, decoupled_weight_decay);
@@ -67,7 +68,8 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
   // branch-free loop that the compiler vectorizes (a switch inside the loop kept it scalar, 9x
   // slower).
   auto loop = [&]<AdamConvention kConvention, bool kAmsgrad, bool kDecoupled>() {
-    for (int64_t i = 0; i < n; ++i) {
+    // By value: copies the compiler knows no store through p can change, so the loop vectorizes.
+    const auto update = [=](int64_t i) {
       // Decoupled, the gradient has no weight decay term to add (PyTorch's AdamW adds none).
       const float g = kDecoupled ? prologue.sign * grad[i] : prologue(grad[i], p[i]);
       if constexpr (kDecoupled) p[i] *= wd.decay;
@@ -86,7 +88,11 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
         else
           p[i] += neg_lr * (m[i] / bc1) / std::sqrt(second / bc2 + eps);
       }
-    }
+    };
+    if (norms)
+      *norms = measure_each(p, n, update);
+    else
+      for (int64_t i = 0; i < n; ++i) update(i);
   };
   auto with_flags = [&]<AdamConvention kConvention>() {
     if (options.amsgrad) {

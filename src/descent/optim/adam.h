@@ -43,8 +43,10 @@ struct AdamOptions : AdamFamilyOptions {
 // the moments in the state's "exp_avg" and "exp_avg_sq" ("max_exp_avg_sq" with amsgrad), and the
 // step. decoupled_weight_decay applies the decay as AdamW (p <- p (1 - lr weight_decay) before
 // the step) instead of adding it to g.
+// norms: where to measure how far the step moves the parameter (Optimizer::measured_update()),
+// or null.
 void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor& param,
-                 const float* grad, ParamState& state);
+                 const float* grad, ParamState& state, UpdateNorms* norms = nullptr);
 
 class Adam : public Optimizer {
  public:
@@ -55,6 +57,7 @@ class Adam : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 };
 
 }  // namespace descent

@@ -10,7 +10,8 @@ AdamW::AdamW(std::vector<ParamGroup> groups, const Hyperparams& defaults)
     : Optimizer("adamw", hyperparams(), defaults, std::move(groups)) {}
 
 void AdamW::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
-  adam_update(AdamOptions::from(group), /*decoupled_weight_decay=*/true, param, grad, state);
+  adam_update(AdamOptions::from(group), /*decoupled_weight_decay=*/true, param, grad, state,
+              measured_update());
 }
 
 }  // namespace descent

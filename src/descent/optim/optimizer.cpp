@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
+#include "descent/util/sum_squares.h"
 
 namespace descent {
 
@@ -113,8 +114,9 @@ std::optional<float> Optimizer::step(const Closure& closure) {
     const double wd = form == DecayForm::Default ? 0.0 : group.get("weight_decay");
     if (wd == 0.0) {
       for (Tensor& param : group.params) {
-        ParamState& state = states_[index++];
-        if (param.has_grad()) update(group, param, param.grad_data(), state);
+        ParamState& state = states_[index];
+        if (param.has_grad()) update_measured(group, param, state, index, nullptr);
+        ++index;
       }
       continue;
     }
@@ -129,14 +131,53 @@ std::optional<float> Optimizer::step(const Closure& closure) {
     } restore{group.options.at("weight_decay"), wd};
     group.options.at("weight_decay") = 0.0;
     for (Tensor& param : group.params) {
-      ParamState& state = states_[index++];
-      if (!param.has_grad()) continue;
-      float* p = param.data();
-      for (int64_t i = 0; i < param.numel(); ++i) p[i] *= decay;
-      update(group, param, param.grad_data(), state);
+      ParamState& state = states_[index];
+      if (param.has_grad()) update_measured(group, param, state, index, &decay);
+      ++index;
     }
   }
   return loss;
+}
+
+void Optimizer::update_measured(const ParamGroup& group, Tensor& param, ParamState& state,
+                                size_t index, const float* decay) {
+  const int64_t position =
+      measured_ && index < measured_position_.size() ? measured_position_[index] : -1;
+  UpdateNorms* norms = position >= 0 ? &(*measured_)[static_cast<size_t>(position)] : nullptr;
+  float* p = param.data();
+  const int64_t n = param.numel();
+  if (norms && !decay && measures_in_update()) {
+    measured_in_update_ = norms;
+    struct Clear {
+      UpdateNorms*& slot;
+      ~Clear() { slot = nullptr; }
+    } clear{measured_in_update_};
+    update(group, param, param.grad_data(), state);
+    return;
+  }
+  if (norms) {
+    before_update_.resize(static_cast<size_t>(n));
+    norms->before = copy_and_sum_squares(p, before_update_.data(), n);
+  }
+  if (decay)
+    for (int64_t i = 0; i < n; ++i) p[i] *= *decay;
+  update(group, param, param.grad_data(), state);
+  if (norms) norms->change = sum_squared_difference(p, before_update_.data(), n);
+}
+
+void Optimizer::measure_updates(const std::vector<Tensor>& params, std::vector<UpdateNorms>* out) {
+  measured_ = out;
+  measured_position_.clear();
+  if (!out) return;
+  for (const ParamGroup& group : groups_)
+    for (const Tensor& param : group.params) {
+      int64_t position = -1;
+      for (size_t i = 0; i < params.size(); ++i)
+        if (params[i].defined() && params[i].data() == param.data())
+          position = static_cast<int64_t>(i);
+      measured_position_.push_back(position);
+    }
+  out->resize(params.size());
 }
 
 OptimizerState Optimizer::state_dict() const {

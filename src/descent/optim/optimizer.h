@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "descent/optim/hyperparams.h"
+#include "descent/optim/update_norms.h"
 #include "descent/tensor/named_tensor.h"
 
 namespace descent {
@@ -111,6 +112,12 @@ class Optimizer {
   // sam) can drive. Optimizers with a step() of their own over all parameters say no.
   virtual bool steps_per_parameter() const { return true; }
 
+  // From the next step() on, measure how far each step moves every parameter that is one of
+  // `params` (the same storage), into (*out)[its position in params]; null stops measuring. Only
+  // the walk of Optimizer::step() measures: callers ask it of optimizers that step per parameter
+  // and need no closure. A parameter the step leaves alone keeps what *out held.
+  void measure_updates(const std::vector<Tensor>& params, std::vector<UpdateNorms>* out);
+
   OptimizerState state_dict() const;
   // Throws on a mismatch, naming it, before changing anything: another optimizer, other
   // parameters, unknown hyper-parameters, and any parameter whose state is not what this
@@ -129,6 +136,12 @@ class Optimizer {
   // Updates one parameter in place from its gradient (never null here).
   virtual void update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) = 0;
+
+  // Whether update() measures the change itself, in its own pass (to measured_update()); the walk
+  // otherwise copies the parameter before update() and compares after.
+  virtual bool measures_in_update() const { return false; }
+  // Where update() puts the change of the parameter it is updating, or null when none is asked.
+  UpdateNorms* measured_update() const { return measured_in_update_; }
 
   // The group's lr when it joined the optimizer (for schedules' ratios: adabound's bounds, the
   // independent weight decay); a group that is not this optimizer's is its own.
@@ -150,13 +163,21 @@ class Optimizer {
 
  private:
   void fill_defaults(ParamGroup& group) const;
+  // update() on one parameter, measured when asked; decay (keras/independent weight decay forms)
+  // scales the parameter first, so that its measured change includes the decay.
+  void update_measured(const ParamGroup& group, Tensor& param, ParamState& state, size_t index,
+                       const float* decay);
 
   std::string name_;
   std::vector<HyperparamDef> defs_;
   Hyperparams defaults_;
   std::vector<ParamGroup> groups_;
-  std::vector<ParamState> states_;   // one per parameter, in group order
-  std::vector<double> initial_lrs_;  // one per group
+  std::vector<ParamState> states_;                // one per parameter, in group order
+  std::vector<double> initial_lrs_;               // one per group
+  std::vector<UpdateNorms>* measured_ = nullptr;  // measure_updates()'s out
+  std::vector<int64_t> measured_position_;        // per parameter: its slot in *measured_, or -1
+  UpdateNorms* measured_in_update_ = nullptr;     // while update() measures itself
+  std::vector<float> before_update_;              // a parameter's copy, to compare with after
 };
 
 }  // namespace descent

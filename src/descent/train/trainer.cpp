@@ -88,9 +88,11 @@ void Trainer::init() {
   for (const auto& p : params_) {
     tensors_.push_back(p.tensor);
     if (p.tensor.dim() >= 2 || options_.penalize_1d) penalized_.push_back(p.tensor);
-    before_step_.push_back(Tensor::empty(p.tensor.shape()));
-    before_sum_squares_.push_back(0);
   }
+  update_norms_.resize(params_.size());
+  optimizer_measures_ = optimizer_.steps_per_parameter() && !optimizer_.needs_closure();
+  if (!optimizer_measures_)
+    for (const auto& p : params_) before_step_.push_back(Tensor::empty(p.tensor.shape()));
   if (options_.deterministic_reduction)
     ordered_ = std::make_unique<OrderedGradientSum>(comm_, tensors_, options_.micro_shards);
   else if (comm_.size() > 1)
@@ -201,12 +203,12 @@ bool Trainer::gradients_are_finite(TrainState& state, double& norm) {
 
 void Trainer::measure_update_ratios(EpochTotals& totals) {
   for (size_t i = 0; i < params_.size(); ++i) {
-    const int64_t n = params_[i].tensor.numel();
-    const double delta =
-        sum_squared_difference(params_[i].tensor.data(), before_step_[i].data(), n);
-    const double weight = before_sum_squares_[i];
+    UpdateNorms& norms = update_norms_[i];
+    if (!optimizer_measures_)
+      norms.change = sum_squared_difference(params_[i].tensor.data(), before_step_[i].data(),
+                                            params_[i].tensor.numel());
     // A parameter that is exactly zero (a zero-initialized bias) has no meaningful ratio yet.
-    totals.ratio_sum[i] += weight > 0 ? std::sqrt(delta / weight) : 0.0;
+    totals.ratio_sum[i] += norms.before > 0 ? std::sqrt(norms.change / norms.before) : 0.0;
   }
 }
 
@@ -491,9 +493,11 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
   state.step_loss = loss_sum / static_cast<double>(got);
   state.grad_norm = norm;
   for (Callback* c : callbacks_) c->on_gradients(state, parts_.front());
-  for (size_t i = 0; i < params_.size(); ++i)
-    before_sum_squares_[i] = copy_and_sum_squares(params_[i].tensor.data(), before_step_[i].data(),
-                                                  params_[i].tensor.numel());
+  std::fill(update_norms_.begin(), update_norms_.end(), UpdateNorms{});
+  if (!optimizer_measures_)
+    for (size_t i = 0; i < params_.size(); ++i)
+      update_norms_[i].before = copy_and_sum_squares(
+          params_[i].tensor.data(), before_step_[i].data(), params_[i].tensor.numel());
   if (optimizer_.needs_closure()) {
     // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
     // above, penalties included, without clipping. (accumulate is 1 with them.)
@@ -526,6 +530,12 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* validation, Genera
   const auto run_start = Clock::now();
   DataLoader loader(train, options_.batch_size, options_.shuffle, options_.drop_last);
   check_parts(loader);
+  // The optimizer outlives this fit and may be stepped by others: it measures for this one alone.
+  struct Measuring {
+    Optimizer& optimizer;
+    ~Measuring() { optimizer.measure_updates({}, nullptr); }
+  } measuring{optimizer_};
+  if (optimizer_measures_) optimizer_.measure_updates(tensors_, &update_norms_);
   classes_ = train.num_classes > 0;
   TrainState state;
   state.epochs = options_.epochs;

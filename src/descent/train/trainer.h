@@ -125,11 +125,14 @@ class Trainer {
   std::vector<Callback*> callbacks_;
   WeightAverage* average_ = nullptr;
   bool evaluate_average_ = false;
-  std::vector<NamedTensor> params_;         // the model's, by name
-  std::vector<Tensor> tensors_;             // the same, unnamed
-  std::vector<Tensor> penalized_;           // what l1/l2 apply to
-  std::vector<Tensor> before_step_;         // copies for the update-to-weight ratios
-  std::vector<double> before_sum_squares_;  // and their squared norms, taken as they are copied
+  std::vector<NamedTensor> params_;        // the model's, by name
+  std::vector<Tensor> tensors_;            // the same, unnamed
+  std::vector<Tensor> penalized_;          // what l1/l2 apply to
+  std::vector<UpdateNorms> update_norms_;  // per parameter: how far this step moved it
+  // Whether optimizer_.step() measures update_norms_ as it steps; when not, the trainer copies the
+  // weights into before_step_ and compares after.
+  bool optimizer_measures_ = false;
+  std::vector<Tensor> before_step_;
   std::optional<Checkpoint> resume_;
   Communicator& comm_;
   std::unique_ptr<GradientBuckets> buckets_;     // several ranks, fast path

@@ -2,7 +2,7 @@
 
 namespace descent {
 namespace {
-constexpr int kLanes = 16;
+constexpr int kLanes = kSumLanes;
 
 double total(const double (&acc)[kLanes]) {
   double s = 0;

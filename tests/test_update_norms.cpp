@@ -1,0 +1,107 @@
+// Optimizer::measure_updates: a step measures how far it moves each parameter (the trainer's
+// update ratio) without changing the step, and measures exactly what a copy of the weights before
+// the step and separate passes after give: Adam's fused measurement and the walk's copy alike.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "descent/optim/optimizer.h"
+#include "descent/optim/registry.h"
+#include "descent/optim/update_norms.h"
+#include "descent/util/random.h"
+#include "descent/util/sum_squares.h"
+
+namespace descent {
+namespace test_update_norms {
+
+// Sizes that are not multiples of the 16 lanes or of a measuring block, and one of several blocks.
+const std::vector<Shape> kShapes = {{37, 29}, {5}, {1027}};
+
+std::vector<Tensor> make_params(uint64_t seed) {
+  Generator gen(seed);
+  std::vector<Tensor> params;
+  for (const Shape& shape : kShapes)
+    params.push_back(Tensor::normal(shape, 0, 1, gen).requires_grad_());
+  return params;
+}
+
+void set_grads(std::vector<Tensor>& params, uint64_t seed) {
+  Generator gen(seed);
+  for (Tensor& p : params) {
+    const Tensor g = Tensor::normal(p.shape(), 0, 1, gen);
+    std::memcpy(p.grad_data(), g.data(), sizeof(float) * static_cast<size_t>(p.numel()));
+  }
+}
+
+bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.numel() == b.numel() &&
+         std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<size_t>(a.numel())) == 0;
+}
+
+class UpdateNormsOf : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
+  std::vector<Tensor> measured = make_params(1), plain = make_params(1);
+  auto with = make_optimizer(GetParam(), measured);
+  auto without = make_optimizer(GetParam(), plain);
+  ASSERT_TRUE(with->steps_per_parameter());
+  std::vector<UpdateNorms> norms;
+  with->measure_updates(measured, &norms);
+  ASSERT_EQ(norms.size(), measured.size());
+  for (uint64_t step = 0; step < 3; ++step) {
+    SCOPED_TRACE("step " + std::to_string(step + 1));
+    set_grads(measured, 10 + step);
+    set_grads(plain, 10 + step);
+    std::vector<Tensor> before;
+    for (const Tensor& p : measured) before.push_back(p.detach().clone());
+    with->step();
+    without->step();
+    for (size_t i = 0; i < measured.size(); ++i) {
+      SCOPED_TRACE("parameter " + std::to_string(i));
+      EXPECT_TRUE(same_bits(measured[i], plain[i])) << "measuring changed the step";
+      EXPECT_FALSE(same_bits(measured[i], before[i])) << "the step did not move the parameter";
+      const int64_t n = measured[i].numel();
+      EXPECT_EQ(norms[i].before, sum_squares(before[i].data(), n));
+      EXPECT_EQ(norms[i].change, sum_squared_difference(measured[i].data(), before[i].data(), n));
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Optimizers, UpdateNormsOf,
+    ::testing::Values("adam",                                            // measured inside its loop
+                      "adamw:weight_decay=0.1",                          // the same, decoupled
+                      "adam:amsgrad=true,convention=optax",              // another of its loops
+                      "adamw:weight_decay=0.1,weight_decay_form=keras",  // decayed by the walk
+                      "sgd:momentum=0.9,nesterov=true",                  // copied by the walk
+                      "rmsprop:centered=true"));
+
+TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {
+  std::vector<Tensor> params = make_params(2);
+  auto adam = make_optimizer("adam", params);
+  // The list names parameters 2 and 0 (another order) and one the optimizer does not have.
+  std::vector<Tensor> listed = {params[2], Tensor::zeros({3}).requires_grad_(), params[0]};
+  std::vector<UpdateNorms> norms;
+  adam->measure_updates(listed, &norms);
+  ASSERT_EQ(norms.size(), 3u);
+  set_grads(params, 3);
+  params[0].clear_grad();  // no gradient: no step, what the slot held stays
+  norms[2] = {7, 7};
+  const Tensor before = params[2].detach().clone();
+  adam->step();
+  EXPECT_EQ(norms[0].before, sum_squares(before.data(), before.numel()));
+  EXPECT_GT(norms[0].change, 0);
+  EXPECT_EQ(norms[1].before, 0);
+  EXPECT_EQ(norms[1].change, 0);
+  EXPECT_EQ(norms[2].before, 7);
+  EXPECT_EQ(norms[2].change, 7);
+  adam->measure_updates({}, nullptr);
+  norms[0] = {};
+  adam->step();
+  EXPECT_EQ(norms[0].before, 0) << "measured after measure_updates(nullptr)";
+}
+
+}  // namespace test_update_norms
+}  // namespace descent
