@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/optim/update_parts.h"
+#include "descent/util/parallel.h"
 
 namespace descent {
 
@@ -90,9 +91,13 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
       }
     };
     if (norms)
-      *norms = measure_each(p, n, update);
+      *norms = parallel_sum<UpdateNorms>(n, [&](int64_t begin, int64_t end) {
+        return measure_each(p + begin, end - begin, [=](int64_t i) { update(begin + i); });
+      });
     else
-      for (int64_t i = 0; i < n; ++i) update(i);
+      parallel_pieces(n, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) update(i);
+      });
   };
   auto with_flags = [&]<AdamConvention kConvention>() {
     if (options.amsgrad) {

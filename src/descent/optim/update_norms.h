@@ -13,6 +13,11 @@ namespace descent {
 struct UpdateNorms {
   double before = 0;  // sum of p_before^2
   double change = 0;  // sum of (p_after - p_before)^2
+  UpdateNorms& operator+=(const UpdateNorms& other) {
+    before += other.before;
+    change += other.change;
+    return *this;
+  }
 };
 
 // Partial sums lane by lane, as sum_squares and sum_squared_difference keep them, so a fused

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "descent/util/memory.h"
+#include "descent/util/parallel.h"
 #include "descent/util/random.h"
 
 namespace descent {
@@ -110,7 +111,10 @@ Tensor Tensor::grad() const {
 }
 
 void Tensor::zero_grad() {
-  if (impl_->grad) std::memset(impl_->grad->data(), 0, sizeof(float) * numel());
+  if (!impl_->grad) return;
+  float* g = impl_->grad->data();
+  parallel_pieces(numel(),
+                  [g](int64_t begin, int64_t end) { std::fill(g + begin, g + end, 0.0f); });
 }
 
 Tensor Tensor::detach() const {

@@ -29,4 +29,29 @@ FlushDenormals::~FlushDenormals() {
 #endif
 }
 
+unsigned float_mode() {
+#if defined(__x86_64__) || defined(__i386__)
+  return _mm_getcsr();
+#else
+  return 0;
+#endif
+}
+
+SameFloatMode::SameFloatMode(unsigned mode) {
+#if defined(__x86_64__) || defined(__i386__)
+  saved_ = _mm_getcsr();
+  if (saved_ == mode) return;
+  _mm_setcsr(mode);
+  changed_ = true;
+#else
+  (void)mode;
+#endif
+}
+
+SameFloatMode::~SameFloatMode() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (changed_) _mm_setcsr(saved_);
+#endif
+}
+
 }  // namespace descent

@@ -19,4 +19,20 @@ class FlushDenormals {
   bool changed_ = false;
 };
 
+// This thread's floating-point mode (x86: MXCSR; elsewhere 0), to hand to other threads.
+unsigned float_mode();
+
+// Gives this thread `mode` until destroyed (parallel pieces run with their caller's mode).
+class SameFloatMode {
+ public:
+  explicit SameFloatMode(unsigned mode);
+  ~SameFloatMode();
+  SameFloatMode(const SameFloatMode&) = delete;
+  SameFloatMode& operator=(const SameFloatMode&) = delete;
+
+ private:
+  unsigned saved_ = 0;
+  bool changed_ = false;
+};
+
 }  // namespace descent

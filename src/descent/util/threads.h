@@ -1,5 +1,6 @@
 #pragma once
-// One thread setting for every parallel part of descent (today: OpenBLAS's GEMM threads).
+// One thread setting for every parallel part of descent: OpenBLAS's GEMM threads and the
+// element-wise loops of util/parallel.h (OpenMP's team).
 
 namespace descent {
 
@@ -10,5 +11,9 @@ int num_threads();
 // takes OpenBLAS a buffer of its own; under a memory limit, many could not start at all.
 int max_threads();
 int core_count();  // std::thread::hardware_concurrency, at least 1
+
+// Whether OpenBLAS computes on OpenMP's threads (its OpenMP build), which descent's own loops can
+// then share; its pthread build keeps threads of its own.
+bool blas_shares_threads();
 
 }  // namespace descent
