@@ -267,6 +267,9 @@ void add_train_command(CLI::App& app) {
       if (!std::freopen("/dev/null", "w", stdout))
         throw std::runtime_error("cannot send a worker rank's output to /dev/null");
     }
+    // Open MPI hands every rank a pseudo-terminal, whatever mpirun's own output is: rank 0 writes
+    // a log (whole lines, no progress line drawn over), which a file or a terminal both show.
+    if (descent::world().size() > 1) descent::set_output_is_log(true);
     std::vector<std::string> overrides = opts->sets;
     if (!opts->seed.empty()) overrides.push_back("seed=" + opts->seed);
     if (!opts->threads.empty()) overrides.push_back("threads=" + opts->threads);

@@ -9,13 +9,17 @@ namespace descent {
 namespace {
 
 std::atomic<Verbosity> current{Verbosity::Normal};
+std::atomic<bool> output_is_log{false};
 
 }  // namespace
 
 void set_verbosity(Verbosity v) { current = v; }
 Verbosity verbosity() { return current; }
 
+void set_output_is_log(bool on) { output_is_log = on; }
+
 int terminal_columns(std::FILE* out) {
+  if (output_is_log) return 0;
   const int fd = fileno(out);
   if (fd < 0 || isatty(fd) == 0) return 0;
   winsize size{};

@@ -13,8 +13,12 @@ void set_verbosity(Verbosity v);
 Verbosity verbosity();
 
 // The columns of the terminal `out` writes to, asked anew on every call (so a resized window is
-// seen); 0 when `out` is not a terminal.
+// seen); 0 when `out` is not a terminal, or when output is a log.
 int terminal_columns(std::FILE* out);
+
+// Output is a log even on a terminal: whole lines, nothing redrawn (the ranks of mpirun write to
+// a pseudo-terminal that may end in a file). One setting for the process, made by the command line.
+void set_output_is_log(bool on);
 
 // `text` broken at spaces into lines of at most `width` characters (a longer word keeps its own
 // line), each after the first starting with `indent`; every line ends in '\n'.
