@@ -35,7 +35,7 @@ void add_bench_optimizer(CLI::App& bench) {
     std::string optimizer;
     int64_t params = 10'000'000, steps = 50, warmup = 5;
     int threads = 0;
-    bool list = false;
+    bool list = false, measure_updates = false;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = bench.add_subcommand("optimizer", "Time optimizer steps on N parameters (JSON)");
@@ -51,6 +51,8 @@ void add_bench_optimizer(CLI::App& bench) {
   cmd->add_option("--threads", opts->threads, "Threads (0: all cores; at most 4 per core)")
       ->type_name("N")
       ->check(CLI::Range(0, descent::max_threads()));
+  cmd->add_flag("--measure-updates", opts->measure_updates,
+                "Measure each step's update norms too, as training does for update_ratio");
   cmd->add_flag("--list", opts->list, "Print the optimizer names, one per line, and exit");
   cmd->callback([opts] {
     if (opts->list) {
@@ -67,6 +69,8 @@ void add_bench_optimizer(CLI::App& bench) {
     float* g = p.grad_data();
     for (int64_t i = 0; i < n; ++i) g[i] = static_cast<float>(0.01 * gen.normal());
     auto opt = descent::make_optimizer(opts->optimizer, {p});
+    std::vector<descent::UpdateNorms> norms;
+    if (opts->measure_updates) opt->measure_updates({p}, &norms);
     // Always a closure, for optimizers that need one; it leaves the fixed gradient alone.
     const descent::Closure closure = [] { return 0.0f; };
     for (int64_t s = 0; s < opts->warmup; ++s) opt->step(closure);
@@ -96,6 +100,7 @@ void add_bench_optimizer(CLI::App& bench) {
                                 {"steps", opts->steps},
                                 {"warmup", opts->warmup},
                                 {"threads", descent::num_threads()},
+                                {"measure_updates", opts->measure_updates},
                                 {"ms_per_step", median},
                                 {"ms_min", sorted.front()},
                                 {"gb_per_s", bytes / (median * 1e-3) / 1e9},

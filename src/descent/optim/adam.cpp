@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 #include "descent/util/parallel.h"
 

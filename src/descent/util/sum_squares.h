@@ -7,8 +7,6 @@
 
 namespace descent {
 
-constexpr int kSumLanes = 16;  // the partial sums each of these keeps
-
 // sum_i x[i]^2
 double sum_squares(const float* x, int64_t n);
 // sum_i (a[i] - b[i])^2
