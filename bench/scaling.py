@@ -3,16 +3,19 @@
 (ReLU, Adam) on Fashion-MNIST for widths W and batch sizes B.
 
     bench/scaling.py [--widths 64,128,256,512,1024,2048] [--batches 32,64,128,256,512,1024]
-                     [--threads 2] [--samples 20000] [--binary build/descent] [--markdown]
+                     [--threads 2] [--samples 20000] [--repeats 1] [--binary build/descent]
+                     [--markdown]
 
 For each (W, B): one epoch of `descent train` on --samples training images (its samples/s, from
 metrics.jsonl) and `descent bench gemms` with the same shapes and threads (the samples/s the
-step's matrix products alone allow). Prints samples/s and the fraction of that limit, as a table
-(--markdown: the table docs/benchmarks.md holds).
+step's matrix products alone allow), --repeats times each, alternating; each cell's medians. Prints
+samples/s and the fraction of that limit, as a table (--markdown: the table docs/benchmarks.md
+holds).
 """
 import argparse
 import json
 import pathlib
+import statistics
 import subprocess
 import tempfile
 
@@ -25,6 +28,7 @@ def main():
     ap.add_argument("--batches", default="32,64,128,256,512,1024")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--samples", type=int, default=20000)
+    ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--binary", default=str(ROOT / "build" / "descent"))
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
@@ -34,25 +38,29 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for w in widths:
             for b in batches:
-                out = pathlib.Path(tmp) / f"w{w}b{b}"
-                layers = json.dumps([f"linear:out={w}", "relu", f"linear:out={w}", "relu",
-                                     "linear"])
-                subprocess.run([args.binary, "train", "-q", "--no-report", "--threads",
-                                str(args.threads), "--out", str(out), "--set",
-                                f"data.train_size={args.samples}", "--set", "train.epochs=1",
-                                "--set", f"train.batch_size={b}", "--set",
-                                f"model.layers={layers}"], check=True, stdout=subprocess.DEVNULL)
-                rate = json.loads((out / "metrics.jsonl").read_text())["samples_per_second"]
-                gemm = json.loads(subprocess.run(
-                    [args.binary, "bench", "gemms", "--layers", f"784,{w},{w},10", "--batch",
-                     str(b), "--threads", str(args.threads), "--steps",
-                     str(max(2, 20000 // (b * w // 64))), "--repeats", "3"],
-                    check=True, capture_output=True, text=True).stdout)
-                rows[(w, b)] = (rate, gemm["samples_per_second"])
+                rates, limits = [], []
+                for r in range(args.repeats):
+                    out = pathlib.Path(tmp) / f"w{w}b{b}r{r}"
+                    layers = json.dumps([f"linear:out={w}", "relu", f"linear:out={w}", "relu",
+                                         "linear"])
+                    subprocess.run([args.binary, "train", "-q", "--no-report", "--threads",
+                                    str(args.threads), "--out", str(out), "--set",
+                                    f"data.train_size={args.samples}", "--set", "train.epochs=1",
+                                    "--set", f"train.batch_size={b}", "--set",
+                                    f"model.layers={layers}"], check=True,
+                                   stdout=subprocess.DEVNULL)
+                    rates.append(json.loads((out / "metrics.jsonl").read_text())
+                                 ["samples_per_second"])
+                    limits.append(json.loads(subprocess.run(
+                        [args.binary, "bench", "gemms", "--layers", f"784,{w},{w},10", "--batch",
+                         str(b), "--threads", str(args.threads), "--steps",
+                         str(max(2, 20000 // (b * w // 64))), "--repeats", "3"],
+                        check=True, capture_output=True, text=True).stdout)["samples_per_second"])
+                rate, limit = statistics.median(rates), statistics.median(limits)
+                rows[(w, b)] = (rate, limit)
                 if not args.markdown:
                     print(f"W {w:5d} B {b:5d}: {rate:10,.0f} samples/s, GEMM limit "
-                          f"{gemm['samples_per_second']:10,.0f}: {rate / gemm['samples_per_second']:5.0%}",
-                          flush=True)
+                          f"{limit:10,.0f}: {rate / limit:5.0%}", flush=True)
     if args.markdown:
         print("| width (rows), batch (columns) | " + " | ".join(str(b) for b in batches) + " |")
         print("|---" * (len(batches) + 1) + "|")
