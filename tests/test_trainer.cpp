@@ -365,6 +365,26 @@ TEST(TrainerLoop, GradientMetricsAreRecordedBeforeClipping) {
   }
 }
 
+TEST(TrainerLoop, LookaheadNesterovSgdGetsTheClosureItNeeds) {
+  // form=lookahead_nesterov takes its gradient at the look-ahead point: the trainer must hand it
+  // a closure (it used to call step() without one, which throws).
+  Rig s({.epochs = 1,
+         .everything = false,
+         .optimizer = "sgd:lr=0.1,momentum=0.9,form=lookahead_nesterov"});
+  ASSERT_TRUE(s.optimizer->needs_closure());
+  TrainOptions t;
+  t.epochs = 1;
+  t.batch_size = 32;
+  Trainer trainer(*s.model, *s.optimizer, cross_entropy, t);
+  Generator g(3);
+  const TrainResult r = trainer.fit(s.train, nullptr, g);
+  ASSERT_EQ(r.stop_reason, StopReason::Completed) << r.stop_message;
+  const EpochMetrics& m = r.history.at(0);
+  EXPECT_TRUE(std::isfinite(m.train_loss));
+  for (const auto& p : s.model->named_parameters())
+    EXPECT_GT(m.update_ratio.at(p.name), 0) << p.name << ": measured around the whole step";
+}
+
 TEST(TrainerLoop, AveragedWeightsAreEvaluatedAndKept) {
   Rig s({.epochs = 2, .everything = false});
   TrainOptions t;

@@ -178,11 +178,13 @@ void SGD::move_back() {
       Visit::All);
 }
 
+bool SGD::needs_closure() const {
+  return std::any_of(param_groups().begin(), param_groups().end(),
+                     [](const auto& g) { return form_of(g) == Form::LookaheadNesterov; });
+}
+
 std::optional<float> SGD::step(const Closure& closure) {
-  const bool lookahead =
-      std::any_of(param_groups().begin(), param_groups().end(),
-                  [](const auto& g) { return form_of(g) == Form::LookaheadNesterov; });
-  if (!lookahead) return Optimizer::step(closure);
+  if (!needs_closure()) return Optimizer::step(closure);
   if (!closure)
     throw std::invalid_argument(
         "sgd: form=lookahead_nesterov evaluates the gradient at the look-ahead point "

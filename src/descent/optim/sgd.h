@@ -33,6 +33,8 @@ class SGD : public Optimizer {
   // For form=lookahead_nesterov: moves to the look-ahead point, evaluates the closure there, then
   // updates from the parameters as they were. Throws std::invalid_argument without a closure.
   std::optional<float> step(const Closure& closure = nullptr) override;
+  // Whether a group uses form=lookahead_nesterov (its gradient is taken at the look-ahead point).
+  bool needs_closure() const override;
 
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,

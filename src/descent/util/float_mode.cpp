@@ -6,28 +6,19 @@
 
 namespace descent {
 namespace {
-#if defined(__x86_64__) || defined(__i386__)
-constexpr unsigned kFlushToZero = 0x8000;     // results that would be subnormal are 0
-constexpr unsigned kDenormalsAreZero = 0x40;  // subnormal inputs are read as 0
-#endif
-}  // namespace
 
-FlushDenormals::FlushDenormals(bool on) {
+// `mode` with subnormals flushed.
+unsigned flushing_denormals(unsigned mode) {
 #if defined(__x86_64__) || defined(__i386__)
-  if (!on) return;
-  saved_ = _mm_getcsr();
-  _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
-  changed_ = true;
+  constexpr unsigned kFlushToZero = 0x8000;     // results that would be subnormal are 0
+  constexpr unsigned kDenormalsAreZero = 0x40;  // subnormal inputs are read as 0
+  return mode | kFlushToZero | kDenormalsAreZero;
 #else
-  (void)on;
+  return mode;
 #endif
 }
 
-FlushDenormals::~FlushDenormals() {
-#if defined(__x86_64__) || defined(__i386__)
-  if (changed_) _mm_setcsr(saved_);
-#endif
-}
+}  // namespace
 
 unsigned float_mode() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -37,7 +28,7 @@ unsigned float_mode() {
 #endif
 }
 
-SameFloatMode::SameFloatMode(unsigned mode) {
+FloatModeScope::FloatModeScope(unsigned mode) {
 #if defined(__x86_64__) || defined(__i386__)
   saved_ = _mm_getcsr();
   if (saved_ == mode) return;
@@ -48,10 +39,13 @@ SameFloatMode::SameFloatMode(unsigned mode) {
 #endif
 }
 
-SameFloatMode::~SameFloatMode() {
+FloatModeScope::~FloatModeScope() {
 #if defined(__x86_64__) || defined(__i386__)
   if (changed_) _mm_setcsr(saved_);
 #endif
 }
+
+FlushDenormals::FlushDenormals(bool on)
+    : scope_(on ? flushing_denormals(float_mode()) : float_mode()) {}
 
 }  // namespace descent

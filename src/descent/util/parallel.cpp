@@ -16,7 +16,7 @@ void run_pieces(int64_t pieces, int threads, void (*piece)(void*, int64_t), void
   const unsigned mode = float_mode();
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t k = 0; k < pieces; ++k) {
-    const SameFloatMode same(mode);
+    const FloatModeScope same(mode);
     piece(context, k);
   }
 }

@@ -34,12 +34,12 @@ void run_pieces(int64_t pieces, int threads, void (*piece)(void*, int64_t), void
 template <class F>
 void parallel_pieces(int64_t n, F&& f, int64_t grain = kParallelGrain) {
   const int64_t pieces = (n + grain - 1) / grain;
+  auto piece = [&](int64_t k) { f(k * grain, std::min(n, (k + 1) * grain)); };
   const int threads = parallel_threads(n, grain);
   if (threads <= 1) {
-    for (int64_t k = 0; k < pieces; ++k) f(k * grain, std::min(n, (k + 1) * grain));
+    for (int64_t k = 0; k < pieces; ++k) piece(k);
     return;
   }
-  auto piece = [&](int64_t k) { f(k * grain, std::min(n, (k + 1) * grain)); };
   detail::run_pieces(
       pieces, threads,
       [](void* context, int64_t k) { (*static_cast<decltype(piece)*>(context))(k); }, &piece);
@@ -51,6 +51,11 @@ template <class T, class F>
 T parallel_sum(int64_t n, F&& f, int64_t grain = kParallelGrain) {
   const int64_t pieces = (n + grain - 1) / grain;
   if (pieces <= 1) return n > 0 ? f(int64_t{0}, n) : T{};
+  T total{};
+  if (parallel_threads(n, grain) <= 1) {  // in order as they come: no store for the parts
+    for (int64_t k = 0; k < pieces; ++k) total += f(k * grain, std::min(n, (k + 1) * grain));
+    return total;
+  }
   std::vector<T> parts(static_cast<size_t>(pieces));
   parallel_pieces(
       n,
@@ -58,7 +63,6 @@ T parallel_sum(int64_t n, F&& f, int64_t grain = kParallelGrain) {
         parts[static_cast<size_t>(begin / grain)] = f(begin, end);
       },
       grain);
-  T total{};
   for (const T& part : parts) total += part;
   return total;
 }
