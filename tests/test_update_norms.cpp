@@ -1,6 +1,7 @@
 // Optimizer::measure_updates: a step measures how far it moves each parameter (the trainer's
 // update ratio) without changing the step, and measures what a copy of the weights before the step
-// and separate passes after give: exactly where the walk copies, to rounding in Adam's own loop.
+// and separate passes after give: exactly where the walk copies, to rounding in the loops of Adam
+// and SGD that measure themselves.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -41,7 +42,8 @@ bool same_bits(const Tensor& a, const Tensor& b) {
          std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<size_t>(a.numel())) == 0;
 }
 
-// An optimizer, and whether its own loop measures (Adam's, unless the walk decays first).
+// An optimizer, and whether its own loop measures (Adam's and SGD's, unless the walk decays
+// first).
 class UpdateNormsOf : public ::testing::TestWithParam<std::pair<std::string, bool>> {};
 
 TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
@@ -85,7 +87,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::pair{"adam", true}, std::pair{"adamw:weight_decay=0.1", true},
                       std::pair{"adam:amsgrad=true,convention=optax", true},
                       std::pair{"adamw:weight_decay=0.1,weight_decay_form=keras", false},
-                      std::pair{"sgd:momentum=0.9,nesterov=true", false},
+                      std::pair{"sgd", true}, std::pair{"sgd:momentum=0.9,nesterov=true", true},
+                      std::pair{"sgd:form=ema,momentum=0.9,bias_correction=true", true},
+                      std::pair{"sgd:momentum=0.9,weight_decay=0.01,weight_decay_form=keras",
+                                false},
                       std::pair{"rmsprop:centered=true", false}));
 
 TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {

@@ -6,6 +6,7 @@
 
 #include "descent/autograd/record.h"
 #include "descent/ops/ops.h"
+#include "descent/util/parallel.h"
 
 namespace descent {
 namespace {
@@ -14,6 +15,19 @@ void require_matrix(const Tensor& t, const char* op, const char* what) {
   if (t.dim() != 2)
     throw std::invalid_argument(std::string(op) + ": " + what + " must be 2-D, got shape " +
                                 to_string(t.shape()));
+}
+
+// sums[j] += sum over rows of g[r][j] (a bias's gradient), in pieces of columns on descent's
+// threads: each column still adds its rows in order, so the sums are those of one thread.
+void add_column_sums(const float* g, int64_t rows, int64_t cols, float* sums) {
+  const int64_t grain = std::max<int64_t>(16, kParallelGrain / std::max<int64_t>(rows, 1));
+  parallel_pieces(
+      cols,
+      [&](int64_t begin, int64_t end) {
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t j = begin; j < end; ++j) sums[j] += g[r * cols + j];
+      },
+      grain);
 }
 
 }  // namespace
@@ -55,7 +69,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Tensor y = Tensor::empty({batch, out});
   float* yp = y.data();
   if (bias.defined()) {
-    for (int64_t r = 0; r < batch; ++r) std::copy_n(bias.data(), out, yp + r * out);
+    const float* b = bias.data();
+    parallel_rows(batch, out, [&](int64_t r) { std::copy_n(b, out, yp + r * out); });
   }
   sgemm(false, true, batch, out, in, x.data(), weight.data(), bias.defined() ? 1.0f : 0.0f, yp);
   auto backward = [x, weight, bias, batch, in, out](const float* g) {
@@ -63,9 +78,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     if (float* gx = input_grad(x)) sgemm(false, false, batch, in, out, g, weight.data(), 1.0f, gx);
     if (float* gw = input_grad(weight)) sgemm(true, false, out, in, batch, g, x.data(), 1.0f, gw);
     if (bias.defined())
-      if (float* gb = input_grad(bias))
-        for (int64_t r = 0; r < batch; ++r)
-          for (int64_t j = 0; j < out; ++j) gb[j] += g[r * out + j];
+      if (float* gb = input_grad(bias)) add_column_sums(g, batch, out, gb);
   };
   if (bias.defined())
     record(y, "linear", {x, weight, bias}, backward);

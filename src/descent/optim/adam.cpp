@@ -5,7 +5,6 @@
 
 #include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
-#include "descent/util/parallel.h"
 
 namespace descent {
 
@@ -91,14 +90,7 @@ void adam_update(const AdamOptions& options, bool decoupled_weight_decay, Tensor
           p[i] += neg_lr * (m[i] / bc1) / std::sqrt(second / bc2 + eps);
       }
     };
-    if (norms)
-      *norms = parallel_sum<UpdateNorms>(n, [&](int64_t begin, int64_t end) {
-        return measure_each(p + begin, end - begin, [=](int64_t i) { update(begin + i); });
-      });
-    else
-      parallel_pieces(n, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) update(i);
-      });
+    update_each(p, n, norms, update);
   };
   auto with_flags = [&]<AdamConvention kConvention>() {
     if (options.amsgrad) {

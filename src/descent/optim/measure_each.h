@@ -1,10 +1,13 @@
 #pragma once
 // An element-wise update loop that also measures how far it moves the parameter
 // (optim/update_norms.h), in the same pass. Compiled with -fopenmp-simd (the library's option).
+// update_each() is what an optimizer's update() calls: the loop on descent's threads, measured
+// when the trainer asks (measured_update() is not null).
 #include <algorithm>
 #include <cstdint>
 
 #include "descent/optim/update_norms.h"
+#include "descent/util/parallel.h"
 
 namespace descent {
 
@@ -13,8 +16,10 @@ namespace descent {
 // float sums over a block of 512 elements (vectorized: the simd reduction lets them be taken lane
 // by lane), added in double across blocks. They differ from separate double passes over a copy
 // only by rounding (about 1e-6 of the sum), and they are the same on every run of one build.
+// update is taken by value: a copy of its own, which no store through p can change, so the loop
+// vectorizes even where this is not inlined.
 template <class Update>
-UpdateNorms measure_each(float* p, int64_t n, Update&& update) {
+UpdateNorms measure_each(float* p, int64_t n, Update update) {
   constexpr int64_t kBlock = 512;
   UpdateNorms norms;
   for (int64_t start = 0; start < n; start += kBlock) {
@@ -32,6 +37,23 @@ UpdateNorms measure_each(float* p, int64_t n, Update&& update) {
     norms.change += change_sq;
   }
   return norms;
+}
+
+// Runs update(i) for every i in [0, n) in pieces on descent's threads (util/parallel.h); with
+// norms, also measures how far the loop moves p (added in piece order: the same on any number of
+// threads). update(i) must touch element i of its arrays only. Pass the update by value, with
+// copies of its scalars, so that the compiler knows no store through p changes them and
+// vectorizes the loop.
+template <class Update>
+void update_each(float* p, int64_t n, UpdateNorms* norms, Update update) {
+  if (norms)
+    *norms = parallel_sum<UpdateNorms>(n, [&](int64_t begin, int64_t end) {
+      return measure_each(p + begin, end - begin, [=](int64_t i) { update(begin + i); });
+    });
+  else
+    parallel_pieces(n, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) update(i);
+    });
 }
 
 }  // namespace descent

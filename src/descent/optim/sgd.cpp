@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -42,12 +43,13 @@ struct SGDOptions {
   }
 };
 
-// One update of one parameter in its group's form. start: where the look-ahead form's update
-// starts from (the parameter's values before the look-ahead move, or the parameter itself).
+// One update of one parameter in its group's form, measured into norms when they are asked for.
+// start: where the look-ahead form's update starts from (the parameter's values before the
+// look-ahead move, or the parameter itself).
 void sgd_update(const SGDOptions& o, Tensor& param, const float* grad, ParamState& state,
-                const float* start) {
+                const float* start, UpdateNorms* norms) {
   const int64_t n = param.numel();
-  float* p = param.data();
+  float* const p = param.data();
   const float lr = static_cast<float>(o.lr);
   const float momentum = static_cast<float>(o.momentum);
   const GradPrologue prologue(o.maximize, o.weight_decay);
@@ -56,25 +58,27 @@ void sgd_update(const SGDOptions& o, Tensor& param, const float* grad, ParamStat
       // 1 - dampening in double, then rounded, as PyTorch passes it (alpha=1 - dampening).
       const float one_minus_dampening = static_cast<float>(1.0 - o.dampening);
       if (momentum == 0.0f) {
-        for (int64_t i = 0; i < n; ++i) p[i] -= lr * prologue(grad[i], p[i]);
+        update_each(p, n, norms, [=](int64_t i) { p[i] -= lr * prologue(grad[i], p[i]); });
         return;
       }
       const bool first = !state.has("momentum_buffer");
-      float* b = state.buffer("momentum_buffer", param).data();
-      for (int64_t i = 0; i < n; ++i) {
+      const bool nesterov = o.nesterov;
+      float* const b = state.buffer("momentum_buffer", param).data();
+      update_each(p, n, norms, [=](int64_t i) {
         const float g = prologue(grad[i], p[i]);
         b[i] = first ? g : b[i] * momentum + one_minus_dampening * g;
-        p[i] -= lr * (o.nesterov ? g + momentum * b[i] : b[i]);
-      }
+        p[i] -= lr * (nesterov ? g + momentum * b[i] : b[i]);
+      });
       return;
     }
     case Form::Velocity: {
-      float* v = state.buffer("velocity", param).data();
-      for (int64_t i = 0; i < n; ++i) {
+      const bool nesterov = o.nesterov;
+      float* const v = state.buffer("velocity", param).data();
+      update_each(p, n, norms, [=](int64_t i) {
         const float g = prologue(grad[i], p[i]);
         v[i] = momentum * v[i] - lr * g;
-        p[i] += o.nesterov ? momentum * v[i] - lr * g : v[i];
-      }
+        p[i] += nesterov ? momentum * v[i] - lr * g : v[i];
+      });
       return;
     }
     case Form::Ema: {
@@ -83,22 +87,23 @@ void sgd_update(const SGDOptions& o, Tensor& param, const float* grad, ParamStat
       // lr / (1 - beta^t) in double, rounded once.
       const float step_size =
           static_cast<float>(o.bias_correction ? o.lr / bias_correction(o.momentum, t) : o.lr);
-      float* m = state.buffer("exp_avg", param).data();
-      for (int64_t i = 0; i < n; ++i) {
+      float* const m = state.buffer("exp_avg", param).data();
+      update_each(p, n, norms, [=, beta = beta, one_minus_beta = one_minus_beta](int64_t i) {
         const float g = prologue(grad[i], p[i]);
         m[i] = beta * m[i] + one_minus_beta * g;
         p[i] -= step_size * m[i];
-      }
+      });
       return;
     }
     case Form::LookaheadNesterov: {
-      // p is at the look-ahead point (the gradient's); the update starts from `start`.
-      float* v = state.buffer("velocity", param).data();
-      for (int64_t i = 0; i < n; ++i) {
+      // p is at the look-ahead point (the gradient's); the update starts from `start`, and the
+      // change is measured from the look-ahead point, where the step found p.
+      float* const v = state.buffer("velocity", param).data();
+      update_each(p, n, norms, [=](int64_t i) {
         const float g = prologue(grad[i], p[i]);
         v[i] = momentum * v[i] - lr * g;
         p[i] = start[i] + v[i];
-      }
+      });
       return;
     }
   }
@@ -139,7 +144,7 @@ SGD::SGD(std::vector<ParamGroup> groups, const Hyperparams& defaults)
 void SGD::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
   // Reached from step() for the other forms, or from a wrapper (lookahead) for any form: the
   // look-ahead form then starts from the parameter itself, as no move came before.
-  sgd_update(SGDOptions::from(group), param, grad, state, param.data());
+  sgd_update(SGDOptions::from(group), param, grad, state, param.data(), measured_update());
 }
 
 void SGD::move_ahead() {
@@ -205,7 +210,7 @@ std::optional<float> SGD::step(const Closure& closure) {
         // As step(): no gradient, no update; a moved parameter then stays at its look-ahead point.
         if (!param.has_grad()) return;
         sgd_update(SGDOptions::from(group), param, param.grad_data(), state,
-                   before.moved ? before.values.data() : param.data());
+                   before.moved ? before.values.data() : param.data(), nullptr);
       },
       Visit::All);
   return loss;

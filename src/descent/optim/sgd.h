@@ -39,6 +39,7 @@ class SGD : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 
  private:
   // form=lookahead_nesterov: each parameter's values from before the look-ahead move, in the order

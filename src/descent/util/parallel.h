@@ -45,6 +45,19 @@ void parallel_pieces(int64_t n, F&& f, int64_t grain = kParallelGrain) {
       [](void* context, int64_t k) { (*static_cast<decltype(piece)*>(context))(k); }, &piece);
 }
 
+// Calls f(r) for each row r of a rows x cols matrix, in pieces of whole rows (about kParallelGrain
+// elements each): for loops over a batch's rows.
+template <class F>
+void parallel_rows(int64_t rows, int64_t cols, F&& f) {
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(cols, 1));
+  parallel_pieces(
+      rows,
+      [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) f(r);
+      },
+      grain);
+}
+
 // The sum, in piece order, of f(begin, end) over the pieces of [0, n) (T has += and starts at
 // T{}). One piece: exactly f(0, n).
 template <class T, class F>
