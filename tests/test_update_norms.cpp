@@ -1,7 +1,7 @@
 // Optimizer::measure_updates: a step measures how far it moves each parameter (the trainer's
 // update ratio) without changing the step, and measures what a copy of the weights before the step
-// and separate passes after give: exactly where the walk copies, to rounding in the loops of Adam
-// and SGD that measure themselves.
+// and separate passes after give: exactly where the walk copies, to rounding in the optimizers'
+// loops that measure themselves (optim/measure_each.h).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -42,8 +42,8 @@ bool same_bits(const Tensor& a, const Tensor& b) {
          std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<size_t>(a.numel())) == 0;
 }
 
-// An optimizer, and whether its own loop measures (Adam's and SGD's, unless the walk decays
-// first).
+// An optimizer, and whether its own loop measures (those that call update_each, unless the walk
+// decays first).
 class UpdateNormsOf : public ::testing::TestWithParam<std::pair<std::string, bool>> {};
 
 TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
@@ -91,7 +91,11 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{"sgd:form=ema,momentum=0.9,bias_correction=true", true},
                       std::pair{"sgd:momentum=0.9,weight_decay=0.01,weight_decay_form=keras",
                                 false},
-                      std::pair{"rmsprop:centered=true", false}));
+                      std::pair{"rmsprop:centered=true", true},
+                      std::pair{"rmsprop:momentum=0.9,convention=keras", true},
+                      std::pair{"adagrad", true}, std::pair{"adadelta", true},
+                      std::pair{"adamax", true}, std::pair{"nadam", true}, std::pair{"radam", true},
+                      std::pair{"lion", true}, std::pair{"adabelief", false}));
 
 TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {
   std::vector<Tensor> params = make_params(2);

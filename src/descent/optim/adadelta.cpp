@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -42,13 +43,13 @@ void Adadelta::update(const ParamGroup& group, Tensor& param, const float* grad,
   float* p = param.data();
   float* v = state.buffer("square_avg", param).data();
   float* u = state.buffer("acc_delta", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     v[i] = v[i] * rho_f + one_minus_rho * g * g;
     const float delta = std::sqrt(u[i] + eps) / std::sqrt(v[i] + eps) * g;
     u[i] = u[i] * rho_f + one_minus_rho * delta * delta;
     p[i] += neg_lr * delta;
-  }
+  });
 }
 
 }  // namespace descent

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -49,12 +50,14 @@ void Adagrad::update(const ParamGroup& group, Tensor& param, const float* grad, 
   const double t = next_step(state);
   // clr in double, as torch computes it in Python, then rounded once for addcdiv's value.
   const float neg_clr = static_cast<float>(-(o.lr / (1.0 + (t - 1.0) * o.lr_decay)));
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = prologue(grad[i], p[i]);
-    s[i] += g * g;
-    const float denom = keras ? std::sqrt(s[i] + eps) : std::sqrt(s[i]) + eps;
-    p[i] += neg_clr * g / denom;  // addcdiv's order: (value * g) / denom
-  }
+  with_flag(keras, [&](auto k) {
+    update_each(p, n, measured_update(), [=](int64_t i) {
+      const float g = prologue(grad[i], p[i]);
+      s[i] += g * g;
+      const float denom = decltype(k)::value ? std::sqrt(s[i] + eps) : std::sqrt(s[i]) + eps;
+      p[i] += neg_clr * g / denom;  // addcdiv's order: (value * g) / denom
+    });
+  });
 }
 
 }  // namespace descent

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -30,12 +31,12 @@ void Adamax::update(const ParamGroup& group, Tensor& param, const float* grad, P
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();
   float* u = state.buffer("exp_inf", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     m[i] = m[i] * b1 + one_minus_b1 * g;
     u[i] = std::max(u[i] * b2, std::abs(g) + eps);
     p[i] += neg_clr * m[i] / u[i];
-  }
+  });
 }
 
 }  // namespace descent

@@ -1,5 +1,6 @@
 #include "descent/optim/lion.h"
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -36,13 +37,13 @@ void Lion::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = sign * grad[i];
     const float c = m[i] * b1 + one_minus_b1 * g;
     const float u = static_cast<float>((c > 0.0f) - (c < 0.0f));
     p[i] = p[i] * decay - step * u;
     m[i] = m[i] * b2 + one_minus_b2 * g;
-  }
+  });
 }
 
 }  // namespace descent

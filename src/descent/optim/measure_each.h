@@ -5,6 +5,7 @@
 // when the trainer asks (measured_update() is not null).
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "descent/optim/update_norms.h"
 #include "descent/util/parallel.h"
@@ -54,6 +55,17 @@ void update_each(float* p, int64_t n, UpdateNorms* norms, Update update) {
     parallel_pieces(n, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) update(i);
     });
+}
+
+// Calls f(std::true_type{}) or f(std::false_type{}) as flag says: a flag the update tests becomes a
+// constant (decltype(k)::value), so each value has its own branch-free loop. A test of a
+// run-time flag inside update_each's loop can keep it scalar, several times slower.
+template <class F>
+void with_flag(bool flag, F&& f) {
+  if (flag)
+    f(std::true_type{});
+  else
+    f(std::false_type{});
 }
 
 }  // namespace descent

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -56,16 +57,21 @@ void NAdam::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   const FloatBeta b1 = float_beta(beta1), b2 = float_beta(o.beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  const auto [m, v] = moment_buffers(state, param);
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = prologue(grad[i], p[i]);
-    if (decoupled) p[i] *= wd.decay;
-    update_moments(m[i], v[i], g, b1, b2);
-    const float denom = std::sqrt(v[i] / bc2) + eps;
-    // Two roundings of p, as PyTorch's two addcdiv_ calls.
-    p[i] += grad_coef * g / denom;
-    p[i] += avg_coef * m[i] / denom;
-  }
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const MomentBuffers moments = moment_buffers(state, param);
+  float* const m = moments.m;
+  float* const v = moments.v;
+  with_flag(decoupled, [&](auto k) {
+    update_each(p, n, measured_update(), [=](int64_t i) {
+      const float g = prologue(grad[i], p[i]);
+      if constexpr (decltype(k)::value) p[i] *= wd.decay;
+      update_moments(m[i], v[i], g, b1, b2);
+      const float denom = std::sqrt(v[i] / bc2) + eps;
+      // Two roundings of p, as PyTorch's two addcdiv_ calls.
+      p[i] += grad_coef * g / denom;
+      p[i] += avg_coef * m[i] / denom;
+    });
+  });
 }
 
 }  // namespace descent

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -49,21 +50,28 @@ void RAdam::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   const FloatBeta b1 = float_beta(o.beta1), b2 = float_beta(beta2);
   const int64_t n = param.numel();
   float* p = param.data();
-  const auto [m, v] = moment_buffers(state, param);
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = prologue(grad[i], p[i]);
-    if (decoupled) p[i] *= wd.decay;
-    update_moments(m[i], v[i], g, b1, b2);
-    const float step = m[i] / bc1 * lr_f;
-    if (rectified) {
-      // torch 1.13 order: sqrt(bc2) / (sqrt(v) + eps) is a reciprocal times sqrt(bc2) (Python's
-      // float / Tensor), then ((m_hat lr) adaptive_lr) rect.
-      const float adaptive_lr = (1.0f / (std::sqrt(v[i]) + eps)) * bc2_sqrt;
-      p[i] -= step * adaptive_lr * rect_f;
-    } else {
-      p[i] -= step;
-    }
-  }
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const MomentBuffers moments = moment_buffers(state, param);
+  float* const m = moments.m;
+  float* const v = moments.v;
+  with_flag(decoupled, [&](auto kd) {
+    with_flag(rectified, [&](auto kr) {
+      update_each(p, n, measured_update(), [=](int64_t i) {
+        const float g = prologue(grad[i], p[i]);
+        if constexpr (decltype(kd)::value) p[i] *= wd.decay;
+        update_moments(m[i], v[i], g, b1, b2);
+        const float step = m[i] / bc1 * lr_f;
+        if constexpr (decltype(kr)::value) {
+          // torch 1.13 order: sqrt(bc2) / (sqrt(v) + eps) is a reciprocal times sqrt(bc2) (Python's
+          // float / Tensor), then ((m_hat lr) adaptive_lr) rect.
+          const float adaptive_lr = (1.0f / (std::sqrt(v[i]) + eps)) * bc2_sqrt;
+          p[i] -= step * adaptive_lr * rect_f;
+        } else {
+          p[i] -= step;
+        }
+      });
+    });
+  });
 }
 
 }  // namespace descent

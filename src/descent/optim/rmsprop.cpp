@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -52,7 +53,7 @@ void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, 
   // The flags are template arguments, so each combination is its own branch-free loop that the
   // compiler vectorizes (tests inside the loop kept it scalar); the arithmetic is unchanged.
   auto loop = [&]<bool kCentered, bool kMomentum, bool kKeras>() {
-    for (int64_t i = 0; i < n; ++i) {
+    update_each(p, n, measured_update(), [=](int64_t i) {
       const float g = prologue(grad[i], p[i]);
       v[i] = v[i] * alpha_f + one_minus_alpha * g * g;
       float var = v[i];
@@ -76,7 +77,7 @@ void RMSprop::update(const ParamGroup& group, Tensor& param, const float* grad, 
       } else {
         p[i] += neg_lr * g / d;
       }
-    }
+    });
   };
   auto with_keras = [&]<bool kCentered, bool kMomentum>() {
     if (o.keras)

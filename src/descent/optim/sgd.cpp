@@ -64,20 +64,26 @@ void sgd_update(const SGDOptions& o, Tensor& param, const float* grad, ParamStat
       const bool first = !state.has("momentum_buffer");
       const bool nesterov = o.nesterov;
       float* const b = state.buffer("momentum_buffer", param).data();
-      update_each(p, n, norms, [=](int64_t i) {
-        const float g = prologue(grad[i], p[i]);
-        b[i] = first ? g : b[i] * momentum + one_minus_dampening * g;
-        p[i] -= lr * (nesterov ? g + momentum * b[i] : b[i]);
+      with_flag(first, [&](auto kFirst) {
+        with_flag(nesterov, [&](auto kNesterov) {
+          update_each(p, n, norms, [=](int64_t i) {
+            const float g = prologue(grad[i], p[i]);
+            b[i] = decltype(kFirst)::value ? g : b[i] * momentum + one_minus_dampening * g;
+            p[i] -= lr * (decltype(kNesterov)::value ? g + momentum * b[i] : b[i]);
+          });
+        });
       });
       return;
     }
     case Form::Velocity: {
       const bool nesterov = o.nesterov;
       float* const v = state.buffer("velocity", param).data();
-      update_each(p, n, norms, [=](int64_t i) {
-        const float g = prologue(grad[i], p[i]);
-        v[i] = momentum * v[i] - lr * g;
-        p[i] += nesterov ? momentum * v[i] - lr * g : v[i];
+      with_flag(nesterov, [&](auto kNesterov) {
+        update_each(p, n, norms, [=](int64_t i) {
+          const float g = prologue(grad[i], p[i]);
+          v[i] = momentum * v[i] - lr * g;
+          p[i] += decltype(kNesterov)::value ? momentum * v[i] - lr * g : v[i];
+        });
       });
       return;
     }

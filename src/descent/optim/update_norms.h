@@ -1,8 +1,8 @@
 #pragma once
 // How far one step moved a parameter, for the trainer's update ratio |p_after - p_before| /
 // |p_before|: the two squared norms. Optimizer::step() measures them while it updates, so the
-// trainer needs no copy of the weights and no extra passes over them; Adam's loop measures them
-// inside its own pass (optim/measure_each.h).
+// trainer needs no copy of the weights and no extra passes over them. The optimizers whose loops
+// run through update_each (optim/measure_each.h) measure them inside that pass.
 namespace descent {
 
 struct UpdateNorms {
