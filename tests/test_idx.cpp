@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -6,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -407,6 +409,57 @@ TEST(IdxFashionMnist, TrainImages) {
   for (float v : a.values) lo = std::min(lo, v), hi = std::max(hi, v);
   EXPECT_EQ(lo, 0.0f);
   EXPECT_EQ(hi, 255.0f);
+}
+
+// The kB of huge pages backing the mapping that holds `address` (its AnonHugePages line in
+// /proc/self/smaps); -1 where none is found.
+long huge_kb_at(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto at = reinterpret_cast<uintptr_t>(address);
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    uintptr_t lo = 0, hi = 0;
+    char dash = 0;
+    std::istringstream range(line);
+    if (range >> std::hex >> lo >> dash >> hi && dash == '-') {
+      inside = lo <= at && at < hi;
+    } else if (inside && line.rfind("AnonHugePages:", 0) == 0) {
+      return std::stol(line.substr(14));
+    }
+  }
+  return -1;
+}
+
+// Image bytes are read at random rows by every batch: they are asked for huge pages before they
+// are written, so where the kernel offers them (transparent_hugepage "always" or "madvise") the
+// table lies in them.
+TEST_F(IdxTest, ImageBytesLieInHugePagesWhereTheKernelOffersThem) {
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string mode;
+  std::getline(thp, mode);
+  if (mode.find("[never]") != std::string::npos || mode.empty())
+    GTEST_SKIP() << "this kernel offers no transparent huge pages: " << mode;
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer's allocator places the table";
+#endif
+  // What the kernel gives right now: 4 MiB mapped, asked for huge pages and written. Where it
+  // gives none (no free huge page to be had), there is nothing to test.
+  constexpr size_t kProbe = 4 << 20;
+  void* probe = mmap(nullptr, kProbe, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(probe, MAP_FAILED);
+  madvise(probe, kProbe, MADV_HUGEPAGE);
+  std::memset(probe, 1, kProbe);
+  const long offered = huge_kb_at(static_cast<char*>(probe) + kProbe / 2);
+  munmap(probe, kProbe);
+  if (offered <= 0) GTEST_SKIP() << "the kernel gave no huge page to a 4 MiB probe";
+  std::vector<uint8_t> v(8 << 20);  // four whole 2 MiB pages at least
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i * 7);
+  write_raw(dir_ / "images.idx", idx_ubyte({8, 1024, 1024}, v));
+  const IdxArray a = read_idx(dir_ / "images.idx", /*ubyte_as_bytes=*/true);
+  ASSERT_EQ(a.bytes, v);
+  // At least one whole page: the ends of the table may share pages with other memory.
+  EXPECT_GE(huge_kb_at(a.bytes.data() + a.bytes.size() / 2), 2048);
 }
 
 }  // namespace test_idx

@@ -301,6 +301,9 @@ IdxArray parse(const std::filesystem::path& path, IdxStream& in, bool ubyte_as_b
   check_fits_in_memory(static_cast<double>(count) * (as_bytes ? 1 : sizeof(float)),
                        path.string() + ": " + std::to_string(count) + " values " + described);
   if (as_bytes) {
+    // Read at random rows by every batch's gather: huge pages spare it most TLB misses.
+    result.bytes.reserve(static_cast<size_t>(count));
+    advise_huge_pages(result.bytes.data(), static_cast<size_t>(count));
     result.bytes.resize(static_cast<size_t>(count));
     const size_t got = in.read(result.bytes.data(), result.bytes.size());
     if (got < result.bytes.size())

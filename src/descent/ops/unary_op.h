@@ -2,8 +2,7 @@
 // The loop shared by the elementwise unary ops (ops/unary.cpp, ops/activation_table.cpp): the
 // forward formula over every element, then the chain rule g_x += g_y * dy/dx on the tape.
 // Templates over the formulas, so each op's loops inline them and vectorize. Both loops run in
-// pieces on descent's threads (util/parallel.h): a piece is a band of rows of the batch, the band
-// the same thread computed in the GEMM before it, so the data is still in that core's cache.
+// pieces on descent's threads (util/parallel.h); a hidden layer's batch (128 x 256) is two.
 #include <cstdint>
 
 #include "descent/autograd/record.h"

@@ -34,7 +34,9 @@ void Adadelta::update(const ParamGroup& group, Tensor& param, const float* grad,
                       ParamState& state) {
   const AdadeltaOptions o = AdadeltaOptions::from(group);
   // 1 - rho in double, as torch passes it.
-  const auto [rho_f, one_minus_rho] = float_beta(o.rho);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta rho_pair = float_beta(o.rho);
+  const float rho_f = rho_pair.beta, one_minus_rho = rho_pair.one_minus_beta;
   const float eps = static_cast<float>(o.eps);
   const float neg_lr = static_cast<float>(-o.lr);
   const GradPrologue prologue(o.maximize, o.weight_decay);

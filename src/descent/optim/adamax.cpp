@@ -25,7 +25,9 @@ void Adamax::update(const ParamGroup& group, Tensor& param, const float* grad, P
   const double t = next_step(state);
   // torch 1.13's _single_tensor_adamax: clr = lr / (1 - beta1^t) in double, addcdiv(m, u, -clr).
   const float neg_clr = static_cast<float>(-(o.lr / bias_correction(o.beta1, t)));
-  const auto [b1, one_minus_b1] = float_beta(o.beta1);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta beta1_pair = float_beta(o.beta1);
+  const float b1 = beta1_pair.beta, one_minus_b1 = beta1_pair.one_minus_beta;
   const float b2 = static_cast<float>(o.beta2);
   const int64_t n = param.numel();
   float* p = param.data();

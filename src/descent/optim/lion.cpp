@@ -31,8 +31,11 @@ void Lion::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const float step = static_cast<float>(o.lr);
   // lion-pytorch's p.mul_(1 - lr * wd).
   const float decay = decoupled_decay(o.lr, o.weight_decay);
-  const auto [b1, one_minus_b1] = float_beta(o.beta1);
-  const auto [b2, one_minus_b2] = float_beta(o.beta2);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta beta1_pair = float_beta(o.beta1);
+  const float b1 = beta1_pair.beta, one_minus_b1 = beta1_pair.one_minus_beta;
+  const FloatBeta beta2_pair = float_beta(o.beta2);
+  const float b2 = beta2_pair.beta, one_minus_b2 = beta2_pair.one_minus_beta;
   const float sign = maximize_sign(o.maximize);
   const int64_t n = param.numel();
   float* p = param.data();

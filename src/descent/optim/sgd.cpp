@@ -89,12 +89,13 @@ void sgd_update(const SGDOptions& o, Tensor& param, const float* grad, ParamStat
     }
     case Form::Ema: {
       const double t = next_step(state);
-      const auto [beta, one_minus_beta] = float_beta(o.momentum);
+      const FloatBeta betas = float_beta(o.momentum);
+      const float beta = betas.beta, one_minus_beta = betas.one_minus_beta;
       // lr / (1 - beta^t) in double, rounded once.
       const float step_size =
           static_cast<float>(o.bias_correction ? o.lr / bias_correction(o.momentum, t) : o.lr);
       float* const m = state.buffer("exp_avg", param).data();
-      update_each(p, n, norms, [=, beta = beta, one_minus_beta = one_minus_beta](int64_t i) {
+      update_each(p, n, norms, [=](int64_t i) {
         const float g = prologue(grad[i], p[i]);
         m[i] = beta * m[i] + one_minus_beta * g;
         p[i] -= step_size * m[i];

@@ -1,7 +1,6 @@
 #include "descent/tensor/storage.h"
 
 #include <algorithm>
-
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -74,8 +73,7 @@ Storage allocate(size_t count) { return std::make_shared<Buffer>(count); }
 Storage allocate_zeroed(size_t count) {
   Storage s = allocate(count);
   float* p = s->data();
-  // In the pieces the op that fills it will use (a gradient's producer runs its rows on the
-  // same threads), so each part is zeroed in the cache of the core that next writes it.
+  // On descent's threads: a batch's gradient buffers are zeroed every step.
   parallel_pieces(static_cast<int64_t>(count),
                   [p](int64_t begin, int64_t end) { std::fill(p + begin, p + end, 0.0f); });
   return s;

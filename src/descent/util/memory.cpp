@@ -1,5 +1,6 @@
 #include "descent/util/memory.h"
 
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -86,6 +87,13 @@ void check_fits_in_memory(double bytes, const std::string& what, uint64_t reusab
   throw MemoryLimitError((doing.empty() ? "" : doing + ": ") + what + " needs " + byte_text(bytes) +
                          ", more than the " + byte_text(static_cast<double>(available)) +
                          " of memory available");
+}
+
+void advise_huge_pages(void* data, size_t bytes) {
+  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 }  // namespace descent
