@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """One epoch of the default Fashion-MNIST MLP, descent against PyTorch, in one run.
 
-    bench/mlp_epoch.py [--repeats 5] [--descent-threads 2] [--torch-threads 1]
+    bench/mlp_epoch.py [--repeats 5] [--descent-threads 2] [--torch-threads 1] [--binary B]
+                       [--no-profile]
 
 Runs `build/descent train` for one epoch and bench/torch_mlp_epoch.py, alternately, --repeats
 times each, and prints each side's median training samples/s, their ratio and each process's peak
@@ -9,7 +10,9 @@ resident memory (from wait4's rusage). Both train on the same 55,000 images with
 optimizer and batch size. Each repeat also runs `descent bench gemms` (the step's matrix products
 alone, same shapes and threads): its samples/s is the limit the GEMMs set, and descent's fraction
 of it is printed. PyTorch's best setting on 2 cores is 1 thread (2 threads oversubscribe
-with OpenBLAS); pass --torch-threads to try others.
+with OpenBLAS); pass --torch-threads to try others. descent's runs have train.profile on, and
+the medians of where their epochs went are printed, the GEMMs beside their time alone (--no-profile
+for a build from before train.profile).
 """
 import argparse
 import importlib.util
@@ -35,19 +38,22 @@ def run(cmd):
     return out, usage.ru_maxrss / 1024.0
 
 
-def descent_epoch(binary, threads):
+def descent_epoch(binary, threads, profile):
     with tempfile.TemporaryDirectory() as tmp:
         out_dir = pathlib.Path(tmp) / "run"
-        _, rss = run([binary, "train", "--set", "train.epochs=1", "--threads", str(threads),
-                      "--out", str(out_dir)])
+        profiled = ["--set", "train.profile=true"] if profile else []
+        _, rss = run([binary, "train", "--set", "train.epochs=1", *profiled, "--threads",
+                      str(threads), "--out", str(out_dir)])
         metrics = json.loads((out_dir / "metrics.jsonl").read_text().splitlines()[0])
-        buffers = json.loads((out_dir / "diagnostics.json").read_text())["buffers"]
-        return metrics["samples_per_second"], rss, buffers
+        diagnostics = json.loads((out_dir / "diagnostics.json").read_text())
+        return (metrics["samples_per_second"], rss, diagnostics["buffers"],
+                diagnostics.get("step_seconds"))
 
 
 def gemm_limit(binary, threads):
     out, _ = run([binary, "bench", "gemms", "--threads", str(threads)])
-    return json.loads(out)["samples_per_second"]
+    result = json.loads(out)
+    return result["samples_per_second"], result["seconds_per_step"]
 
 
 def torch_epoch(threads):
@@ -56,24 +62,48 @@ def torch_epoch(threads):
     return json.loads(out.strip().splitlines()[-1])["samples_per_second"], rss
 
 
+def where_the_epoch_went(phases, gemm_seconds_per_step):
+    """Prints the medians of train.profile's step_seconds (one epoch each) and returns them, with
+    the GEMMs' seconds alone (`bench gemms` per step, times the epoch's steps)."""
+    named = ["zero_grad", "gather", "forward_backward", "gradient_norm", "optimizer", "callbacks"]
+    for p in phases:  # per run, then medians: a median of differences, not a difference of medians
+        p["rest_of_forward_backward"] = p["forward_backward"] - p["gemm"]
+        p["between_phases"] = p["total"] - sum(p[key] for key in named)
+    median = {key: statistics.median(p[key] for p in phases) for key in phases[0]}
+    median["gemm_alone"] = gemm_seconds_per_step * median["steps"]
+    print(f"where the epoch went (train.profile, medians, seconds): steps {median['total']:.3f} = "
+          f"GEMMs {median['gemm']:.3f} (alone {median['gemm_alone']:.3f}) + the rest of forward "
+          f"and backward {median['rest_of_forward_backward']:.3f} + optimizer "
+          f"{median['optimizer']:.3f} + gradient norm {median['gradient_norm']:.3f} + gather "
+          f"{median['gather']:.3f} + zeroing gradients {median['zero_grad']:.3f} + callbacks "
+          f"{median['callbacks']:.3f} + between phases {median['between_phases']:.4f}")
+    return median
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--descent-threads", type=int, default=2)
     parser.add_argument("--torch-threads", type=int, default=1)
     parser.add_argument("--binary", default=str(ROOT / "build" / "descent"))
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="leave train.profile off (builds from before it)")
     args = parser.parse_args()
     # Found, not imported: a child forked from a process holding torch would count torch's pages
     # in its peak memory until it execs.
     if importlib.util.find_spec("torch") is None:
         sys.exit("PyTorch is not installed (apt-get install python3-torch)")
 
-    d_rates, t_rates, d_rss, t_rss, limits = [], [], [], [], []
+    d_rates, t_rates, d_rss, t_rss, limits, gemm_steps, phases = [], [], [], [], [], [], []
     for i in range(args.repeats):
-        rate, rss, buffers = descent_epoch(args.binary, args.descent_threads)
+        rate, rss, buffers, step_seconds = descent_epoch(args.binary, args.descent_threads, args.profile)
         d_rates.append(rate)
         d_rss.append(rss)
-        limits.append(gemm_limit(args.binary, args.descent_threads))
+        if step_seconds:
+            phases.append(step_seconds)
+        limit, step = gemm_limit(args.binary, args.descent_threads)
+        limits.append(limit)
+        gemm_steps.append(step)
         rate, rss = torch_epoch(args.torch_threads)
         t_rates.append(rate)
         t_rss.append(rss)
@@ -102,6 +132,8 @@ def main():
     print(f"the step's GEMMs alone: {limit:,.0f} samples/s; descent trains at {d / limit:.0%} of that")
     print(f"descent float buffers over the whole run: {buffers['system_allocations']:,} from the "
           f"system, {buffers['cache_hits']:,} reused from the cache")
+    if phases:
+        result["step_seconds"] = where_the_epoch_went(phases, statistics.median(gemm_steps))
     print(json.dumps(result))
 
 

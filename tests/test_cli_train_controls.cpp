@@ -206,6 +206,27 @@ TEST_F(CliTrainControls, ResumeAFinishedRunToTrainLonger) {
   EXPECT_NE(read_text(run / "config.toml").find("epochs = 4"), std::string::npos);
 }
 
+// train.profile times the phases of every step into diagnostics.json and changes no number; a
+// resumed run may switch it.
+TEST_F(CliTrainControls, ProfileWritesStepSecondsAndChangesNothing) {
+  const fs::path plain = tmp_ / "plain", profiled = tmp_ / "profiled";
+  expect_success(descent(train_args(plain, 2, 800)));
+  std::vector<std::string> args = train_args(profiled, 1, 800);
+  args.insert(args.end(), {"--set", "train.profile=true"});
+  expect_success(descent(args));
+  const json one = json::parse(read_text(profiled / "diagnostics.json")).at("step_seconds");
+  EXPECT_GT(one.at("steps").get<int64_t>(), 0);
+  for (const char* key : {"total", "zero_grad", "gather", "forward_backward", "gemm",
+                          "gradient_norm", "optimizer", "callbacks"})
+    EXPECT_GT(one.at(key).get<double>(), 0) << key;
+  EXPECT_FALSE(json::parse(read_text(plain / "diagnostics.json")).contains("step_seconds"));
+  // Switched off on resume: the second epoch is not timed, and the weights are the plain run's.
+  expect_success(descent({"train", "--resume", profiled.string(), "--set", "train.epochs=2",
+                          "--set", "train.profile=false"}));
+  EXPECT_FALSE(json::parse(read_text(profiled / "diagnostics.json")).contains("step_seconds"));
+  EXPECT_EQ(read_text(profiled / "model.safetensors"), read_text(plain / "model.safetensors"));
+}
+
 TEST_F(CliTrainControls, ResumeRefusesChangesAndMissingCheckpoints) {
   const fs::path run = tmp_ / "run";
   expect_success(descent(train_args(run, 1, 400)));

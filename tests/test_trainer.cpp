@@ -11,6 +11,7 @@
 #include "descent/data/synthetic.h"
 #include "descent/io/atomic_file.h"
 #include "descent/nn/network_spec.h"
+#include "descent/ops/ops.h"
 #include "descent/optim/registry.h"
 #include "descent/schedule/factory.h"
 #include "descent/train/callbacks/early_stopping.h"
@@ -383,6 +384,41 @@ TEST(TrainerLoop, LookaheadNesterovSgdGetsTheClosureItNeeds) {
   EXPECT_TRUE(std::isfinite(m.train_loss));
   for (const auto& p : s.model->named_parameters())
     EXPECT_GT(m.update_ratio.at(p.name), 0) << p.name << ": measured around the whole step";
+}
+
+TEST(TrainerLoop, ProfileTimesEveryStepsPhasesAndOnlyWhenAsked) {
+  for (const bool profile : {true, false}) {
+    SCOPED_TRACE(profile ? "profile" : "no profile");
+    Rig s({.epochs = 2, .everything = false});
+    TrainOptions t;
+    t.epochs = 2;
+    t.batch_size = 32;
+    t.profile = profile;
+    Trainer trainer(*s.model, *s.optimizer, cross_entropy, t);
+    Generator g(3);
+    const TrainResult r = trainer.fit(s.train, nullptr, g);
+    ASSERT_EQ(r.stop_reason, StopReason::Completed) << r.stop_message;
+    const StepSeconds& seconds = trainer.step_seconds();
+    const double phases[] = {seconds.zero_grad, seconds.gather,        seconds.forward_backward,
+                             seconds.gemm,      seconds.gradient_norm, seconds.optimizer,
+                             seconds.callbacks};
+    if (!profile) {
+      EXPECT_EQ(seconds.steps, 0);
+      EXPECT_EQ(seconds.total, 0);
+      for (double p : phases) EXPECT_EQ(p, 0);
+      continue;
+    }
+    const int64_t steps_per_epoch = (s.train.size() + 31) / 32;
+    EXPECT_EQ(seconds.steps, 2 * steps_per_epoch);
+    for (double p : phases) EXPECT_GT(p, 0);
+    // The products are part of forward and backward, and the phases part of the steps.
+    EXPECT_LT(seconds.gemm, seconds.forward_backward);
+    EXPECT_LE(seconds.zero_grad + seconds.gather + seconds.forward_backward +
+                  seconds.gradient_norm + seconds.optimizer + seconds.callbacks,
+              seconds.total);
+    // fit() switched the products' timing off again: later products on this thread go uncounted.
+    EXPECT_EQ(time_gemms_into(nullptr), nullptr);
+  }
 }
 
 TEST(TrainerLoop, AveragedWeightsAreEvaluatedAndKept) {

@@ -453,6 +453,7 @@ const std::vector<Key>& keys() {
       integer(KEY(train.accumulate), 1),
       choice(KEY(train.on_non_finite), {"stop", "skip"}),
       boolean(KEY(train.flush_denormals)),
+      boolean(KEY(train.profile), [](const Config& c) { return c.train.profile; }),
       boolean(KEY(train.deterministic_reduction), deterministic),
       integer(KEY(train.micro_shards), 1, deterministic),
       boolean(KEY(train.overlap_reduction),

@@ -105,6 +105,7 @@ struct Config {
     int64_t accumulate = 1;              // minibatches whose gradients make one optimizer step
     std::string on_non_finite = "stop";  // a NaN/Inf loss or gradient: stop, or skip the step
     bool flush_denormals = true;         // subnormal floats as zero (util/float_mode.h)
+    bool profile = false;                // time a step's phases (train/step_seconds.h)
     // Data-parallel training under mpirun (docs/distributed.md): batches cut into micro_shards
     // parts summed in order (the same bits on any number of ranks), or buckets summed as
     // backward goes (overlap_reduction); the linear scaling rule for the learning rate.

@@ -45,6 +45,7 @@ TrainOptions train_options(const Config& c, const std::filesystem::path& dir) {
   o.accumulate = c.train.accumulate;
   o.skip_non_finite = c.train.on_non_finite == "skip";
   o.flush_denormals = c.train.flush_denormals;
+  o.profile = c.train.profile;
   o.clip_norm = c.clip.max_norm;
   o.clip_per_layer = c.clip.per_layer;
   o.clip_value = c.clip.max_value;
@@ -231,6 +232,7 @@ RunOutcome run_training(Experiment& e, const std::filesystem::path& dir,
   nlohmann::json diagnostics = {
       {"buffers",
        {{"system_allocations", alloc.system_allocations}, {"cache_hits", alloc.cache_hits}}}};
+  if (c.train.profile) diagnostics["step_seconds"] = trainer.step_seconds().to_json();
   // Data-parallel runs: rank 0's time waiting for gradient sums, for bench/distributed.py.
   if (world().size() > 1)
     diagnostics["distributed"] = {{"ranks", world().size()},
@@ -250,6 +252,7 @@ const std::vector<std::string> kResumableKeys = {"train.epochs",
                                                  "early_stopping.min_delta",
                                                  "train.divergence",
                                                  "train.divergence_factor",
+                                                 "train.profile",
                                                  "report.write"};
 
 }  // namespace

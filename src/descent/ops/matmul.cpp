@@ -2,7 +2,9 @@
 // linear() fuses x W^T + bias into one GEMM whose output starts as the broadcast bias.
 #include <cblas.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <utility>
 
 #include "descent/autograd/record.h"
 #include "descent/ops/ops.h"
@@ -30,14 +32,23 @@ void add_column_sums(const float* g, int64_t rows, int64_t cols, float* sums) {
       grain);
 }
 
+thread_local double* t_gemm_seconds = nullptr;  // time_gemms_into's target
+
 }  // namespace
+
+double* time_gemms_into(double* total) { return std::exchange(t_gemm_seconds, total); }
 
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
            const float* b, float beta, float* c) {
+  const auto start =
+      t_gemm_seconds ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
               static_cast<int>(k), 1.0f, a, static_cast<int>(trans_a ? m : k), b,
               static_cast<int>(trans_b ? k : n), beta, c, static_cast<int>(n));
+  if (t_gemm_seconds)
+    *t_gemm_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {

@@ -62,6 +62,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 // (op transposes where asked). Public for `descent bench gemms`, which times it alone.
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
            const float* b, float beta, float* c);
+// From now on, the seconds of every sgemm this thread runs are added to *total (null: none are
+// timed); returns the previous target. For train.profile's "gemm" (train/step_seconds.h).
+double* time_gemms_into(double* total);
 
 // Shape ops.
 Tensor reshape(const Tensor& x, Shape shape);  // one size may be -1; shares data

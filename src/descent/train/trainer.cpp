@@ -423,7 +423,11 @@ void Trainer::restore(const Checkpoint& cp, Generator& gen, TrainState& state, E
 }
 
 bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& totals) {
-  optimizer_.zero_grad();
+  const AddSeconds whole(timed(step_seconds_.total));
+  {
+    const AddSeconds t(timed(step_seconds_.zero_grad));
+    optimizer_.zero_grad();
+  }
   if (ordered_) ordered_->clear();
   const float accumulate = static_cast<float>(options_.accumulate);
   int64_t got = 0;
@@ -438,8 +442,17 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
     }
     ++got;
     state.batch++;
-    gather_parts(loader, rows, count);
-    const std::vector<Tally> parts = compute_parts(1.0f / accumulate, got == options_.accumulate);
+    {
+      const AddSeconds t(timed(step_seconds_.gather));
+      gather_parts(loader, rows, count);
+    }
+    std::vector<Tally> parts;
+    {
+      const AddSeconds t(timed(step_seconds_.forward_backward));
+      double* const outer = time_gemms_into(timed(step_seconds_.gemm));
+      parts = compute_parts(1.0f / accumulate, got == options_.accumulate);
+      time_gemms_into(outer);
+    }
     const Tally batch = sum_over_ranks(comm_, parts);
     if (batch.non_finite > 0 && !bad_loss) {
       bad_loss = true;
@@ -462,7 +475,10 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
     state.samples_in_epoch = totals.samples;
     state.running_loss = totals.loss_sum / std::max<double>(totals.loss_samples, 1);
     state.epoch_seconds = since(epoch_start_);
-    for (Callback* c : callbacks_) c->on_batch_end(state);
+    {
+      const AddSeconds t(timed(step_seconds_.callbacks));
+      for (Callback* c : callbacks_) c->on_batch_end(state);
+    }
     if (bad_loss && !options_.skip_non_finite) break;
   }
   if (got == 0) return false;
@@ -473,7 +489,11 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
   if (!bad_loss && (options_.l1 > 0 || options_.l2 > 0))
     add_penalty_gradient(penalized_, options_.l1, options_.l2);
   double norm = 0;
-  if (bad_loss || !gradients_are_finite(state, norm)) {
+  const bool finite = [&] {
+    const AddSeconds t(timed(step_seconds_.gradient_norm));
+    return !bad_loss && gradients_are_finite(state, norm);
+  }();
+  if (!finite) {
     if (!options_.skip_non_finite) {
       state.stop_reason = StopReason::NonFinite;
       return false;
@@ -492,35 +512,45 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
   state.lr = optimizer_.param_groups().front().get("lr");
   state.step_loss = loss_sum / static_cast<double>(got);
   state.grad_norm = norm;
-  for (Callback* c : callbacks_) c->on_gradients(state, parts_.front());
-  std::fill(update_norms_.begin(), update_norms_.end(), UpdateNorms{});
-  if (!optimizer_measures_)
-    for (size_t i = 0; i < params_.size(); ++i)
-      update_norms_[i].before = copy_and_sum_squares(
-          params_[i].tensor.data(), before_step_[i].data(), params_[i].tensor.numel());
-  if (optimizer_.needs_closure()) {
-    // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
-    // above, penalties included, without clipping. (accumulate is 1 with them.)
-    optimizer_.step([&] {
-      optimizer_.zero_grad();
-      if (ordered_) ordered_->clear();
-      const Tally again = sum_over_ranks(comm_, compute_parts(1.0f, true));
-      reduce_gradients();
-      if (options_.l1 > 0 || options_.l2 > 0)
-        add_penalty_gradient(penalized_, options_.l1, options_.l2);
-      return static_cast<float>(again.non_finite > 0 ? again.non_finite_loss
-                                                     : again.loss_sum / again.loss_samples);
-    });
-  } else {
-    optimizer_.step();
+  {
+    const AddSeconds t(timed(step_seconds_.callbacks));
+    for (Callback* c : callbacks_) c->on_gradients(state, parts_.front());
   }
-  if (average_) average_->update();
-  measure_update_ratios(totals);
+  {
+    const AddSeconds t(timed(step_seconds_.optimizer));
+    std::fill(update_norms_.begin(), update_norms_.end(), UpdateNorms{});
+    if (!optimizer_measures_)
+      for (size_t i = 0; i < params_.size(); ++i)
+        update_norms_[i].before = copy_and_sum_squares(
+            params_[i].tensor.data(), before_step_[i].data(), params_[i].tensor.numel());
+    if (optimizer_.needs_closure()) {
+      // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
+      // above, penalties included, without clipping. (accumulate is 1 with them.)
+      optimizer_.step([&] {
+        optimizer_.zero_grad();
+        if (ordered_) ordered_->clear();
+        const Tally again = sum_over_ranks(comm_, compute_parts(1.0f, true));
+        reduce_gradients();
+        if (options_.l1 > 0 || options_.l2 > 0)
+          add_penalty_gradient(penalized_, options_.l1, options_.l2);
+        return static_cast<float>(again.non_finite > 0 ? again.non_finite_loss
+                                                       : again.loss_sum / again.loss_samples);
+      });
+    } else {
+      optimizer_.step();
+    }
+    if (average_) average_->update();
+    measure_update_ratios(totals);
+  }
   totals.steps++;
+  if (options_.profile) step_seconds_.steps++;
   totals.grad_norm_sum += norm;
   totals.grad_norm_max = std::max(totals.grad_norm_max, norm);
   state.step++;
-  for (Callback* c : callbacks_) c->on_step_end(state);
+  {
+    const AddSeconds t(timed(step_seconds_.callbacks));
+    for (Callback* c : callbacks_) c->on_step_end(state);
+  }
   return more;
 }
 

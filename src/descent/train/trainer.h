@@ -32,6 +32,7 @@
 #include "descent/train/callback.h"
 #include "descent/train/checkpoint.h"
 #include "descent/train/objective.h"
+#include "descent/train/step_seconds.h"
 
 namespace descent {
 
@@ -44,6 +45,7 @@ struct TrainOptions {
   int64_t accumulate = 1;        // minibatches per optimizer step
   bool skip_non_finite = false;  // skip steps with a NaN/Inf loss or gradient instead of stopping
   bool flush_denormals = true;   // subnormal floats as zero while training (util/float_mode.h)
+  bool profile = false;          // time each phase of a step (train/step_seconds.h)
   double clip_norm = 0;          // > 0: clip the global gradient 2-norm (per layer with below)
   bool clip_per_layer = false;
   double clip_value = 0;  // > 0: clamp each gradient element to [-clip_value, clip_value]
@@ -88,6 +90,8 @@ class Trainer {
 
   // Seconds spent waiting for gradient sums to finish (data-parallel), since construction.
   double reduction_wait_seconds() const { return buckets_ ? buckets_->wait_seconds() : 0; }
+  // With options.profile: where this process's steps spent their time (all zero without).
+  const StepSeconds& step_seconds() const { return step_seconds_; }
 
  private:
   struct EpochTotals;
@@ -107,6 +111,8 @@ class Trainer {
   int64_t parts_per_batch() const;
   RowRange part_rows(int64_t count, int64_t local) const;
   bool interrupt_agreed();
+  // &field when steps are being timed (options.profile), else null: AddSeconds's target.
+  double* timed(double& field) { return options_.profile ? &field : nullptr; }
   void restore(const Checkpoint& checkpoint, Generator& gen, TrainState& state, EpochTotals& totals,
                TrainResult& result);
   void write_checkpoint(const TrainState& state, const EpochTotals& totals,
@@ -142,6 +148,7 @@ class Trainer {
   uint64_t batch_serial_ = 0;                    // of that batch (util/batch_shard.h)
   bool classes_ = false;                         // the training data has classes
   Clock::time_point epoch_start_;
+  StepSeconds step_seconds_;
 };
 
 }  // namespace descent
