@@ -84,18 +84,22 @@ TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
 
 INSTANTIATE_TEST_SUITE_P(
     Optimizers, UpdateNormsOf,
-    ::testing::Values(std::pair{"adam", true}, std::pair{"adamw:weight_decay=0.1", true},
-                      std::pair{"adam:amsgrad=true,convention=optax", true},
-                      std::pair{"adamw:weight_decay=0.1,weight_decay_form=keras", false},
-                      std::pair{"sgd", true}, std::pair{"sgd:momentum=0.9,nesterov=true", true},
-                      std::pair{"sgd:form=ema,momentum=0.9,bias_correction=true", true},
-                      std::pair{"sgd:momentum=0.9,weight_decay=0.01,weight_decay_form=keras",
-                                false},
-                      std::pair{"rmsprop:centered=true", true},
-                      std::pair{"rmsprop:momentum=0.9,convention=keras", true},
-                      std::pair{"adagrad", true}, std::pair{"adadelta", true},
-                      std::pair{"adamax", true}, std::pair{"nadam", true}, std::pair{"radam", true},
-                      std::pair{"lion", true}, std::pair{"adabelief", false}));
+    ::testing::Values(
+        std::pair{"adam", true}, std::pair{"adamw:weight_decay=0.1", true},
+        std::pair{"adam:amsgrad=true,convention=optax", true},
+        std::pair{"adamw:weight_decay=0.1,weight_decay_form=keras", false}, std::pair{"sgd", true},
+        std::pair{"sgd:momentum=0.9,nesterov=true", true},
+        std::pair{"sgd:form=ema,momentum=0.9,bias_correction=true", true},
+        std::pair{"sgd:momentum=0.9,weight_decay=0.01,weight_decay_form=keras", false},
+        std::pair{"rmsprop:centered=true", true},
+        std::pair{"rmsprop:momentum=0.9,convention=keras", true}, std::pair{"adagrad", true},
+        std::pair{"adadelta", true}, std::pair{"adamax", true}, std::pair{"nadam", true},
+        std::pair{"radam", true}, std::pair{"lion", true}, std::pair{"adabelief", true},
+        std::pair{"adabelief:amsgrad=true", true}, std::pair{"adabound", true},
+        std::pair{"adan", true}, std::pair{"adan:no_prox=true", true}, std::pair{"ademamix", true},
+        std::pair{"aggmo", true}, std::pair{"laprop", true}, std::pair{"qhadam", true},
+        std::pair{"qhm", true}, std::pair{"signum", true}, std::pair{"yogi", true},
+        std::pair{"madgrad", false}));
 
 TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {
   std::vector<Tensor> params = make_params(2);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -74,7 +75,7 @@ void AdaBelief::update(const ParamGroup& group, Tensor& param, const float* grad
   // amsgrad and the rectification's choice are template arguments, so each combination is its
   // own branch-free loop that the compiler vectorizes; the arithmetic is unchanged.
   auto loop = [&]<bool kAmsgrad, bool kAdaptive>() {
-    for (int64_t i = 0; i < n; ++i) {
+    update_each(p, n, measured_update(), [=](int64_t i) {
       const float g = prologue(grad[i], p[i]);
       p[i] *= wd.decay;
       m[i] = m[i] * b1 + one_minus_b1 * g;
@@ -91,7 +92,7 @@ void AdaBelief::update(const ParamGroup& group, Tensor& param, const float* grad
         volatile float step = neg_step * m[i];
         p[i] += step;
       }
-    }
+    });
   };
   if (smax) {
     if (adaptive)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -34,22 +35,25 @@ void AdaBound::update(const ParamGroup& group, Tensor& param, const float* grad,
       static_cast<float>(lr * std::sqrt(bias_correction(group.get("beta2"), t)) /
                          bias_correction(group.get("beta1"), t));
   const float eps = static_cast<float>(group.get("eps"));
-  const auto [b1, one_minus_b1] = float_beta(group.get("beta1"));
-  const auto [b2, one_minus_b2] = float_beta(group.get("beta2"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(group.get("beta1"));
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
+  const FloatBeta b2_pair = float_beta(group.get("beta2"));
+  const float b2 = b2_pair.beta, one_minus_b2 = b2_pair.one_minus_beta;
   const bool amsbound = group.flag("amsbound");
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();
   float* v = state.buffer("exp_avg_sq", param).data();
   float* v_max = amsbound ? state.buffer("max_exp_avg_sq", param).data() : v;
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     m[i] = m[i] * b1 + one_minus_b1 * g;
     v[i] = v[i] * b2 + one_minus_b2 * g * g;
     v_max[i] = std::max(v_max[i], v[i]);
     const float rate = std::clamp(step_size / (std::sqrt(v_max[i]) + eps), lower, upper);
     p[i] -= rate * m[i];
-  }
+  });
 }
 
 }  // namespace descent

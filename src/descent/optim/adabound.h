@@ -25,6 +25,7 @@ class AdaBound : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 };
 
 }  // namespace descent

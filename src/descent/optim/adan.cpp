@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -23,9 +24,13 @@ void Adan::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const float bc1 = static_cast<float>(bias_correction(beta1, t));
   const float bc2 = static_cast<float>(bias_correction(beta2, t));
   const float bc3_sqrt = static_cast<float>(std::sqrt(bias_correction(beta3, t)));
-  const auto [b1, one_minus_b1] = float_beta(beta1);
-  const auto [b2, one_minus_b2] = float_beta(beta2);
-  const auto [b3, one_minus_b3] = float_beta(beta3);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(beta1);
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
+  const FloatBeta b2_pair = float_beta(beta2);
+  const float b2 = b2_pair.beta, one_minus_b2 = b2_pair.one_minus_beta;
+  const FloatBeta b3_pair = float_beta(beta3);
+  const float b3 = b3_pair.beta, one_minus_b3 = b3_pair.one_minus_beta;
   const float eps = static_cast<float>(group.get("eps"));
   const float step = static_cast<float>(lr);
   const bool prox = !group.flag("no_prox");
@@ -39,17 +44,21 @@ void Adan::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   float* s = state.buffer("exp_avg_sq", param).data();
   float* previous = state.buffer("pre_grad", param).data();
   const bool first = t == 1;  // no previous gradient: the difference is 0
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = sign * grad[i];
-    const float d = first ? 0.0f : g - previous[i];
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    v[i] = v[i] * b2 + one_minus_b2 * d;
-    const float nesterov = g + b2 * d;
-    s[i] = s[i] * b3 + one_minus_b3 * nesterov * nesterov;
-    const float u = (m[i] / bc1 + b2 * v[i] / bc2) / (std::sqrt(s[i]) / bc3_sqrt + eps);
-    p[i] = prox ? (p[i] - step * u) / shrink : p[i] * decay - step * u;
-    previous[i] = g;
-  }
+  with_flag(first, [&](auto kFirst) {
+    with_flag(prox, [&](auto kProx) {
+      update_each(p, n, measured_update(), [=](int64_t i) {
+        const float g = sign * grad[i];
+        const float d = decltype(kFirst)::value ? 0.0f : g - previous[i];
+        m[i] = m[i] * b1 + one_minus_b1 * g;
+        v[i] = v[i] * b2 + one_minus_b2 * d;
+        const float nesterov = g + b2 * d;
+        s[i] = s[i] * b3 + one_minus_b3 * nesterov * nesterov;
+        const float u = (m[i] / bc1 + b2 * v[i] / bc2) / (std::sqrt(s[i]) / bc3_sqrt + eps);
+        p[i] = decltype(kProx)::value ? (p[i] - step * u) / shrink : p[i] * decay - step * u;
+        previous[i] = g;
+      });
+    });
+  });
 }
 
 }  // namespace descent

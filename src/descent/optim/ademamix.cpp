@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -40,10 +41,14 @@ void AdEMAMix::update(const ParamGroup& group, Tensor& param, const float* grad,
   const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction(beta2, t)));
   const float alpha =
       static_cast<float>(alpha_at(group.get("alpha"), group.get("alpha_warmup"), t));
-  const auto [b1, one_minus_b1] = float_beta(beta1);
-  const auto [b2, one_minus_b2] = float_beta(beta2);
-  const auto [b3, one_minus_b3] =
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(beta1);
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
+  const FloatBeta b2_pair = float_beta(beta2);
+  const float b2 = b2_pair.beta, one_minus_b2 = b2_pair.one_minus_beta;
+  const FloatBeta b3_pair =
       float_beta(beta3_at(beta1, group.get("beta3"), group.get("beta3_warmup"), t));
+  const float b3 = b3_pair.beta, one_minus_b3 = b3_pair.one_minus_beta;
   const float eps = static_cast<float>(group.get("eps"));
   const float weight_decay = static_cast<float>(group.get("weight_decay"));
   const float step = static_cast<float>(lr);
@@ -53,14 +58,14 @@ void AdEMAMix::update(const ParamGroup& group, Tensor& param, const float* grad,
   float* fast = state.buffer("exp_avg_fast", param).data();
   float* slow = state.buffer("exp_avg_slow", param).data();
   float* v = state.buffer("exp_avg_sq", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = sign * grad[i];
     fast[i] = fast[i] * b1 + one_minus_b1 * g;
     slow[i] = slow[i] * b3 + one_minus_b3 * g;
     v[i] = v[i] * b2 + one_minus_b2 * g * g;
     const float u = (fast[i] / bc1 + alpha * slow[i]) / (std::sqrt(v[i]) / bc2_sqrt + eps);
     p[i] = p[i] - step * (u + weight_decay * p[i]);
-  }
+  });
 }
 
 }  // namespace descent

@@ -1,5 +1,6 @@
 #include "descent/optim/aggmo.h"
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -28,13 +29,13 @@ void AggMo::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   float* v2 = state.buffer("velocity2", param).data();
   float* v3 = state.buffer("velocity3", param).data();
   next_step(state);
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     v1[i] = v1[i] * b1 + g;
     v2[i] = v2[i] * b2 + g;
     v3[i] = v3[i] * b3 + g;
     p[i] = p[i] * wd.decay - step * (v1[i] + v2[i] + v3[i]);
-  }
+  });
 }
 
 }  // namespace descent

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -26,19 +27,22 @@ void LaProp::update(const ParamGroup& group, Tensor& param, const float* grad, P
   const float decay = decoupled_decay(1.0, group.get("weight_decay"));
   const float sign = maximize_sign(group.flag("maximize"));
   const float eps = static_cast<float>(group.get("eps"));
-  const auto [b1, one_minus_b1] = float_beta(beta1);
-  const auto [b2, one_minus_b2] = float_beta(group.get("beta2"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(beta1);
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
+  const FloatBeta b2_pair = float_beta(group.get("beta2"));
+  const float b2 = b2_pair.beta, one_minus_b2 = b2_pair.one_minus_beta;
   const float lr_weight = static_cast<float>((1 - beta1) * lr);
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();
   float* v = state.buffer("exp_avg_sq", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = sign * grad[i];
     v[i] = v[i] * b2 + one_minus_b2 * g * g;
     m[i] = m[i] * b1 + lr_weight * (g / (std::sqrt(v[i] / correction2) + eps));
     p[i] = (p[i] - step * m[i]) * decay;
-  }
+  });
 }
 
 }  // namespace descent

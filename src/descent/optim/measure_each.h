@@ -53,7 +53,13 @@ void update_each(float* p, int64_t n, UpdateNorms* norms, Update update) {
     });
   else
     parallel_pieces(n, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) update(i);
+      // A copy of its own, as measure_each's: reached through a reference, the update's scalars
+      // could change with any store through p, and the loop stays scalar (up to 5x slower). The
+      // simd pragma states what update(i) promises (element i alone), which the compiler cannot
+      // check across six arrays (Adan's loop stayed scalar without it).
+      const Update local = update;
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) local(i);
     });
 }
 

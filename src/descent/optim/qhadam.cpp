@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -32,22 +33,25 @@ void QHAdam::update(const ParamGroup& group, Tensor& param, const float* grad, P
   w1 = 1.0 + group.get("beta1") * w1;
   w2 = 1.0 + group.get("beta2") * w2;
   const float take1 = static_cast<float>(1.0 / w1), take2 = static_cast<float>(1.0 / w2);
-  const auto [nu1, one_minus_nu1] = float_beta(group.get("nu1"));
-  const auto [nu2, one_minus_nu2] = float_beta(group.get("nu2"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta nu1_pair = float_beta(group.get("nu1"));
+  const float nu1 = nu1_pair.beta, one_minus_nu1 = nu1_pair.one_minus_beta;
+  const FloatBeta nu2_pair = float_beta(group.get("nu2"));
+  const float nu2 = nu2_pair.beta, one_minus_nu2 = nu2_pair.one_minus_beta;
   const float eps = static_cast<float>(group.get("eps"));
   const float step = static_cast<float>(lr);
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("exp_avg", param).data();
   float* v = state.buffer("exp_avg_sq", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     m[i] += take1 * (g - m[i]);
     v[i] += take2 * (g * g - v[i]);
     const float numerator = one_minus_nu1 * g + nu1 * m[i];
     const float denominator = std::sqrt(one_minus_nu2 * g * g + nu2 * v[i]) + eps;
     p[i] = p[i] * wd.decay - step * numerator / denominator;
-  }
+  });
 }
 
 }  // namespace descent

@@ -1,5 +1,6 @@
 #include "descent/optim/qhm.h"
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -16,18 +17,21 @@ void QHM::update(const ParamGroup& group, Tensor& param, const float* grad, Para
   const double lr = group.get("lr");
   const WeightDecay wd = weight_decay_of(lr, group.get("weight_decay"), group.flag("decoupled"));
   const GradPrologue prologue(group.flag("maximize"), wd.coupled);
-  const auto [beta, one_minus_beta] = float_beta(group.get("beta"));
-  const auto [nu, one_minus_nu] = float_beta(group.get("nu"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta beta_pair = float_beta(group.get("beta"));
+  const float beta = beta_pair.beta, one_minus_beta = beta_pair.one_minus_beta;
+  const FloatBeta nu_pair = float_beta(group.get("nu"));
+  const float nu = nu_pair.beta, one_minus_nu = nu_pair.one_minus_beta;
   const float step = static_cast<float>(lr);
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("momentum_buffer", param).data();
   next_step(state);
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     m[i] = m[i] * beta + one_minus_beta * g;
     p[i] = p[i] * wd.decay - step * (one_minus_nu * g + nu * m[i]);
-  }
+  });
 }
 
 }  // namespace descent

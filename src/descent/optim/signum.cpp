@@ -1,5 +1,6 @@
 #include "descent/optim/signum.h"
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -16,17 +17,19 @@ void Signum::update(const ParamGroup& group, Tensor& param, const float* grad, P
   const double lr = group.get("lr");
   const WeightDecay wd = weight_decay_of(lr, group.get("weight_decay"), group.flag("decoupled"));
   const GradPrologue prologue(group.flag("maximize"), wd.coupled);
-  const auto [mu, one_minus_mu] = float_beta(group.get("momentum"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta mu_pair = float_beta(group.get("momentum"));
+  const float mu = mu_pair.beta, one_minus_mu = mu_pair.one_minus_beta;
   const float step = static_cast<float>(lr);
   const int64_t n = param.numel();
   float* p = param.data();
   float* m = state.buffer("momentum_buffer", param).data();
   next_step(state);
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     m[i] = m[i] * mu + one_minus_mu * prologue(grad[i], p[i]);
     const float sign = static_cast<float>((m[i] > 0.0f) - (m[i] < 0.0f));
     p[i] = p[i] * wd.decay - step * sign;
-  }
+  });
 }
 
 }  // namespace descent

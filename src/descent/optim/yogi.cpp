@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -35,12 +36,16 @@ void Yogi::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const double t = next_step(state);
   const float neg_step_size = static_cast<float>(-(o.lr / bias_correction(o.beta1, t)));
   const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction(o.beta2, t)));
-  const auto [b1, one_minus_b1] = float_beta(o.beta1);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(o.beta1);
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
   const float one_minus_b2 = float_beta(o.beta2).one_minus_beta;
   const int64_t n = param.numel();
   float* p = param.data();
-  const auto [m, v] = moment_buffers(state, param);
-  for (int64_t i = 0; i < n; ++i) {
+  const MomentBuffers moments = moment_buffers(state, param);
+  float* const m = moments.m;
+  float* const v = moments.v;
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     const float g2 = g * g;
     m[i] = m[i] * b1 + one_minus_b1 * g;
@@ -48,7 +53,7 @@ void Yogi::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     const float s = static_cast<float>((d > 0.0f) - (d < 0.0f));
     v[i] -= one_minus_b2 * s * g2;
     p[i] += neg_step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
-  }
+  });
 }
 
 }  // namespace descent
