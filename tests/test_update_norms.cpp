@@ -99,7 +99,9 @@ INSTANTIATE_TEST_SUITE_P(
         std::pair{"adan", true}, std::pair{"adan:no_prox=true", true}, std::pair{"ademamix", true},
         std::pair{"aggmo", true}, std::pair{"laprop", true}, std::pair{"qhadam", true},
         std::pair{"qhm", true}, std::pair{"signum", true}, std::pair{"yogi", true},
-        std::pair{"madgrad", false}));
+        std::pair{"madgrad", true}, std::pair{"asgd", true}, std::pair{"asgd:t0=0", true},
+        std::pair{"delta_bar_delta", true}, std::pair{"ftrl", true}, std::pair{"rprop", true},
+        std::pair{"lamb", false}));
 
 TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {
   std::vector<Tensor> params = make_params(2);

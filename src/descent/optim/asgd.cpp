@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -44,12 +45,15 @@ void ASGD::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const int64_t n = param.numel();
   float* p = param.data();
   float* ax = state.buffer("ax", param).data();
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = prologue(grad[i], p[i]);
-    const float decayed = p[i] * decay;
-    p[i] = decayed + neg_eta * g;
-    ax[i] = averaging ? ax[i] + (p[i] - ax[i]) * mu_f : p[i];
-  }
+  with_flag(averaging, [&](auto k) {
+    update_each(p, n, measured_update(), [=](int64_t i) {
+      const float g = prologue(grad[i], p[i]);
+      const float decayed = p[i] * decay;
+      p[i] = decayed + neg_eta * g;
+      ax[i] = decltype(k)::value ? ax[i] + (p[i] - ax[i]) * mu_f : p[i];
+    });
+  });
+
   state.scalars["eta"] = static_cast<float>(o.lr / std::pow(1.0 + o.lambd * o.lr * t, o.alpha));
   state.scalars["mu"] = static_cast<float>(1.0 / std::max(1.0, t - o.t0));
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -36,7 +37,9 @@ void DeltaBarDelta::update(const ParamGroup& group, Tensor& param, const float* 
   }
   const float kappa = static_cast<float>(o.kappa);
   const float shrink = static_cast<float>(1.0 - o.phi);
-  const auto [theta, one_minus_theta] = float_beta(o.theta);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta theta_pair = float_beta(o.theta);
+  const float theta = theta_pair.beta, one_minus_theta = theta_pair.one_minus_beta;
   const GradPrologue prologue(o.maximize, o.weight_decay);
   const int64_t n = param.numel();
   float* p = param.data();
@@ -44,7 +47,7 @@ void DeltaBarDelta::update(const ParamGroup& group, Tensor& param, const float* 
   float* bar = state.buffer("bar_delta", param).data();
   // Selects on values instead of conditional stores and short-circuit tests, so the loop
   // vectorizes; the arithmetic is unchanged.
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float delta = prologue(grad[i], p[i]);
     const float prev = bar[i];
     // Compare signs, not the product, which can underflow to 0 for tiny values.
@@ -58,7 +61,7 @@ void DeltaBarDelta::update(const ParamGroup& group, Tensor& param, const float* 
     e[i] = rate;
     bar[i] = one_minus_theta * delta + theta * prev;
     p[i] -= rate * delta;
-  }
+  });
 }
 
 }  // namespace descent

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -40,7 +41,7 @@ void Ftrl::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   if (first)
     std::fill_n(accumulator, n, static_cast<float>(group.get("initial_accumulator_value")));
   next_step(state);
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = sign * grad[i];
     const float fresh = accumulator[i] + g * g;
     const float fresh_power = std::pow(fresh, power);
@@ -48,7 +49,7 @@ void Ftrl::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     const float q = fresh_power / rate + 2 * l2;
     p[i] = (std::clamp(z[i], -l1, l1) - z[i]) / q;
     accumulator[i] = fresh;
-  }
+  });
 }
 
 }  // namespace descent

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -24,7 +25,9 @@ void Madgrad::update(const ParamGroup& group, Tensor& param, const float* grad, 
   const double k = next_step(state) - 1;
   const float lambda = static_cast<float>(lr * std::sqrt(k + 1));
   const float feps = static_cast<float>(eps);
-  const auto [momentum, one_minus_momentum] = float_beta(group.get("momentum"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta momentum_pair = float_beta(group.get("momentum"));
+  const float momentum = momentum_pair.beta, one_minus_momentum = momentum_pair.one_minus_beta;
   const int64_t n = param.numel();
   float* p = param.data();
   const bool first = !state.has("x0");
@@ -32,13 +35,13 @@ void Madgrad::update(const ParamGroup& group, Tensor& param, const float* grad, 
   float* nu = state.buffer("grad_sum_sq", param).data();
   float* s = state.buffer("s", param).data();
   if (first) std::copy_n(p, n, x0);
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     nu[i] += lambda * g * g;
     s[i] += lambda * g;
     const float z = x0[i] - s[i] / (std::cbrt(nu[i]) + feps);
     p[i] = p[i] * wd.decay * momentum + one_minus_momentum * z;
-  }
+  });
 }
 
 }  // namespace descent

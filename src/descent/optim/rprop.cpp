@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -63,7 +64,7 @@ void Rprop::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
   // Every choice a blend of values computed unconditionally (with ?: the compiler kept branches,
   // as a comparison on one arm only may trap, and std::clamp's references did the same), so the
   // loop vectorizes; the results are the same.
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g0 = sign * grad[i];
     const float product = g0 * prev[i];  // its sign, as torch takes it (an underflow counts as 0)
     const float factor = blend(product > 0.0f, eta_plus, blend(product < 0.0f, eta_minus, 1.0f));
@@ -74,7 +75,7 @@ void Rprop::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
     const float g = blend(factor == eta_minus, 0.0f, g0);  // torch zeroes where factor == eta_minus
     p[i] -= blend(g > 0.0f, 1.0f, blend(g < 0.0f, -1.0f, 0.0f)) * step;
     prev[i] = g;
-  }
+  });
 }
 
 }  // namespace descent
