@@ -66,7 +66,9 @@ TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
     for (size_t i = 0; i < measured.size(); ++i) {
       SCOPED_TRACE("parameter " + std::to_string(i));
       EXPECT_TRUE(same_bits(measured[i], plain[i])) << "measuring changed the step";
-      EXPECT_FALSE(same_bits(measured[i], before[i])) << "the step did not move the parameter";
+      // ADOPT's first step only fills its second moment: nothing moves, and that is measured.
+      const bool stays = step == 0 && spec.rfind("adopt", 0) == 0;
+      EXPECT_EQ(same_bits(measured[i], before[i]), stays) << "the step moved the parameter or not";
       const int64_t n = measured[i].numel();
       const double weight = sum_squares(before[i].data(), n);
       const double change = sum_squared_difference(measured[i].data(), before[i].data(), n);
@@ -101,7 +103,9 @@ INSTANTIATE_TEST_SUITE_P(
         std::pair{"qhm", true}, std::pair{"signum", true}, std::pair{"yogi", true},
         std::pair{"madgrad", true}, std::pair{"asgd", true}, std::pair{"asgd:t0=0", true},
         std::pair{"delta_bar_delta", true}, std::pair{"ftrl", true}, std::pair{"rprop", true},
-        std::pair{"lamb", false}));
+        std::pair{"lamb", true}, std::pair{"lars", true}, std::pair{"novograd", true},
+        std::pair{"sgdp", true}, std::pair{"adamp", true}, std::pair{"adopt", true},
+        std::pair{"adafactor", false}));
 
 TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {
   std::vector<Tensor> params = make_params(2);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/scale_invariant_projection.h"
 #include "descent/optim/update_parts.h"
 
@@ -20,8 +21,11 @@ AdamP::AdamP(std::vector<ParamGroup> groups, const Hyperparams& defaults)
 void AdamP::update(const ParamGroup& group, Tensor& param, const float* grad, ParamState& state) {
   const double lr = group.get("lr"), b1 = group.get("beta1"), b2 = group.get("beta2");
   const double t = next_step(state);
-  const auto [beta1, one_minus_beta1] = float_beta(b1);
-  const auto [beta2, one_minus_beta2] = float_beta(b2);
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta beta1_pair = float_beta(b1);
+  const float beta1 = beta1_pair.beta, one_minus_beta1 = beta1_pair.one_minus_beta;
+  const FloatBeta beta2_pair = float_beta(b2);
+  const float beta2 = beta2_pair.beta, one_minus_beta2 = beta2_pair.one_minus_beta;
   const float sqrt_bc2 = static_cast<float>(std::sqrt(bias_correction(b2, t)));
   const float eps = static_cast<float>(group.get("eps"));
   const bool nesterov = group.flag("nesterov");
@@ -44,7 +48,8 @@ void AdamP::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
                                                group.get("wd_ratio"), group.get("eps"));
   const float decay = decoupled_decay(lr, group.get("weight_decay") * ratio);
   const float step = static_cast<float>(lr / bias_correction(b1, t));
-  for (int64_t i = 0; i < n; ++i) p[i] = p[i] * decay - step * d_[i];
+  const float* const d = d_.data();
+  update_each(p, n, measured_update(), [=](int64_t i) { p[i] = p[i] * decay - step * d[i]; });
 }
 
 }  // namespace descent

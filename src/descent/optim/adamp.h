@@ -22,6 +22,7 @@ class AdamP : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 
  private:
   std::vector<float> g_, d_;  // the (maximize-signed) gradient and the update, reused

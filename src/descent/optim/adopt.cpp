@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
+#include "descent/util/sum_squares.h"
 
 namespace descent {
 
@@ -37,20 +39,25 @@ void Adopt::update(const ParamGroup& group, Tensor& param, const float* grad, Pa
       const float g = prologue(grad[i], p[i]);
       v[i] = g * g;
     }
+    // The parameter stays where it is: measured, it moved by nothing.
+    if (UpdateNorms* norms = measured_update()) *norms = {sum_squares(p, n), 0.0};
     return;
   }
   const float eps = static_cast<float>(group.get("eps"));
   const float bound = group.flag("clip") ? static_cast<float>(std::pow(t, 0.25)) : INFINITY;
-  const auto [b1, one_minus_b1] = float_beta(group.get("beta1"));
-  const auto [b2, one_minus_b2] = float_beta(group.get("beta2"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(group.get("beta1"));
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
+  const FloatBeta b2_pair = float_beta(group.get("beta2"));
+  const float b2 = b2_pair.beta, one_minus_b2 = b2_pair.one_minus_beta;
   const float step = static_cast<float>(lr);
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float g = prologue(grad[i], p[i]);
     const float u = std::clamp(g / std::max(std::sqrt(v[i]), eps), -bound, bound);
     m[i] = m[i] * b1 + one_minus_b1 * u;
     p[i] = p[i] * wd.decay - step * m[i];
     v[i] = v[i] * b2 + one_minus_b2 * g * g;
-  }
+  });
 }
 
 }  // namespace descent

@@ -26,6 +26,7 @@ class Adopt : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 };
 
 }  // namespace descent

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -48,10 +49,8 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const MomentBuffers moments = moment_buffers(state, param);
   float* const m = moments.m;
   float* const v = moments.v;
-  // The same expression in both passes, so the r applied is the r whose norm was taken.
-  auto r_of = [&](int64_t i) {
-    return m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i];
-  };
+  // r = m_hat / (sqrt(v_hat) + eps) + wd p, written the same way in both passes below, so the r
+  // applied is the r whose norm was taken.
 
   // In blocks: the moments and r in a float loop that vectorizes, then the norms' sums in double,
   // element by element in the same order as before (so the same sums), out of r kept for the
@@ -68,7 +67,7 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
     for (int64_t i = 0; i < len; ++i) {
       const float g = sign * gb[i];
       update_moments(mb[i], vb[i], g, b1, b2);
-      r_block[i] = mb[i] * inv_bc1 / (std::sqrt(vb[i]) / bc2_sqrt + eps) + wd * pb[i];  // r_of
+      r_block[i] = mb[i] * inv_bc1 / (std::sqrt(vb[i]) / bc2_sqrt + eps) + wd * pb[i];  // r
     }
     for (int64_t i = 0; i < len; ++i) {
       const double r = r_block[i];
@@ -82,7 +81,10 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const double ratio = (w == 0.0 || r_norm == 0.0) ? 1.0 : w / r_norm;
   state.scalars["trust_ratio"] = ratio;  // the last ratio, for inspection; not read back
   const float neg_step = static_cast<float>(-o.lr * ratio);
-  for (int64_t i = 0; i < n; ++i) p[i] += neg_step * r_of(i);
+  // r_of's expression again, here in a lambda of its own (by value: it vectorizes).
+  update_each(p, n, measured_update(), [=](int64_t i) {
+    p[i] += neg_step * (m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i]);
+  });
 }
 
 }  // namespace descent

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -57,10 +58,10 @@ void Lars::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const float momentum = static_cast<float>(o.momentum);
   const GradPrologue prologue(o.maximize, wd);
   float* v = state.buffer("momentum_buffer", param).data();
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     v[i] = momentum * v[i] + scale * prologue(grad[i], p[i]);
     p[i] -= v[i];
-  }
+  });
 }
 
 }  // namespace descent

@@ -27,6 +27,7 @@ class Lars : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 };
 
 }  // namespace descent

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -31,14 +32,16 @@ void NovoGrad::update(const ParamGroup& group, Tensor& param, const float* grad,
   v = next_step(state) == 1 ? q : beta2 * v + (1 - beta2) * q;
   const float scale = static_cast<float>(1.0 / (std::sqrt(v) + group.get("eps")));
   const float wd = static_cast<float>(group.get("weight_decay"));
-  const auto [b1, one_minus_b1] = float_beta(group.get("beta1"));
+  // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
+  const FloatBeta b1_pair = float_beta(group.get("beta1"));
+  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
   const float averaging = group.flag("grad_averaging") ? one_minus_b1 : 1.0f;
   const float step = static_cast<float>(group.get("lr"));
-  for (int64_t i = 0; i < n; ++i) {
+  update_each(p, n, measured_update(), [=](int64_t i) {
     const float u = (sign * grad[i] * scale + wd * p[i]) * averaging;
     m[i] = m[i] * b1 + u;
     p[i] -= step * m[i];
-  }
+  });
 }
 
 }  // namespace descent

@@ -1,5 +1,6 @@
 #include "descent/optim/sgdp.h"
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/scale_invariant_projection.h"
 #include "descent/optim/update_parts.h"
 
@@ -37,7 +38,8 @@ void SGDP::update(const ParamGroup& group, Tensor& param, const float* grad, Par
                                                group.get("wd_ratio"), group.get("eps"));
   const float decay = decoupled_decay(lr, group.get("weight_decay") * ratio / (1.0 - mu_d));
   const float step = static_cast<float>(lr);
-  for (int64_t i = 0; i < n; ++i) p[i] = p[i] * decay - step * d_[i];
+  const float* const d = d_.data();
+  update_each(p, n, measured_update(), [=](int64_t i) { p[i] = p[i] * decay - step * d[i]; });
 }
 
 }  // namespace descent

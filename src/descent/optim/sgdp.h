@@ -20,6 +20,7 @@ class SGDP : public Optimizer {
  protected:
   void update(const ParamGroup& group, Tensor& param, const float* grad,
               ParamState& state) override;
+  bool measures_in_update() const override { return true; }
 
  private:
   std::vector<float> g_, d_;
