@@ -71,12 +71,18 @@ def where_the_epoch_went(phases, gemm_seconds_per_step):
         p["between_phases"] = p["total"] - sum(p[key] for key in named)
     median = {key: statistics.median(p[key] for p in phases) for key in phases[0]}
     median["gemm_alone"] = gemm_seconds_per_step * median["steps"]
-    print(f"where the epoch went (train.profile, medians, seconds): steps {median['total']:.3f} = "
-          f"GEMMs {median['gemm']:.3f} (alone {median['gemm_alone']:.3f}) + the rest of forward "
-          f"and backward {median['rest_of_forward_backward']:.3f} + optimizer "
-          f"{median['optimizer']:.3f} + gradient norm {median['gradient_norm']:.3f} + gather "
-          f"{median['gather']:.3f} + zeroing gradients {median['zero_grad']:.3f} + callbacks "
-          f"{median['callbacks']:.3f} + between phases {median['between_phases']:.4f}")
+    rows = [("steps in all", median["total"], ""),
+            ("GEMMs", median["gemm"], f"  (alone: {median['gemm_alone']:.3f})"),
+            ("the rest of forward and backward", median["rest_of_forward_backward"], ""),
+            ("optimizer", median["optimizer"], ""),
+            ("gradient norm", median["gradient_norm"], ""),
+            ("gather", median["gather"], ""),
+            ("zeroing gradients", median["zero_grad"], ""),
+            ("callbacks", median["callbacks"], ""),
+            ("between the phases", median["between_phases"], "")]
+    print(f"where the epoch went (train.profile, medians of {len(phases)}, seconds):")
+    for name, seconds, note in rows:
+        print(f"  {name:<34}{seconds:7.3f}{note}")
     return median
 
 

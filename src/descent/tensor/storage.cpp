@@ -1,6 +1,5 @@
 #include "descent/tensor/storage.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -72,10 +71,7 @@ Storage allocate(size_t count) { return std::make_shared<Buffer>(count); }
 
 Storage allocate_zeroed(size_t count) {
   Storage s = allocate(count);
-  float* p = s->data();
-  // On descent's threads: a batch's gradient buffers are zeroed every step.
-  parallel_pieces(static_cast<int64_t>(count),
-                  [p](int64_t begin, int64_t end) { std::fill(p + begin, p + end, 0.0f); });
+  parallel_zero(s->data(), static_cast<int64_t>(count));
   return s;
 }
 

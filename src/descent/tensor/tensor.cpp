@@ -111,10 +111,7 @@ Tensor Tensor::grad() const {
 }
 
 void Tensor::zero_grad() {
-  if (!impl_->grad) return;
-  float* g = impl_->grad->data();
-  parallel_pieces(numel(),
-                  [g](int64_t begin, int64_t end) { std::fill(g + begin, g + end, 0.0f); });
+  if (impl_->grad) parallel_zero(impl_->grad->data(), numel());
 }
 
 Tensor Tensor::detach() const {

@@ -17,8 +17,9 @@ struct StepSeconds {
   double forward_backward = 0;  // the loss and its gradient, the matrix products included
   double gemm = 0;              // of which the matrix products (ops/ops.h: sgemm)
   double gradient_norm = 0;     // the global norm and the non-finite check
-  double optimizer = 0;         // optimizer.step(), the update ratios' sums included
-  double callbacks = 0;         // progress, logs, schedules
+  // optimizer.step(), with the update ratios' sums and a weight average's update
+  double optimizer = 0;
+  double callbacks = 0;  // progress, logs, schedules
   int64_t steps = 0;
 
   nlohmann::json to_json() const;

@@ -45,6 +45,11 @@ void parallel_pieces(int64_t n, F&& f, int64_t grain = kParallelGrain) {
       [](void* context, int64_t k) { (*static_cast<decltype(piece)*>(context))(k); }, &piece);
 }
 
+// p[0..n) = 0, in pieces on descent's threads (gradients are zeroed every step).
+inline void parallel_zero(float* p, int64_t n) {
+  parallel_pieces(n, [p](int64_t begin, int64_t end) { std::fill(p + begin, p + end, 0.0f); });
+}
+
 // Calls f(r) for each row r of a rows x cols matrix, in pieces of whole rows (about kParallelGrain
 // elements each): for loops over a batch's rows.
 template <class F>
