@@ -51,7 +51,7 @@ TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
   std::vector<Tensor> measured = make_params(1), plain = make_params(1);
   auto with = make_optimizer(spec, measured);
   auto without = make_optimizer(spec, plain);
-  ASSERT_TRUE(with->steps_per_parameter());
+  ASSERT_TRUE(with->walks_parameters());
   std::vector<UpdateNorms> norms;
   with->measure_updates(measured, &norms);
   ASSERT_EQ(norms.size(), measured.size());
@@ -86,6 +86,7 @@ TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
 
 INSTANTIATE_TEST_SUITE_P(
     Optimizers, UpdateNormsOf,
+    // (radam_schedulefree's default keeps still through its first steps: the SGD phase is silent.)
     ::testing::Values(
         std::pair{"adam", true}, std::pair{"adamw:weight_decay=0.1", true},
         std::pair{"adam:amsgrad=true,convention=optax", true},
@@ -105,6 +106,9 @@ INSTANTIATE_TEST_SUITE_P(
         std::pair{"delta_bar_delta", true}, std::pair{"ftrl", true}, std::pair{"rprop", true},
         std::pair{"lamb", true}, std::pair{"lars", true}, std::pair{"novograd", true},
         std::pair{"sgdp", true}, std::pair{"adamp", true}, std::pair{"adopt", true},
+        std::pair{"sgd_schedulefree:weight_decay=0.01", true},
+        std::pair{"adamw_schedulefree:warmup_steps=2", true},
+        std::pair{"radam_schedulefree:silent_sgd_phase=false", true},
         std::pair{"adafactor", false}));
 
 TEST(UpdateNorms, OnlyTheListedParametersWithGradientsAreMeasuredAndStoppingStops) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -37,17 +38,16 @@ void DAdaptAdam::accumulate(const ParamGroup& group, Tensor& param, const float*
   const float m_weight = static_cast<float>(g.dlr * (1 - beta1));
   const float s_weight = static_cast<float>(g.dlr * (1 - root_beta2));
   const float eps = static_cast<float>(group.get("eps"));
-  double agreement = 0, s_sum = 0;
-  for (int64_t i = 0; i < n; ++i) {
+  const EstimateSums sums = sum_each(n, [=](int64_t i, double& agreement, double& s_sum) {
     const float gi = prologue(grad[i], p[i]);
     agreement += static_cast<double>(gi) * (s[i] / (std::sqrt(v[i]) + eps));
     m[i] = m[i] * b1 + m_weight * gi;
     v[i] = v[i] * b2 + one_minus_b2 * gi * gi;
     s[i] = s[i] * rb2 + s_weight * gi;
     s_sum += std::abs(s[i]);
-  }
-  g.numerator_sum += g.dlr * agreement;
-  g.denominator_sum += s_sum;
+  });
+  g.numerator_sum += g.dlr * sums.numerator;
+  g.denominator_sum += sums.denominator;
 }
 
 void DAdaptAdam::estimate(const ParamGroup& first, Globals& g) {
@@ -71,7 +71,8 @@ void DAdaptAdam::apply(const ParamGroup& group, Tensor& param, const float* grad
   const float decay =
       group.flag("decoupled") ? static_cast<float>(1.0 - group.get("weight_decay") * g.dlr) : 1.0f;
   const float eps = static_cast<float>(group.get("eps"));
-  for (int64_t i = 0; i < n; ++i) p[i] = p[i] * decay - m[i] / (std::sqrt(v[i]) + eps);
+  update_each(p, n, nullptr,
+              [=](int64_t i) { p[i] = p[i] * decay - m[i] / (std::sqrt(v[i]) + eps); });
 }
 
 }  // namespace descent

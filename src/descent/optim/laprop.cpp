@@ -28,8 +28,7 @@ void LaProp::update(const ParamGroup& group, Tensor& param, const float* grad, P
   const float sign = maximize_sign(group.flag("maximize"));
   const float eps = static_cast<float>(group.get("eps"));
   // Plain names, not structured bindings: the loop's lambda captures them (clang 14 can't).
-  const FloatBeta b1_pair = float_beta(beta1);
-  const float b1 = b1_pair.beta, one_minus_b1 = b1_pair.one_minus_beta;
+  const float b1 = float_beta(beta1).beta;  // 1 - beta1 enters as lr_weight, taken in double
   const FloatBeta b2_pair = float_beta(group.get("beta2"));
   const float b2 = b2_pair.beta, one_minus_b2 = b2_pair.one_minus_beta;
   const float lr_weight = static_cast<float>((1 - beta1) * lr);

@@ -111,11 +111,16 @@ class Optimizer {
   // Whether step() is update() on each parameter in turn, independently: what a wrapper (lookahead,
   // sam) can drive. Optimizers with a step() of their own over all parameters say no.
   virtual bool steps_per_parameter() const { return true; }
+  // Whether step() is the walk below, which measures each update when asked (measure_updates):
+  // every optimizer that steps per parameter, and those whose steps a wrapper cannot drive though
+  // they walk the same way (schedule-free).
+  virtual bool walks_parameters() const { return steps_per_parameter(); }
 
   // From the next step() on, measure how far each step moves every parameter that is one of
   // `params` (the same storage), into (*out)[its position in params]; null stops measuring. Only
-  // the walk of Optimizer::step() measures: callers ask it of optimizers that step per parameter
-  // and need no closure. A parameter the step leaves alone keeps what *out held.
+  // the walk of Optimizer::step() measures: callers ask it of optimizers that walk the parameters
+  // (walks_parameters()) and need no closure. A parameter the step leaves alone keeps what *out
+  // held.
   void measure_updates(const std::vector<Tensor>& params, std::vector<UpdateNorms>* out);
 
   OptimizerState state_dict() const;

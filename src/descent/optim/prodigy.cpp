@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -52,17 +53,16 @@ void Prodigy::accumulate(const ParamGroup& group, Tensor& param, const float* gr
   const float v_weight = static_cast<float>(g.d * g.d * (1 - beta2));
   const double s_scale = group.flag("safeguard_warmup") ? g.d : g.dlr;
   const float s_weight = static_cast<float>(g.d / d0 * s_scale);
-  double progress = 0, s_sum = 0;
-  for (int64_t i = 0; i < n; ++i) {
+  const EstimateSums sums = sum_each(n, [=](int64_t i, double& progress, double& s_sum) {
     const float gi = prologue(grad[i], p[i]);
     progress += static_cast<double>(gi) * (p0[i] - p[i]);
     m[i] = m[i] * b1 + m_weight * gi;
     v[i] = v[i] * b2 + v_weight * gi * gi;
     s[i] = s[i] * b3 + s_weight * gi;
     s_sum += std::abs(s[i]);
-  }
-  g.numerator_sum += g.d / d0 * g.dlr * progress;
-  g.denominator_sum += s_sum;
+  });
+  g.numerator_sum += g.d / d0 * g.dlr * sums.numerator;
+  g.denominator_sum += sums.denominator;
 }
 
 void Prodigy::estimate(const ParamGroup& first, Globals& g) {
@@ -87,7 +87,8 @@ void Prodigy::apply(const ParamGroup& group, Tensor& param, const float* grad, P
       group.flag("decoupled") ? static_cast<float>(1.0 - group.get("weight_decay") * g.dlr) : 1.0f;
   const float eps = static_cast<float>(g.d * group.get("eps"));
   const float step = static_cast<float>(g.dlr);
-  for (int64_t i = 0; i < n; ++i) p[i] = p[i] * decay - step * (m[i] / (std::sqrt(v[i]) + eps));
+  update_each(p, n, nullptr,
+              [=](int64_t i) { p[i] = p[i] * decay - step * (m[i] / (std::sqrt(v[i]) + eps)); });
 }
 
 }  // namespace descent

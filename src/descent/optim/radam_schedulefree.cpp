@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "descent/optim/adam_family.h"
+#include "descent/optim/measure_each.h"
 #include "descent/optim/update_parts.h"
 
 namespace descent {
@@ -34,16 +35,18 @@ void RAdamScheduleFree::update(const ParamGroup& group, Tensor& param, const flo
   const int64_t n = param.numel();
   float* p = param.data();
   float* v = state.buffer("exp_avg_sq", param).data();
-  const auto [b2, one_minus_b2] = float_beta(beta2);
+  const FloatBeta b2 = float_beta(beta2);
   const float eps = static_cast<float>(group.get("eps"));
   const float wd = static_cast<float>(group.get("weight_decay"));
   const float c2 = static_cast<float>(correction2);
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = grad[i];
-    v[i] = v[i] * b2 + one_minus_b2 * g * g;
-    const float normalized = rectified ? g / (std::sqrt(v[i] / c2) + eps) : g;
-    p[i] = schedule_free::move(s, i, normalized + wd * p[i]);
-  }
+  with_flag(rectified, [&](auto rectify) {
+    update_each(p, n, measured_update(), [=](int64_t i) {
+      const float g = grad[i];
+      v[i] = v[i] * b2.beta + b2.one_minus_beta * g * g;
+      const float normalized = decltype(rectify)::value ? g / (std::sqrt(v[i] / c2) + eps) : g;
+      p[i] = schedule_free::move(s, i, normalized + wd * p[i]);
+    });
+  });
 }
 
 }  // namespace descent

@@ -63,10 +63,13 @@ class ScheduleFree : public Optimizer {
  public:
   void eval_params() override;   // parameters <- x; no-op if already there
   void train_params() override;  // parameters <- y = (1 - beta) z + beta x; no-op if already there
-  // A wrapper could not switch its parameters between x and y.
+  // A wrapper could not switch its parameters between x and y; step() is still the base class's
+  // walk, and each update measures itself.
   bool steps_per_parameter() const override { return false; }
+  bool walks_parameters() const override { return true; }
 
  protected:
+  bool measures_in_update() const override { return true; }
   // interpolation: the name of the hyper-parameter that is beta above ("beta1", "momentum").
   ScheduleFree(std::string name, std::vector<HyperparamDef> defs, const Hyperparams& defaults,
                std::vector<ParamGroup> groups, std::string interpolation);

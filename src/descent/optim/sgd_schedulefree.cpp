@@ -1,5 +1,7 @@
 #include "descent/optim/sgd_schedulefree.h"
 
+#include "descent/optim/measure_each.h"
+
 namespace descent {
 
 std::vector<HyperparamDef> SGDScheduleFree::hyperparams() {
@@ -22,7 +24,8 @@ void SGDScheduleFree::update(const ParamGroup& group, Tensor& param, const float
   const int64_t n = param.numel();
   float* p = param.data();
   const float wd = static_cast<float>(group.get("weight_decay"));
-  for (int64_t i = 0; i < n; ++i) p[i] = schedule_free::move(s, i, grad[i] + wd * p[i]);
+  update_each(p, n, measured_update(),
+              [=](int64_t i) { p[i] = schedule_free::move(s, i, grad[i] + wd * p[i]); });
 }
 
 }  // namespace descent

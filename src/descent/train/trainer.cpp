@@ -13,6 +13,7 @@
 #include "descent/train/objectives/supervised.h"
 #include "descent/util/batch_shard.h"
 #include "descent/util/float_mode.h"
+#include "descent/util/parallel.h"
 #include "descent/util/sum_squares.h"
 
 namespace descent {
@@ -90,7 +91,7 @@ void Trainer::init() {
     if (p.tensor.dim() >= 2 || options_.penalize_1d) penalized_.push_back(p.tensor);
   }
   update_norms_.resize(params_.size());
-  optimizer_measures_ = optimizer_.steps_per_parameter() && !optimizer_.needs_closure();
+  optimizer_measures_ = optimizer_.walks_parameters() && !optimizer_.needs_closure();
   if (!optimizer_measures_)
     for (const auto& p : params_) before_step_.push_back(Tensor::empty(p.tensor.shape()));
   if (options_.deterministic_reduction)
@@ -205,8 +206,11 @@ void Trainer::measure_update_ratios(EpochTotals& totals) {
   for (size_t i = 0; i < params_.size(); ++i) {
     UpdateNorms& norms = update_norms_[i];
     if (!optimizer_measures_)
-      norms.change = sum_squared_difference(params_[i].tensor.data(), before_step_[i].data(),
-                                            params_[i].tensor.numel());
+      norms.change = parallel_sum<double>(
+          params_[i].tensor.numel(),
+          [p = params_[i].tensor.data(), q = before_step_[i].data()](int64_t begin, int64_t end) {
+            return sum_squared_difference(p + begin, q + begin, end - begin);
+          });
     // A parameter that is exactly zero (a zero-initialized bias) has no meaningful ratio yet.
     totals.ratio_sum[i] += norms.before > 0 ? std::sqrt(norms.change / norms.before) : 0.0;
   }
@@ -519,10 +523,15 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
   {
     const AddSeconds t(timed(step_seconds_.optimizer));
     std::fill(update_norms_.begin(), update_norms_.end(), UpdateNorms{});
+    // The walk's copy and sums, in pieces on the threads as the optimizers that measure
+    // themselves take theirs.
     if (!optimizer_measures_)
       for (size_t i = 0; i < params_.size(); ++i)
-        update_norms_[i].before = copy_and_sum_squares(
-            params_[i].tensor.data(), before_step_[i].data(), params_[i].tensor.numel());
+        update_norms_[i].before = parallel_sum<double>(
+            params_[i].tensor.numel(),
+            [p = params_[i].tensor.data(), q = before_step_[i].data()](int64_t begin, int64_t end) {
+              return copy_and_sum_squares(p + begin, q + begin, end - begin);
+            });
     if (optimizer_.needs_closure()) {
       // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
       // above, penalties included, without clipping. (accumulate is 1 with them.)
