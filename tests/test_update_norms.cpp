@@ -1,9 +1,10 @@
 // Optimizer::measure_updates: a step measures how far it moves each parameter (the trainer's
 // update ratio) without changing the step, and measures what a copy of the weights before the step
-// and separate passes after give: exactly where the walk copies, to rounding in the optimizers'
-// loops that measure themselves (optim/measure_each.h).
+// and separate passes after give (in the pieces the threads take): exactly where the walk copies,
+// to rounding in the optimizers' loops that measure themselves (optim/measure_each.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "descent/optim/optimizer.h"
 #include "descent/optim/registry.h"
 #include "descent/optim/update_norms.h"
+#include "descent/util/parallel.h"
 #include "descent/util/random.h"
 #include "descent/util/sum_squares.h"
 
@@ -40,6 +42,16 @@ void set_grads(std::vector<Tensor>& params, uint64_t seed) {
 bool same_bits(const Tensor& a, const Tensor& b) {
   return a.numel() == b.numel() &&
          std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<size_t>(a.numel())) == 0;
+}
+
+// The sum of squares of a (of a - b with b), in the pieces of util/parallel.h added in order.
+double in_pieces(const float* a, const float* b, int64_t n) {
+  double sum = 0;
+  for (int64_t begin = 0; begin < n; begin += kParallelGrain) {
+    const int64_t len = std::min(kParallelGrain, n - begin);
+    sum += b ? sum_squared_difference(a + begin, b + begin, len) : sum_squares(a + begin, len);
+  }
+  return sum;
 }
 
 // An optimizer, and whether its own loop measures (those that call update_each, unless the walk
@@ -76,9 +88,9 @@ TEST_P(UpdateNormsOf, EqualSeparatePassesAndLeaveTheStepAlone) {
         // Float sums over blocks, added in double: the same up to rounding.
         EXPECT_NEAR(norms[i].before, weight, 1e-5 * weight);
         EXPECT_NEAR(norms[i].change, change, 1e-5 * change);
-      } else {  // the walk's copy and double passes: exactly these
-        EXPECT_EQ(norms[i].before, weight);
-        EXPECT_EQ(norms[i].change, change);
+      } else {  // the walk's copy and double passes, piece by piece: exactly these
+        EXPECT_EQ(norms[i].before, in_pieces(before[i].data(), nullptr, n));
+        EXPECT_EQ(norms[i].change, in_pieces(measured[i].data(), before[i].data(), n));
       }
     }
   }

@@ -3,7 +3,8 @@
 #include <stdexcept>
 
 #include "descent/autograd/grad_mode.h"
-#include "descent/util/sum_squares.h"
+#include "descent/util/parallel.h"
+#include "descent/util/sum_squares_in_pieces.h"
 
 namespace descent {
 
@@ -157,12 +158,16 @@ void Optimizer::update_measured(const ParamGroup& group, Tensor& param, ParamSta
   }
   if (norms) {
     before_update_.resize(static_cast<size_t>(n));
-    norms->before = copy_and_sum_squares(p, before_update_.data(), n);
+    norms->before = copy_and_sum_squares_in_pieces(p, before_update_.data(), n);
   }
-  if (decay)
-    for (int64_t i = 0; i < n; ++i) p[i] *= *decay;
+  if (decay) {
+    const float factor = *decay;
+    parallel_pieces(n, [p, factor](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) p[i] *= factor;
+    });
+  }
   update(group, param, param.grad_data(), state);
-  if (norms) norms->change = sum_squared_difference(p, before_update_.data(), n);
+  if (norms) norms->change = sum_squared_difference_in_pieces(p, before_update_.data(), n);
 }
 
 void Optimizer::measure_updates(const std::vector<Tensor>& params, std::vector<UpdateNorms>* out) {

@@ -13,8 +13,7 @@
 #include "descent/train/objectives/supervised.h"
 #include "descent/util/batch_shard.h"
 #include "descent/util/float_mode.h"
-#include "descent/util/parallel.h"
-#include "descent/util/sum_squares.h"
+#include "descent/util/sum_squares_in_pieces.h"
 
 namespace descent {
 namespace {
@@ -206,11 +205,8 @@ void Trainer::measure_update_ratios(EpochTotals& totals) {
   for (size_t i = 0; i < params_.size(); ++i) {
     UpdateNorms& norms = update_norms_[i];
     if (!optimizer_measures_)
-      norms.change = parallel_sum<double>(
-          params_[i].tensor.numel(),
-          [p = params_[i].tensor.data(), q = before_step_[i].data()](int64_t begin, int64_t end) {
-            return sum_squared_difference(p + begin, q + begin, end - begin);
-          });
+      norms.change = sum_squared_difference_in_pieces(
+          params_[i].tensor.data(), before_step_[i].data(), params_[i].tensor.numel());
     // A parameter that is exactly zero (a zero-initialized bias) has no meaningful ratio yet.
     totals.ratio_sum[i] += norms.before > 0 ? std::sqrt(norms.change / norms.before) : 0.0;
   }
@@ -527,11 +523,8 @@ bool Trainer::train_step(DataLoader& loader, TrainState& state, EpochTotals& tot
     // themselves take theirs.
     if (!optimizer_measures_)
       for (size_t i = 0; i < params_.size(); ++i)
-        update_norms_[i].before = parallel_sum<double>(
-            params_[i].tensor.numel(),
-            [p = params_[i].tensor.data(), q = before_step_[i].data()](int64_t begin, int64_t end) {
-              return copy_and_sum_squares(p + begin, q + begin, end - begin);
-            });
+        update_norms_[i].before = copy_and_sum_squares_in_pieces(
+            params_[i].tensor.data(), before_step_[i].data(), params_[i].tensor.numel());
     if (optimizer_.needs_closure()) {
       // lbfgs and sam evaluate the loss again (at other points) on the same batch: the gradient as
       // above, penalties included, without clipping. (accumulate is 1 with them.)
