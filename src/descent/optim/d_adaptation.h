@@ -8,37 +8,11 @@
 //      parameter takes its step.
 // The global scalars (d, d_max, the running numerator, k) are saved with every parameter's state
 // (the same values in each), so state_dict() holds them. update() is the same algorithm applied to
-// one parameter alone. Both passes run on descent's threads (sum_each, update_each).
+// one parameter alone. Both passes run on descent's threads (sum_each, update_each in
+// optim/measure_each.h).
 #include "descent/optim/optimizer.h"
-#include "descent/util/parallel.h"
 
 namespace descent {
-
-// Pass 1's two sums over one parameter's elements.
-struct EstimateSums {
-  double numerator = 0, denominator = 0;
-  EstimateSums& operator+=(const EstimateSums& o) {
-    numerator += o.numerator;
-    denominator += o.denominator;
-    return *this;
-  }
-};
-
-// Calls element(i, numerator, denominator) for every i in [0, n): it moves element i of the
-// moment buffers and adds its terms to the two sums. In pieces on descent's threads, each piece's
-// sums taken lane by lane (vectorized) and the pieces added in order: the same bits on any number
-// of threads. element must touch element i of its arrays only; pass it by value, with copies of
-// its scalars, so that the loop vectorizes (see update_each in optim/measure_each.h).
-template <class Element>
-EstimateSums sum_each(int64_t n, Element element) {
-  return parallel_sum<EstimateSums>(n, [&](int64_t begin, int64_t end) {
-    const Element local = element;
-    double numerator = 0, denominator = 0;
-#pragma omp simd reduction(+ : numerator, denominator)
-    for (int64_t i = begin; i < end; ++i) local(i, numerator, denominator);
-    return EstimateSums{numerator, denominator};
-  });
-}
 
 class DAdaptation : public Optimizer {
  public:

@@ -38,7 +38,7 @@ void DAdaptAdam::accumulate(const ParamGroup& group, Tensor& param, const float*
   const float m_weight = static_cast<float>(g.dlr * (1 - beta1));
   const float s_weight = static_cast<float>(g.dlr * (1 - root_beta2));
   const float eps = static_cast<float>(group.get("eps"));
-  const EstimateSums sums = sum_each(n, [=](int64_t i, double& agreement, double& s_sum) {
+  const TwoSums sums = sum_each(n, [=](int64_t i, double& agreement, double& s_sum) {
     const float gi = prologue(grad[i], p[i]);
     agreement += static_cast<double>(gi) * (s[i] / (std::sqrt(v[i]) + eps));
     m[i] = m[i] * b1 + m_weight * gi;
@@ -46,8 +46,8 @@ void DAdaptAdam::accumulate(const ParamGroup& group, Tensor& param, const float*
     s[i] = s[i] * rb2 + s_weight * gi;
     s_sum += std::abs(s[i]);
   });
-  g.numerator_sum += g.dlr * sums.numerator;
-  g.denominator_sum += sums.denominator;
+  g.numerator_sum += g.dlr * sums.first;
+  g.denominator_sum += sums.second;
 }
 
 void DAdaptAdam::estimate(const ParamGroup& first, Globals& g) {

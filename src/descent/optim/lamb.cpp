@@ -52,29 +52,14 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   // r = m_hat / (sqrt(v_hat) + eps) + wd p, written the same way in both passes below, so the r
   // applied is the r whose norm was taken.
 
-  // In blocks: the moments and r in a float loop that vectorizes, then the norms' sums in double,
-  // element by element in the same order as before (so the same sums), out of r kept for the
-  // block. One loop doing both stayed scalar, as the ordered double sums cannot vectorize.
-  constexpr int64_t kBlock = 64;
-  float r_block[kBlock];
-  double p_sq = 0, r_sq = 0;
-  for (int64_t start = 0; start < n; start += kBlock) {
-    const int64_t len = std::min(kBlock, n - start);
-    float* pb = p + start;
-    float* mb = m + start;
-    float* vb = v + start;
-    const float* gb = grad + start;
-    for (int64_t i = 0; i < len; ++i) {
-      const float g = sign * gb[i];
-      update_moments(mb[i], vb[i], g, b1, b2);
-      r_block[i] = mb[i] * inv_bc1 / (std::sqrt(vb[i]) / bc2_sqrt + eps) + wd * pb[i];  // r
-    }
-    for (int64_t i = 0; i < len; ++i) {
-      const double r = r_block[i];
-      p_sq += static_cast<double>(pb[i]) * pb[i];
-      r_sq += r * r;
-    }
-  }
+  // The moments, and the norms' sums of p and r, in one pass in pieces on the threads.
+  const TwoSums squares = sum_each(n, [=](int64_t i, double& p_sq, double& r_sq) {
+    update_moments(m[i], v[i], sign * grad[i], b1, b2);
+    const float r = m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i];
+    p_sq += static_cast<double>(p[i]) * p[i];
+    r_sq += static_cast<double>(r) * r;
+  });
+  const double p_sq = squares.first, r_sq = squares.second;
   double w = std::sqrt(p_sq);
   if (o.clamp_weight_norm) w = std::min(w, kWeightNormClamp);
   const double r_norm = std::sqrt(r_sq);

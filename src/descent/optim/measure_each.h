@@ -63,6 +63,32 @@ void update_each(float* p, int64_t n, UpdateNorms* norms, Update update) {
     });
 }
 
+// Two sums taken over a loop (sum_each).
+struct TwoSums {
+  double first = 0, second = 0;
+  TwoSums& operator+=(const TwoSums& o) {
+    first += o.first;
+    second += o.second;
+    return *this;
+  }
+};
+
+// Calls element(i, first, second) for every i in [0, n): it moves element i of its arrays and adds
+// its terms to the two sums (a norm's square and another's, D-adaptation's numerator and
+// denominator). In pieces on descent's threads, each piece's sums taken lane by lane (vectorized)
+// and the pieces added in order: the same bits on any number of threads. As with update_each,
+// element must touch element i of its arrays only and is taken by value.
+template <class Element>
+TwoSums sum_each(int64_t n, Element element) {
+  return parallel_sum<TwoSums>(n, [&](int64_t begin, int64_t end) {
+    const Element local = element;
+    double first = 0, second = 0;
+#pragma omp simd reduction(+ : first, second)
+    for (int64_t i = begin; i < end; ++i) local(i, first, second);
+    return TwoSums{first, second};
+  });
+}
+
 // Calls f(std::true_type{}) or f(std::false_type{}) as flag says: a flag the update tests becomes a
 // constant (decltype(k)::value), so each value has its own branch-free loop. A test of a
 // run-time flag inside update_each's loop can keep it scalar, several times slower.

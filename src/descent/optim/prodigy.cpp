@@ -53,7 +53,7 @@ void Prodigy::accumulate(const ParamGroup& group, Tensor& param, const float* gr
   const float v_weight = static_cast<float>(g.d * g.d * (1 - beta2));
   const double s_scale = group.flag("safeguard_warmup") ? g.d : g.dlr;
   const float s_weight = static_cast<float>(g.d / d0 * s_scale);
-  const EstimateSums sums = sum_each(n, [=](int64_t i, double& progress, double& s_sum) {
+  const TwoSums sums = sum_each(n, [=](int64_t i, double& progress, double& s_sum) {
     const float gi = prologue(grad[i], p[i]);
     progress += static_cast<double>(gi) * (p0[i] - p[i]);
     m[i] = m[i] * b1 + m_weight * gi;
@@ -61,8 +61,8 @@ void Prodigy::accumulate(const ParamGroup& group, Tensor& param, const float* gr
     s[i] = s[i] * b3 + s_weight * gi;
     s_sum += std::abs(s[i]);
   });
-  g.numerator_sum += g.d / d0 * g.dlr * sums.numerator;
-  g.denominator_sum += sums.denominator;
+  g.numerator_sum += g.d / d0 * g.dlr * sums.first;
+  g.denominator_sum += sums.second;
 }
 
 void Prodigy::estimate(const ParamGroup& first, Globals& g) {
