@@ -13,16 +13,12 @@
 #include "descent/optim/update_norms.h"
 #include "descent/util/parallel.h"
 #include "descent/util/random.h"
-#include "descent/util/threads.h"
+#include "threads_scope.h"
 
 namespace descent {
 namespace test_optim_threads {
 
-struct ThreadsScope {
-  int saved = num_threads();
-  explicit ThreadsScope(int n) { set_num_threads(n); }
-  ~ThreadsScope() { set_num_threads(saved); }
-};
+using testutil::ThreadsScope;
 
 // A parameter of several pieces (and a ragged last one), a matrix of one, a short vector.
 const std::vector<Shape> kShapes = {{3 * kParallelGrain + 1027}, {37, 29}, {5}};

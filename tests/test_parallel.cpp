@@ -13,17 +13,12 @@
 #include "descent/util/parallel.h"
 #include "descent/util/random.h"
 #include "descent/util/sum_squares.h"
-#include "descent/util/threads.h"
+#include "threads_scope.h"
 
 namespace descent {
 namespace test_parallel {
 
-// Restores the process's thread count after a test changes it.
-struct ThreadsScope {
-  int saved = num_threads();
-  explicit ThreadsScope(int n) { set_num_threads(n); }
-  ~ThreadsScope() { set_num_threads(saved); }
-};
+using testutil::ThreadsScope;
 
 TEST(Parallel, EveryElementIsInExactlyOnePiece) {
   for (const int64_t n : {int64_t{0}, int64_t{1}, kParallelGrain, 3 * kParallelGrain + 5}) {

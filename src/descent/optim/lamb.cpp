@@ -66,7 +66,7 @@ void Lamb::update(const ParamGroup& group, Tensor& param, const float* grad, Par
   const double ratio = (w == 0.0 || r_norm == 0.0) ? 1.0 : w / r_norm;
   state.scalars["trust_ratio"] = ratio;  // the last ratio, for inspection; not read back
   const float neg_step = static_cast<float>(-o.lr * ratio);
-  // r_of's expression again, here in a lambda of its own (by value: it vectorizes).
+  // r again, written as in the first pass.
   update_each(p, n, measured_update(), [=](int64_t i) {
     p[i] += neg_step * (m[i] * inv_bc1 / (std::sqrt(v[i]) / bc2_sqrt + eps) + wd * p[i]);
   });
